@@ -1,0 +1,11 @@
+from accounts.roles import Role, roles_of
+
+
+def roles(request) -> dict:
+    user_roles = roles_of(getattr(request, "user", None))
+    return {
+        "user_roles": user_roles,
+        "is_front_desk": Role.FRONT_DESK in user_roles or Role.ADMIN in user_roles,
+        "is_clinician": Role.CLINICIAN in user_roles or Role.ADMIN in user_roles,
+        "is_admin": Role.ADMIN in user_roles,
+    }

@@ -1,0 +1,1 @@
+// Behaviour lives here, not inline: the Content-Security-Policy forbids inline scripts.

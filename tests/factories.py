@@ -1,0 +1,28 @@
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from accounts.roles import sync_role_groups
+
+TEST_PASSWORD = "a-long-test-password-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def role(self, create: bool, extracted: str | None, **kwargs) -> None:
+        if extracted:
+            if not Group.objects.filter(name=extracted).exists():
+                sync_role_groups()  # a transactional test's flush removes migration data
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
