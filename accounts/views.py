@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from accounts.forms import SignInForm
-from accounts.roles import STAFF_ROLES, role_required
+from accounts.roles import STAFF_ROLES, Role, role_required, roles_of
 
 
 class SignInView(auth_views.LoginView):
@@ -12,5 +12,7 @@ class SignInView(auth_views.LoginView):
 
 @role_required(*STAFF_ROLES)
 def home(request):
-    """The start page: the tools this user's role may use."""
+    """Clinicians land on their worklist; others see the tools their role may use."""
+    if roles_of(request.user) == {Role.CLINICIAN}:
+        return redirect("triage:worklist")
     return render(request, "accounts/home.html")

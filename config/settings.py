@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "accounts",
+    "audit",
     "intake",
     "triage",
     "reports",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A tablet handed to a patient reaches nothing but that patient's questions.
+    "intake.kiosk.KioskLockMiddleware",
     # Every page needs a signed-in user unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -159,6 +163,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # every task's hard time limit is well below it.
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 900, minimum=60),
 }
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
@@ -212,7 +222,9 @@ STORAGES = {
 }
 # Generated PDFs are private: outside STATIC_ROOT, never served by URL.
 MEDIA_ROOT = Path(env.str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private")))
-MEDIA_URL = None
+# No URL pattern and no proxy rule serves this prefix: files go out only through views
+# that check the role and write the audit record.
+MEDIA_URL = "/private-files-are-not-served/"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -260,6 +272,17 @@ LOGGING = {
     "loggers": {
         # SQL parameters carry patient data: never log them, even at DEBUG.
         "django.db.backends": {"level": "INFO", "propagate": True},
+        # WeasyPrint narrates every render at INFO; its warnings still come through.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 ADMINS = []  # error e-mails would carry request data; errors go to the log instead
+
+# --- Periodic jobs (celery beat: exactly one instance) ----------------------------
+CELERY_BEAT_SCHEDULE = {
+    "resend-stale-summaries": {"task": "reports.resend_stale_summaries", "schedule": 60.0},
+}
+
+# --- Patient self-entry ----------------------------------------------------------------
+PATIENT_LINK_HOURS = env.int("PATIENT_LINK_HOURS", 24, minimum=1, maximum=24 * 14)

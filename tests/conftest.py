@@ -40,3 +40,16 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def refused_broker():
+    """Celery pointed at a port where nothing listens, tasks not run in-process."""
+    from config.celery import app
+
+    original = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:1/0", False
+    app._pool = None  # the connection pool is built from broker_url on first use
+    yield
+    app.conf.broker_url, app.conf.task_always_eager = original
+    app._pool = None

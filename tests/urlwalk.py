@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RoutePattern
 
 SAMPLE_ARGUMENTS = {
     "int": "1",
@@ -31,30 +32,27 @@ def _walk(resolver: URLResolver, prefix: str, namespace: str) -> list[Route]:
     routes = []
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
-            child_ns = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (
-                entry.namespace or namespace)  # fmt: skip
+            child_ns = (
+                f"{namespace}:{entry.namespace}"
+                if namespace and entry.namespace
+                else (entry.namespace or namespace)
+            )
             routes += _walk(entry, prefix + _concrete(entry), child_ns)
         elif isinstance(entry, URLPattern):
             path = "/" + prefix + _concrete(entry)
-            name = f"{namespace}:{entry.name}" if namespace and entry.name else (
-                entry.name or path)  # fmt: skip
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or path)
             routes.append(Route(name=name.lstrip(":"), path=path))
     return routes
 
 
 def _concrete(entry: URLPattern | URLResolver) -> str:
-    pattern = entry.pattern
-    converters = getattr(pattern, "converters", {})
-    route = str(pattern)
-    if not converters:
+    route = str(entry.pattern)
+    if not isinstance(entry.pattern, RoutePattern):
         # A regex route (the admin's): put a sample in each named group.
         return re.sub(r"\(\?P<\w+>[^)]*\)", "1", route).lstrip("^").rstrip("$").replace("\\", "")
-    for name, converter in converters.items():
-        kind = type(converter).__name__.replace("Converter", "").lower()
-        sample = SAMPLE_ARGUMENTS.get(kind, "1")
-        for spelled in (f"<{name}>", f"<{kind}:{name}>"):
-            route = route.replace(spelled, sample)
-    return route
+    return re.sub(
+        r"<(?:(\w+):)?\w+>", lambda match: SAMPLE_ARGUMENTS[match.group(1) or "str"], route
+    )
 
 
 def all_routes() -> list[Route]:

@@ -4,8 +4,19 @@ from django.urls import resolve, reverse
 
 from tests.urlwalk import all_routes
 
-# Pages a stranger may open. Everything else needs a signed-in user.
-PUBLIC = {"healthz", "accounts:login", "admin:login"}
+# Pages a stranger may open, and what a stranger gets from them with a made-up
+# argument. Everything else needs a signed-in user.
+PUBLIC = {
+    "healthz": {200, 405},
+    "accounts:login": {200},
+    "admin:login": {200, 302},
+    "patient:set_language": {302},
+    # The patient's one-time link pages: a made-up token opens nothing.
+    "patient:link-start": {404},
+    "patient:link-step": {404},
+    "patient:link-submit": {404, 405},
+    "patient:link-done": {404},
+}
 
 
 def login_paths() -> tuple[str, ...]:
@@ -25,9 +36,16 @@ def test_every_page_but_login_and_healthz_needs_a_signed_in_user(client, route):
             assert response.status_code in {401, 403, 404, 405}, (route, response.status_code)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [r for r in all_routes() if r.name in PUBLIC], ids=str)
+def test_a_public_page_gives_a_stranger_only_what_it_should(client, route):
+    for method in (client.get, client.post):
+        assert method(route.path).status_code in PUBLIC[route.name], route
+
+
 def test_the_public_pages_are_the_ones_listed():
     names = {route.name for route in all_routes()}
-    assert names >= PUBLIC
+    assert names >= set(PUBLIC)
     assert resolve("/healthz").url_name == "healthz"
 
 
@@ -40,8 +58,8 @@ def test_login_page_renders_for_a_stranger(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["front_desk", "clinician", "admin_user"])
-def test_each_role_lands_on_the_start_page(client_for, request, persona):
+@pytest.mark.parametrize("persona", ["front_desk", "admin_user"])
+def test_front_desk_and_admin_land_on_the_start_page(client_for, request, persona):
     response = client_for(request.getfixturevalue(persona)).get(reverse("accounts:home"))
     assert response.status_code == 200
 

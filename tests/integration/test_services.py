@@ -27,6 +27,4 @@ def test_migrations_run_backwards_to_zero_and_forwards_again_on_postgres():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
     from django.contrib.auth.models import Group
 
-    assert set(Group.objects.values_list("name", flat=True)) >= {
-        "front_desk", "clinician", "admin"
-    }  # fmt: skip
+    assert set(Group.objects.values_list("name", flat=True)) >= {"front_desk", "clinician", "admin"}

@@ -1,0 +1,229 @@
+"""Benchmark the pre-visit summary PDF in one warm process; prints Markdown.
+
+    .venv/bin/python bench/bench_pdf.py [--renders 200] [--long-renders 10]
+
+Measures: the cold first render (imports, fonts), a typical two-page summary
+(median and p95), ms per page of a long summary (60 medications), resident
+memory after 20 and after all renders (WeasyPrint is known to grow in long-lived
+workers), and, if ReportLab is installed, the same content drawn with it as a
+reference point (ReportLab is not a project dependency; that part is skipped without it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import logging
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+# The settings log INFO at the root: WeasyPrint's per-step progress log would flood the output.
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+
+_import_start = time.perf_counter()
+import weasyprint  # noqa: E402
+
+IMPORT_MS = (time.perf_counter() - _import_start) * 1000
+
+from intake.document import parse_document  # noqa: E402
+from reports.pdf import render_summary_pdf, warm_up  # noqa: E402
+from reports.summary import build_summary_content  # noqa: E402
+from tests.builders import VIGNETTES, days_before, load_vignette, with_answers  # noqa: E402
+from triage.engine import evaluate_triage  # noqa: E402
+
+Content = dict[str, Any]
+
+
+def typical_content(extra_medications: int = 0) -> Content:
+    """Vignette 05 (diabetic feet) with the answers a real intake tends to have."""
+    data = load_vignette(next(path for path in VIGNETTES if path.stem == "05-diabetic-feet"))
+    medications = [
+        {"name": "Metformin", "dose": "1000 mg twice daily", "kind": "prescription"},
+        {"name": "Omeprazole", "dose": "20 mg daily", "kind": "prescription"},
+        {"name": "Atorvastatin", "dose": "20 mg at night", "kind": "prescription"},
+        {"name": "Ibuprofen", "dose": "400 mg as needed", "kind": "over_the_counter"},
+        {"name": "Vitamin D3", "dose": "1000 IU daily", "kind": "supplement"},
+    ] + [
+        {"name": f"Medication {i}", "dose": f"{i} mg", "kind": "prescription"}
+        for i in range(1, extra_medications + 1)
+    ]
+    document = with_answers(
+        data["document"],
+        {
+            "patient.mrn": "A-204817",
+            "symptoms.associated": ["burning", "muscle_spasms", "touch_sensitivity"],
+            "symptoms.other_symptoms": ["muscle_cramps"],
+            "symptoms.description": "Both feet feel numb and burn at night, worse after a "
+            "long walk. Socks feel like they are bunched up under my toes.",
+            "medications": medications,
+            "vaccinations": [{"name": "Influenza", "date": days_before(30)}],
+            "injuries": [{"kind": "broken_leg", "date": "2019-03-02", "mechanism": "sports"}],
+            "conditions": ["diabetes", "kidney_disease"],
+            "lifestyle": {"alcohol_drinks_per_week": 4, "diet": "omnivore", "smoking": "former"},
+            "notes": "Works night shifts standing at a till.",
+        },
+    )
+    doc = parse_document(document)
+    return build_summary_content(doc, evaluate_triage(doc))
+
+
+def rss_mib() -> float:
+    """Current resident memory (VmRSS); peak RSS where /proc is missing."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def timed(render: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    render()
+    return (time.perf_counter() - start) * 1000
+
+
+def reportlab_renderer() -> Callable[[Content], int] | None:
+    """Draws the same sections with ReportLab's platypus; returns the page count."""
+    try:
+        from reportlab.lib import colors
+        from reportlab.lib.pagesizes import A4
+        from reportlab.lib.styles import getSampleStyleSheet
+        from reportlab.lib.units import mm
+        from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    except ImportError:
+        return None
+    from xml.sax.saxutils import escape  # Paragraph parses markup: patient text is escaped
+
+    styles = getSampleStyleSheet()
+    grid = TableStyle(
+        [("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    )
+
+    def render(content: Content) -> int:
+        patient = content["patient"]
+
+        def header(canvas: Any, doc: Any) -> None:
+            canvas.setFont("Helvetica", 8)
+            canvas.drawString(
+                14 * mm, 287 * mm, f"{patient['name']} · DOB {patient['date_of_birth']}"
+            )
+            canvas.drawRightString(196 * mm, 287 * mm, f"page {doc.page}")
+
+        def para(text: str, style: str = "BodyText") -> Paragraph:
+            return Paragraph(escape(text), styles[style])
+
+        story: list[Any] = [para(patient["name"], "Title"), para(content["reason_for_visit"])]
+        story += [para(flag["title"], "Heading3") for flag in content["red_flags"]] or [
+            para("No red flags", "Heading3")
+        ]
+        story.append(para("Suggested tests to consider", "Heading2"))
+        rows = [
+            [para(t["name"]), para("; ".join(t["reasons"])), para("✓" * t["first_line"])]
+            for t in content["suggested_tests"]
+        ]
+        story.append(Table(rows, colWidths=[50 * mm, 110 * mm, 20 * mm], style=grid, repeatRows=0))
+        story.append(para("Medications and supplements", "Heading2"))
+        rows = [
+            [para(m["name"]), para(m["dose"]), para(m["kind"] or "")]
+            for m in content["medications"]
+        ]
+        story.append(Table(rows or [[""]], style=grid))
+        story += [Spacer(1, 4 * mm), para(content["description"]), para(content["notice"])]
+        doc = SimpleDocTemplate(io.BytesIO(), pagesize=A4)
+        doc.build(story, onFirstPage=header, onLaterPages=header)
+        return doc.page
+
+    return render
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--renders", type=int, default=200, help="typical renders (RSS at 20 and at the end)"
+    )
+    parser.add_argument("--long-renders", type=int, default=10, help="renders of the long summary")
+    args = parser.parse_args()
+
+    rows: list[tuple[str, str]] = []
+    typical, long = typical_content(), typical_content(extra_medications=60)
+    rss_start = rss_mib()
+    rows.append(("`import weasyprint`", f"{IMPORT_MS:.0f} ms"))
+    rows.append(
+        ("first render in the process (`warm_up()`: fonts, caches)", f"{timed(warm_up):.0f} ms")
+    )
+
+    pages = render_summary_pdf(typical).pages
+    times, rss_at_20 = [], None
+    for count in range(1, args.renders + 1):
+        times.append(timed(lambda: render_summary_pdf(typical)))
+        if count == 20:
+            rss_at_20 = rss_mib()
+    rss_at_end = rss_mib()
+    rows += [
+        (
+            f"typical summary ({pages} pages), median of {len(times)}",
+            f"{statistics.median(times):.0f} ms",
+        ),
+        (f"typical summary ({pages} pages), p95 of {len(times)}", f"{p95(times):.0f} ms"),
+    ]
+
+    long_pages = render_summary_pdf(long).pages
+    long_times = [timed(lambda: render_summary_pdf(long)) for _ in range(args.long_renders)]
+    long_median = statistics.median(long_times)
+    rows += [
+        (f"long summary (65 medications, {long_pages} pages), median", f"{long_median:.0f} ms"),
+        ("long summary, per page", f"{long_median / long_pages:.0f} ms/page"),
+        ("RSS before rendering", f"{rss_start:.0f} MiB"),
+    ]
+    if rss_at_20 is not None:
+        rows.append(("RSS after 20 renders", f"{rss_at_20:.0f} MiB"))
+    rows.append((f"RSS after {args.renders} renders", f"{rss_at_end:.0f} MiB"))
+
+    reportlab = reportlab_renderer()
+    if reportlab is None:
+        rows.append(("ReportLab reference", "skipped (reportlab not installed)"))
+    else:
+        reportlab(typical)  # its own warm-up
+        rl_times = [timed(lambda: reportlab(typical)) for _ in range(min(args.renders, 50))]
+        rows.append(
+            (
+                f"ReportLab, same typical content ({reportlab(typical)} pages), median",
+                f"{statistics.median(rl_times):.1f} ms",
+            )
+        )
+
+    print("# Pre-visit summary PDF benchmark\n")
+    print(
+        f"Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}, "
+        f"{platform.machine()}, {os.cpu_count()} CPUs; A4; one warm process.\n"
+    )
+    print("| measure | value |\n|---|---|")
+    for measure, value in rows:
+        print(f"| {measure} | {value} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,375 @@
+"""Read an intake document from JSON-compatible data, or say everything wrong with it.
+
+Every constraint of `intake.schema.json` is checked, plus the spec's rules the
+schema cannot express (date of birth not in the future, age at most 120, a
+plausible email address and phone number). Problems are collected, never raised
+one at a time, so the person at the desk can fix them all in one go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from intake.document import codes
+from intake.document.model import (
+    Injury,
+    IntakeDocument,
+    Lifestyle,
+    Medication,
+    Patient,
+    RedFlags,
+    Symptoms,
+    Vaccination,
+)
+
+ROOT_PATH = "(document)"
+
+_T = TypeVar("_T")
+
+# NUL and other control characters (tab and line breaks are fine) and lone surrogates:
+# no database stores them as text, and no person types them.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# One @, something either side, a dot in the domain: catches typos, not deliverability.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# 7-15 digits (E.164 allows 15) with the usual separators, optionally led by +.
+_PHONE = re.compile(r"\+?(?:[ ().-]*[0-9]){7,15}[ ().-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class DocumentInvalid(ValueError):
+    """The document was rejected; `problems` lists every reason, by answer path."""
+
+    def __init__(self, problems: tuple[Problem, ...]) -> None:
+        super().__init__(problems)  # as the only argument, so the error pickles
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return "\n".join(map(str, self.problems))
+
+
+class _Reader:
+    """Collects problems while reading; a part with problems reads as None."""
+
+    def __init__(self, reference_date: dt.date | None) -> None:
+        self.problems: list[Problem] = []
+        # The day ages are counted on; None when reported_on itself is broken.
+        self.reference_date = reference_date
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path or ROOT_PATH, message))
+
+    def read(
+        self,
+        value: object,
+        path: str,
+        shape: _Shape[_T],
+        defaults: Mapping[str, object] | None = None,
+    ) -> _T | None:
+        if not isinstance(value, dict):
+            self.fail(path, "must be an object")
+            return None
+        before = len(self.problems)
+        answers = dict(defaults or {})
+        for field in shape.fields:
+            field_path = _join(path, field.name)
+            if field.name in value:
+                answers[field.name] = field.check(self, value[field.name], field_path)
+            elif field.required:
+                self.fail(field_path, "is required")
+        names = {field.name for field in shape.fields}
+        for key in value:
+            if key not in names:
+                self.fail(_join(path, str(key)), "is not allowed here")
+        return shape.model(**answers) if len(self.problems) == before else None
+
+    def items(
+        self, value: object, path: str, *, min_items: int = 0, max_items: int | None = None
+    ) -> list[object]:
+        """The items of a list answer (none if it is not a list), checking its length."""
+        if not isinstance(value, list):
+            self.fail(path, "must be a list")
+            return []
+        if len(value) < min_items:
+            self.fail(path, f"must list at least {min_items} item{'s' * (min_items != 1)}")
+        if max_items is not None and len(value) > max_items:
+            self.fail(path, f"must list at most {max_items} items")
+        return value
+
+
+_Check = Callable[[_Reader, object, str], object]
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    name: str
+    check: _Check
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape(Generic[_T]):
+    model: Callable[..., _T]
+    fields: tuple[_Field, ...]
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+# Field checks: each takes (reader, value, path), records problems, returns the value read.
+
+
+def _text(
+    *,
+    max_length: int,
+    min_length: int = 0,
+    valid: Callable[[str], bool] | None = None,
+    invalid: str = "",
+) -> _Check:
+    def check(reader: _Reader, value: object, path: str) -> str | None:
+        if not isinstance(value, str):
+            reader.fail(path, "must be text")
+        elif len(value) < min_length:
+            reader.fail(path, "must not be empty")
+        elif len(value) > max_length:
+            reader.fail(path, f"must be at most {max_length} characters")
+        elif _UNSTORABLE.search(value):
+            reader.fail(path, "must not contain control characters")
+        elif valid is not None and not valid(value):
+            reader.fail(path, invalid)
+        else:
+            return value
+        return None
+
+    return check
+
+
+def _code(allowed: tuple[str, ...], *, nullable: bool = False) -> _Check:
+    choices = ", ".join(allowed) + (", or null" if nullable else "")
+
+    def check(reader: _Reader, value: object, path: str) -> str | None:
+        if isinstance(value, str) and value in allowed:
+            return value
+        if not (nullable and value is None):
+            reader.fail(path, f"must be one of: {choices}")
+        return None
+
+    return check
+
+
+def _codes(allowed: tuple[str, ...], *, min_items: int = 0) -> _Check:
+    """A list of codes, each allowed and none repeated."""
+    item_check = _code(allowed)
+
+    def check(reader: _Reader, value: object, path: str) -> tuple[str, ...]:
+        items = reader.items(value, path, min_items=min_items)
+        read = [item_check(reader, item, _join(path, str(i))) for i, item in enumerate(items)]
+        known = [code for code in read if isinstance(code, str)]
+        for code in dict.fromkeys(known):  # each repeated code once, in answer order
+            if known.count(code) > 1:
+                reader.fail(path, f"must not repeat '{code}'")
+        return tuple(known)
+
+    return check
+
+
+def _objects(shape: _Shape[_T], *, max_items: int) -> _Check:
+    def check(reader: _Reader, value: object, path: str) -> tuple[_T | None, ...]:
+        items = reader.items(value, path, max_items=max_items)
+        return tuple(reader.read(item, _join(path, str(i)), shape) for i, item in enumerate(items))
+
+    return check
+
+
+def _integer(low: int, high: int) -> _Check:
+    def check(reader: _Reader, value: object, path: str) -> int | None:
+        # JSON has one number type: 5.0 is the integer 5 (as in JSON Schema); true is not 1.
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            reader.fail(path, "must be a whole number")
+        elif not low <= value <= high:
+            reader.fail(path, f"must be between {low} and {high}")
+        else:
+            return value
+        return None
+
+    return check
+
+
+def _boolean(reader: _Reader, value: object, path: str) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    reader.fail(path, "must be true or false")
+    return None
+
+
+def _iso_date(value: object) -> dt.date | None:
+    """A strict YYYY-MM-DD date, or None."""
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:  # well-formed but not a day, e.g. 2026-02-30
+        return None
+
+
+def _date(reader: _Reader, value: object, path: str) -> dt.date | None:
+    day = _iso_date(value)
+    if day is None:
+        reader.fail(path, "must be a date in the form YYYY-MM-DD")
+    return day
+
+
+def _birth_date(reader: _Reader, value: object, path: str) -> dt.date | None:
+    born = _date(reader, value, path)
+    on = reader.reference_date
+    if born is None or on is None:
+        return born
+    if born > on:
+        reader.fail(path, "must not be in the future")
+    elif on.year - born.year - ((on.month, on.day) < (born.month, born.day)) > codes.MAX_AGE_YEARS:
+        reader.fail(path, f"must give an age of at most {codes.MAX_AGE_YEARS} years")
+    return born
+
+
+def _lifestyle(reader: _Reader, value: object, path: str) -> Lifestyle | None:
+    # An empty object answers nothing: read it as absent so the canonical form round-trips.
+    return None if value == {} else reader.read(value, path, _LIFESTYLE)
+
+
+def _object(shape: _Shape[_T]) -> _Check:
+    def check(reader: _Reader, value: object, path: str) -> _T | None:
+        return reader.read(value, path, shape)
+
+    return check
+
+
+_PATIENT = _Shape(
+    Patient,
+    (
+        _Field("mrn", _text(max_length=codes.MRN_MAX_LENGTH)),
+        _Field("given_name", _text(min_length=1, max_length=codes.PERSON_NAME_MAX_LENGTH), True),
+        _Field("family_name", _text(min_length=1, max_length=codes.PERSON_NAME_MAX_LENGTH), True),
+        _Field("date_of_birth", _birth_date, True),
+        _Field("sex", _code(codes.SEXES)),
+        _Field(
+            "phone",
+            _text(
+                max_length=codes.PHONE_MAX_LENGTH,
+                valid=lambda phone: phone == "" or bool(_PHONE.fullmatch(phone)),
+                invalid="must be a phone number: 7 to 15 digits, spaces and + ( ) - . only",
+            ),
+        ),
+        _Field(
+            "email",
+            _text(
+                max_length=codes.EMAIL_MAX_LENGTH,
+                valid=lambda email: bool(_EMAIL.fullmatch(email)),
+                invalid="must be an email address",
+            ),
+        ),
+        _Field("preferred_language", _code(codes.LANGUAGES)),
+    ),
+)
+
+_SYMPTOMS = _Shape(
+    Symptoms,
+    (
+        _Field("sides", _code(codes.SIDES), True),
+        _Field("locations", _codes(codes.LOCATIONS, min_items=1), True),
+        _Field("onset", _code(codes.ONSETS), True),
+        _Field("duration_days", _integer(0, codes.DURATION_DAYS_MAX), True),
+        _Field("pattern", _code(codes.PATTERNS), True),
+        _Field("frequency", _code(codes.FREQUENCIES, nullable=True)),
+        _Field("positional", _boolean, True),
+        _Field("relieved_by_moving", _boolean, True),
+        _Field("progression", _code(codes.PROGRESSIONS), True),
+        _Field("severity", _integer(0, codes.SEVERITY_MAX), True),
+        _Field("associated", _codes(codes.ASSOCIATED)),
+        _Field("leg_changes", _codes(codes.LEG_CHANGES)),
+        _Field("other_symptoms", _codes(codes.OTHER_SYMPTOMS)),
+        _Field("description", _text(max_length=codes.FREE_TEXT_MAX_LENGTH)),
+    ),
+)
+
+_RED_FLAGS = _Shape(RedFlags, tuple(_Field(code, _boolean, True) for code in codes.RED_FLAG_CODES))
+
+_ITEM_NAME = _text(min_length=1, max_length=codes.ITEM_NAME_MAX_LENGTH)
+
+_MEDICATION = _Shape(
+    Medication,
+    (
+        _Field("name", _ITEM_NAME, True),
+        _Field("dose", _text(max_length=codes.DOSE_MAX_LENGTH)),
+        _Field("kind", _code(codes.MEDICATION_KINDS)),
+    ),
+)
+
+_VACCINATION = _Shape(Vaccination, (_Field("name", _ITEM_NAME, True), _Field("date", _date)))
+
+_INJURY = _Shape(
+    Injury,
+    (
+        _Field("kind", _code(codes.INJURY_KINDS), True),
+        _Field("date", _date),
+        _Field("mechanism", _code(codes.INJURY_MECHANISMS)),
+        _Field("description", _text(max_length=codes.INJURY_DESCRIPTION_MAX_LENGTH)),
+    ),
+)
+
+_LIFESTYLE = _Shape(
+    Lifestyle,
+    (
+        _Field("alcohol_drinks_per_week", _integer(0, codes.ALCOHOL_DRINKS_PER_WEEK_MAX)),
+        _Field("diet", _code(codes.DIETS)),
+        _Field("smoking", _code(codes.SMOKING)),
+    ),
+)
+
+_DOCUMENT = _Shape(
+    IntakeDocument,
+    (
+        _Field("reported_on", _date),
+        _Field("patient", _object(_PATIENT), True),
+        _Field("symptoms", _object(_SYMPTOMS), True),
+        _Field("red_flags", _object(_RED_FLAGS), True),
+        _Field("medications", _objects(_MEDICATION, max_items=codes.MAX_MEDICATIONS)),
+        _Field("treatments", _codes(codes.TREATMENTS)),
+        _Field("vaccinations", _objects(_VACCINATION, max_items=codes.MAX_VACCINATIONS)),
+        _Field("injuries", _objects(_INJURY, max_items=codes.MAX_INJURIES)),
+        _Field("conditions", _codes(codes.CONDITIONS)),
+        _Field("exposures", _codes(codes.EXPOSURES)),
+        _Field("lifestyle", _lifestyle),
+        _Field("notes", _text(max_length=codes.FREE_TEXT_MAX_LENGTH)),
+    ),
+)
+
+
+def parse_document(data: object, *, today: dt.date | None = None) -> IntakeDocument:
+    """Read one intake document (parsed JSON), or raise `DocumentInvalid` listing every problem.
+
+    `reported_on` defaults to `today` (default: the real date); ages are counted on it.
+    """
+    today = today or dt.date.today()
+    reported_on: dt.date | None = today
+    if isinstance(data, dict) and "reported_on" in data:
+        reported_on = _iso_date(data["reported_on"])
+    reader = _Reader(reported_on)
+    doc = reader.read(data, "", _DOCUMENT, defaults={"reported_on": today})
+    if doc is None:
+        raise DocumentInvalid(tuple(reader.problems))
+    return doc

@@ -1,0 +1,117 @@
+"""Between an `Intake` row and the intake document, both ways, losslessly.
+
+`intake_answers` reads what has been entered so far as JSON-compatible data
+(unanswered questions are left out, so the parser names each one);
+`apply_document` writes a parsed document onto an intake and its patient.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from intake.document import (
+    RED_FLAG_CODES,
+    IntakeDocument,
+)
+from intake.models import Injury, Intake, Medication, Patient, Vaccination
+
+PATIENT_FIELDS = (
+    "mrn", "given_name", "family_name", "date_of_birth", "sex", "phone", "email",
+    "preferred_language",
+)  # fmt: skip
+SYMPTOM_FIELDS = (
+    "sides", "locations", "onset", "duration_days", "pattern", "frequency", "positional",
+    "relieved_by_moving", "progression", "severity", "associated", "leg_changes",
+    "other_symptoms", "description",
+)  # fmt: skip
+LIST_FIELDS = ("treatments", "conditions", "exposures")
+LIFESTYLE_FIELDS = ("alcohol_drinks_per_week", "diet", "smoking")
+
+
+def _answered(value: object) -> bool:
+    return value is not None and value != "" and value != []
+
+
+def _section(obj: object, fields: tuple[str, ...]) -> dict[str, object]:
+    values = {name: getattr(obj, name) for name in fields}
+    return {
+        name: value.isoformat() if hasattr(value, "isoformat") else value
+        for name, value in values.items()
+        if _answered(value)
+    }
+
+
+def _rows(rows, fields: tuple[str, ...]) -> list[dict[str, object]]:
+    return [_section(row, fields) for row in rows]
+
+
+def intake_answers(intake: Intake) -> dict[str, object]:
+    """The answers so far, shaped as the intake document (input for `parse_document`)."""
+    answers: dict[str, object] = {
+        "reported_on": intake.reported_on.isoformat(),
+        "patient": _section(intake.patient, PATIENT_FIELDS),
+        "symptoms": _section(intake, SYMPTOM_FIELDS),
+        "red_flags": _section(intake, RED_FLAG_CODES),
+        "medications": _rows(intake.medications.all(), ("name", "dose", "kind")),
+        "vaccinations": _rows(intake.vaccinations.all(), ("name", "date")),
+        "injuries": _rows(intake.injuries.all(), ("kind", "date", "mechanism", "description")),
+        **{name: getattr(intake, name) for name in LIST_FIELDS},
+        "notes": intake.notes,
+    }
+    lifestyle = _section(intake, LIFESTYLE_FIELDS)
+    if lifestyle:
+        answers["lifestyle"] = lifestyle
+    return {name: value for name, value in answers.items() if _answered(value)}
+
+
+def apply_patient(patient: Patient, doc: IntakeDocument) -> None:
+    for name in PATIENT_FIELDS:
+        value = getattr(doc.patient, name)
+        setattr(patient, name, value if value is not None else "")
+    patient.mrn = doc.patient.mrn or None
+
+
+@transaction.atomic
+def apply_document(intake: Intake, doc: IntakeDocument) -> None:
+    """Write every answer of `doc` onto `intake` (saved) and replace its repeating rows."""
+    intake.reported_on = doc.reported_on
+    for name in SYMPTOM_FIELDS:
+        value = getattr(doc.symptoms, name)
+        if isinstance(value, tuple):
+            value = list(value)
+        setattr(intake, name, "" if value is None and name == "frequency" else value)
+    for name in RED_FLAG_CODES:
+        setattr(intake, name, getattr(doc.red_flags, name))
+    for name in LIST_FIELDS:
+        setattr(intake, name, list(getattr(doc, name)))
+    for name in LIFESTYLE_FIELDS:
+        value = getattr(doc.lifestyle, name) if doc.lifestyle else None
+        setattr(intake, name, "" if value is None and name != "alcohol_drinks_per_week" else value)
+    intake.notes = doc.notes
+    intake.save()
+    replace_rows(
+        intake,
+        medications=[
+            {"name": m.name, "dose": m.dose, "kind": m.kind or ""} for m in doc.medications
+        ],
+        vaccinations=[{"name": v.name, "date": v.date} for v in doc.vaccinations],
+        injuries=[
+            {"kind": i.kind, "date": i.date, "mechanism": i.mechanism or "",
+             "description": i.description}
+            for i in doc.injuries
+        ],
+    )  # fmt: skip
+
+
+ROW_MODELS = {"medications": Medication, "vaccinations": Vaccination, "injuries": Injury}
+
+
+def replace_rows(intake: Intake, **rows: list[dict[str, object]]) -> None:
+    """Replace the named repeating parts of an intake, keeping the given order."""
+    for relation, values in rows.items():
+        model = ROW_MODELS[relation]
+        model.objects.filter(intake=intake).delete()
+        model.objects.bulk_create(
+            model(intake=intake, position=position, **value)
+            for position, value in enumerate(values)
+        )

@@ -1,0 +1,429 @@
+"""FHIR R4 views of the intake: the Questionnaire, and intakes as QuestionnaireResponses.
+
+Each `linkId` is the intake document's dotted path (`symptoms.sides`) and each
+answer code is the document's code, so a QuestionnaireResponse converts to the
+document and back without a mapping table. fhir.resources checks a response's
+FHIR structure (its R4B model, which R4 resources of this kind satisfy); the
+answers are then checked by `parse_document`, like every other way in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from pydantic import ValidationError
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from audit.services import Action, record
+from intake.api import (
+    ASCIIJSONRenderer,
+    JSONBodyParser,
+    StaffAPIView,
+    intake_document,
+    json_body,
+    readable_intake,
+)
+from intake.document import ROOT_PATH, DocumentInvalid, Problem, codes, parse_document
+from intake.models import Intake
+from intake.questions import OPTION_LABELS, QUESTIONS
+from intake.services import create_intake_from_document
+
+FHIR_JSON = "application/fhir+json"
+CODE_SYSTEM = "urn:legintake:codes"
+QUESTIONNAIRE_ID = "leg-numbness-intake"
+QUESTIONNAIRE_URL = f"urn:legintake:questionnaire:{QUESTIONNAIRE_ID}"
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One Questionnaire item: `link_id` is the answer's path in the intake document."""
+
+    link_id: str
+    type: str  # the FHIR item type
+    options: tuple[str, ...] = ()  # answer codes, for `choice`
+    required: bool = False
+    repeats: bool = False  # a list in the document
+    max_length: int | None = None
+    items: tuple[Question, ...] = ()  # for `group`
+    enable_when: tuple[str, str] | None = None  # (linkId, code): asked only after that answer
+
+    @property
+    def key(self) -> str:
+        """The answer's key in its part of the document."""
+        return self.link_id.rpartition(".")[2]
+
+
+_NAME = codes.PERSON_NAME_MAX_LENGTH
+_FREE_TEXT = codes.FREE_TEXT_MAX_LENGTH
+
+# The document's shape (intake.schema.json), in its order; `required` as the schema says.
+ITEMS: tuple[Question, ...] = (
+    Question("reported_on", "date"),
+    Question("patient", "group", required=True, items=(
+        Question("patient.mrn", "string", max_length=codes.MRN_MAX_LENGTH),
+        Question("patient.given_name", "string", required=True, max_length=_NAME),
+        Question("patient.family_name", "string", required=True, max_length=_NAME),
+        Question("patient.date_of_birth", "date", required=True),
+        Question("patient.sex", "choice", codes.SEXES),
+        Question("patient.phone", "string", max_length=codes.PHONE_MAX_LENGTH),
+        Question("patient.email", "string", max_length=codes.EMAIL_MAX_LENGTH),
+        Question("patient.preferred_language", "choice", codes.LANGUAGES),
+    )),
+    Question("symptoms", "group", required=True, items=(
+        Question("symptoms.sides", "choice", codes.SIDES, required=True),
+        Question("symptoms.locations", "choice", codes.LOCATIONS, required=True, repeats=True),
+        Question("symptoms.onset", "choice", codes.ONSETS, required=True),
+        Question("symptoms.duration_days", "integer", required=True),
+        Question("symptoms.pattern", "choice", codes.PATTERNS, required=True),
+        Question("symptoms.frequency", "choice", codes.FREQUENCIES,
+                 enable_when=("symptoms.pattern", "comes_and_goes")),
+        Question("symptoms.positional", "boolean", required=True),
+        Question("symptoms.relieved_by_moving", "boolean", required=True),
+        Question("symptoms.progression", "choice", codes.PROGRESSIONS, required=True),
+        Question("symptoms.severity", "integer", required=True),
+        Question("symptoms.associated", "choice", codes.ASSOCIATED, repeats=True),
+        Question("symptoms.leg_changes", "choice", codes.LEG_CHANGES, repeats=True),
+        Question("symptoms.other_symptoms", "choice", codes.OTHER_SYMPTOMS, repeats=True),
+        Question("symptoms.description", "text", max_length=_FREE_TEXT),
+    )),
+    Question("red_flags", "group", required=True, items=tuple(
+        Question(f"red_flags.{code}", "boolean", required=True) for code in codes.RED_FLAG_CODES
+    )),
+    Question("medications", "group", repeats=True, items=(
+        Question("medications.name", "string", required=True,
+                 max_length=codes.ITEM_NAME_MAX_LENGTH),
+        Question("medications.dose", "string", max_length=codes.DOSE_MAX_LENGTH),
+        Question("medications.kind", "choice", codes.MEDICATION_KINDS),
+    )),
+    Question("treatments", "choice", codes.TREATMENTS, repeats=True),
+    Question("vaccinations", "group", repeats=True, items=(
+        Question("vaccinations.name", "string", required=True,
+                 max_length=codes.ITEM_NAME_MAX_LENGTH),
+        Question("vaccinations.date", "date"),
+    )),
+    Question("injuries", "group", repeats=True, items=(
+        Question("injuries.kind", "choice", codes.INJURY_KINDS, required=True),
+        Question("injuries.date", "date"),
+        Question("injuries.mechanism", "choice", codes.INJURY_MECHANISMS),
+        Question("injuries.description", "text", max_length=codes.INJURY_DESCRIPTION_MAX_LENGTH),
+    )),
+    Question("conditions", "choice", codes.CONDITIONS, repeats=True),
+    Question("exposures", "choice", codes.EXPOSURES, repeats=True),
+    Question("lifestyle", "group", items=(
+        Question("lifestyle.alcohol_drinks_per_week", "integer"),
+        Question("lifestyle.diet", "choice", codes.DIETS),
+        Question("lifestyle.smoking", "choice", codes.SMOKING),
+    )),
+    Question("notes", "text", max_length=_FREE_TEXT),
+)  # fmt: skip
+
+# Sections the forms show as headings rather than ask as questions.
+_SECTION_TITLES = {
+    "patient": _("About the patient"),
+    "symptoms": _("Numbness or tingling"),
+    "red_flags": _("Warning signs: call 911 if any answer is yes"),
+    "lifestyle": _("Lifestyle"),
+}
+
+# The answer's value[x] for each item type.
+_VALUE_KEYS = {
+    "choice": "valueCoding",
+    "boolean": "valueBoolean",
+    "integer": "valueInteger",
+    "date": "valueDate",
+    "string": "valueString",
+    "text": "valueString",
+}
+
+
+def _coding(code: str) -> dict[str, str]:
+    coding = {"system": CODE_SYSTEM, "code": code}
+    if code in OPTION_LABELS:
+        coding["display"] = str(OPTION_LABELS[code])
+    return coding
+
+
+# --- the Questionnaire -------------------------------------------------------------
+
+
+def questionnaire() -> dict[str, object]:
+    """The intake as a FHIR Questionnaire, worded in the active language."""
+    return {
+        "resourceType": "Questionnaire",
+        "id": QUESTIONNAIRE_ID,
+        "url": QUESTIONNAIRE_URL,
+        "name": "LegNumbnessIntake",
+        "title": "Leg numbness or tingling: pre-visit intake",
+        "status": "active",
+        "subjectType": ["Patient"],
+        "item": [_questionnaire_item(question) for question in ITEMS],
+    }
+
+
+def _questionnaire_item(question: Question) -> dict[str, object]:
+    text = QUESTIONS.get(question.link_id) or _SECTION_TITLES[question.link_id]
+    item: dict[str, object] = {
+        "linkId": question.link_id,
+        "text": str(text),
+        "type": question.type,
+        "required": question.required,
+        "repeats": question.repeats,
+    }
+    if question.max_length:
+        item["maxLength"] = question.max_length
+    if question.enable_when:
+        asked_after, code = question.enable_when
+        item["enableWhen"] = [
+            {"question": asked_after, "operator": "=", "answerCoding": _coding(code)}
+        ]
+    if question.options:
+        item["answerOption"] = [{"valueCoding": _coding(code)} for code in question.options]
+    if question.items:
+        item["item"] = [_questionnaire_item(child) for child in question.items]
+    return item
+
+
+# --- document -> QuestionnaireResponse ------------------------------------------------------
+
+
+def questionnaire_response(
+    answers: dict[str, object], *, resource_id: str | None = None, completed: bool = True
+) -> dict[str, object]:
+    """A QuestionnaireResponse holding `answers` (an intake document, or a draft's answers)."""
+    resource: dict[str, object] = {"resourceType": "QuestionnaireResponse"}
+    if resource_id:
+        resource["id"] = resource_id
+    resource["questionnaire"] = QUESTIONNAIRE_URL
+    resource["status"] = "completed" if completed else "in-progress"
+    resource["item"] = _response_items(answers, ITEMS)
+    return resource
+
+
+def intake_questionnaire_response(intake: Intake) -> dict[str, object]:
+    return questionnaire_response(
+        intake_document(intake), resource_id=str(intake.pk), completed=not intake.is_draft
+    )
+
+
+def _response_items(answers: dict, questions: tuple[Question, ...]) -> list[dict[str, object]]:
+    items: list[dict[str, object]] = []
+    for question in questions:
+        value = answers.get(question.key)
+        if value is None or value in ("", [], {}):
+            continue  # unanswered: FHIR leaves the item out
+        values = value if question.repeats else [value]
+        if question.type == "group":
+            groups = [_response_items(group, question.items) for group in values]
+            items += [{"linkId": question.link_id, "item": group} for group in groups if group]
+        else:
+            answer_key = _VALUE_KEYS[question.type]
+            answers_given = [
+                {answer_key: _coding(v) if question.type == "choice" else v} for v in values
+            ]
+            items.append({"linkId": question.link_id, "answer": answers_given})
+    return items
+
+
+# --- QuestionnaireResponse -> document ------------------------------------------------------
+
+
+def document_from_response(data: object) -> dict[str, object]:
+    """The intake document a QuestionnaireResponse answers, for `parse_document`.
+
+    Raises `DocumentInvalid` when `data` is not a completed QuestionnaireResponse of
+    this questionnaire, or an item is not one of its questions.
+    """
+    if not isinstance(data, dict) or data.get("resourceType") != "QuestionnaireResponse":
+        raise DocumentInvalid((Problem("resourceType", "must be QuestionnaireResponse"),))
+    try:
+        QuestionnaireResponse.model_validate(data)
+    except ValidationError as error:
+        raise DocumentInvalid(
+            tuple(Problem(_fhir_path(e["loc"]), e["msg"]) for e in error.errors())
+        ) from None
+    reader = _ResponseReader()
+    if data["status"] != "completed":
+        reader.fail("status", "must be completed: only finished answers are submitted")
+    if (data.get("questionnaire") or QUESTIONNAIRE_URL) != QUESTIONNAIRE_URL:
+        reader.fail("questionnaire", f"must be {QUESTIONNAIRE_URL}")
+    answers = reader.group(data.get("item") or [], ITEMS, "")
+    if reader.problems:
+        raise DocumentInvalid(tuple(reader.problems))
+    return answers
+
+
+def _fhir_path(location: tuple[int | str, ...]) -> str:
+    """A pydantic error location as a FHIRPath: QuestionnaireResponse.item[0].answer[1]."""
+    path = "QuestionnaireResponse"
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+class _ResponseReader:
+    """Turns structurally valid items into document answers, collecting problems by path.
+
+    Values are taken as sent: `parse_document` then checks them strictly (FHIR's
+    model would read "yes" as true; the document parser does not). The model lets
+    JSON nulls through, so an absent part is read as `x.get(...) or []`.
+    """
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path or ROOT_PATH, message))
+
+    def group(self, items: list[dict], questions: tuple[Question, ...], path: str) -> dict:
+        by_link_id = {question.link_id: question for question in questions}
+        answers: dict[str, object] = {}
+        for item in items:
+            question = by_link_id.get(item["linkId"])
+            if question is None:
+                self.fail(item["linkId"], "is not a question in this part of the questionnaire")
+                continue
+            item_path = f"{path}.{question.key}" if path else question.key
+            if question.key in answers and not question.repeats:
+                self.fail(item_path, "must be answered once")
+            elif question.type == "group":
+                self._group_item(item, question, item_path, answers)
+            else:
+                self._question_item(item, question, item_path, answers)
+        return answers
+
+    def _group_item(self, item: dict, question: Question, path: str, answers: dict) -> None:
+        if item.get("answer"):
+            self.fail(path, "is a group: it holds items, not answers")
+        children = item.get("item") or []
+        if not question.repeats:
+            answers[question.key] = self.group(children, question.items, path)
+            return
+        entries = answers.setdefault(question.key, [])
+        entries.append(self.group(children, question.items, f"{path}.{len(entries)}"))
+
+    def _question_item(self, item: dict, question: Question, path: str, answers: dict) -> None:
+        if item.get("item"):
+            self.fail(path, "is a question: it holds answers, not items")
+        given = item.get("answer") or []
+        if question.repeats:
+            answers[question.key] = [
+                self._value(answer, question, f"{path}.{i}") for i, answer in enumerate(given)
+            ]
+        elif len(given) > 1:
+            self.fail(path, "must have one answer")
+        elif given:
+            answers[question.key] = self._value(given[0], question, path)
+
+    def _value(self, answer: dict, question: Question, path: str) -> object:
+        expected = _VALUE_KEYS[question.type]
+        if answer.get("item"):
+            self.fail(path, "must not hold items under its answer")
+        if [key for key in answer if key.startswith("value")] != [expected]:
+            self.fail(path, f"must be answered with {expected}")
+            return None
+        value = answer[expected]
+        if question.type != "choice":
+            return value
+        coding = value or {}
+        if (coding.get("system") or CODE_SYSTEM) != CODE_SYSTEM:
+            self.fail(path, f"must be a code of {CODE_SYSTEM}")
+        return coding.get("code")
+
+
+def operation_outcome(issues: list[dict[str, object]]) -> dict[str, object]:
+    return {"resourceType": "OperationOutcome", "issue": issues}
+
+
+def problem_issues(problems: tuple[Problem, ...]) -> list[dict[str, object]]:
+    """One `invalid` issue per problem; `expression` is the answer's path."""
+    return [
+        {"severity": "error", "code": "invalid", "diagnostics": problem.message}
+        | ({"expression": [problem.path]} if problem.path != ROOT_PATH else {})
+        for problem in problems
+    ]
+
+
+# --- HTTP ----------------------------------------------------------------------------
+
+# FHIR issue types for the errors DRF answers before a view runs.
+_ISSUE_TYPES = {
+    401: "login",
+    403: "forbidden",
+    404: "not-found",
+    405: "not-supported",
+    406: "not-supported",
+    415: "not-supported",
+}
+
+
+def _fhir_exception_handler(exc, context) -> Response | None:
+    """DRF's errors (401, 403, 404...) as OperationOutcomes, as FHIR clients expect."""
+    response = exception_handler(exc, context)
+    if response is not None:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+        code = _ISSUE_TYPES.get(response.status_code, "processing")
+        response.data = operation_outcome(
+            [{"severity": "error", "code": code, "diagnostics": str(detail)}]
+        )
+    return response
+
+
+class FHIRJSONParser(JSONBodyParser):
+    media_type = FHIR_JSON
+
+
+class FHIRJSONRenderer(ASCIIJSONRenderer):
+    media_type = FHIR_JSON
+    format = "fhir"
+
+
+# FHIR resources describe themselves; the REST API's OpenAPI schema leaves them out.
+@extend_schema(exclude=True)
+class FHIRView(StaffAPIView):
+    parser_classes = [FHIRJSONParser, JSONBodyParser]
+    renderer_classes = [FHIRJSONRenderer, ASCIIJSONRenderer]
+
+    def get_exception_handler(self):
+        return _fhir_exception_handler
+
+
+class QuestionnaireView(FHIRView):
+    def get(self, request: Request) -> Response:
+        return Response(questionnaire())
+
+
+class QuestionnaireResponseListView(FHIRView):
+    def post(self, request: Request) -> Response:
+        """Create and submit an intake from a completed QuestionnaireResponse."""
+        try:
+            doc = parse_document(document_from_response(json_body(request)))
+            submission = create_intake_from_document(
+                doc, by=request.user, channel=Intake.Channel.API, request=request
+            )
+        except DocumentInvalid as invalid:
+            return Response(
+                operation_outcome(problem_issues(invalid.problems)),
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        intake = submission.intake
+        location = reverse("fhir:questionnaire-response", args=[intake.pk])
+        return Response(
+            intake_questionnaire_response(intake),
+            status=status.HTTP_201_CREATED,
+            headers={"Location": request.build_absolute_uri(location)},
+        )
+
+
+class QuestionnaireResponseView(FHIRView):
+    def get(self, request: Request, intake_id: UUID) -> Response:
+        intake = readable_intake(request.user, intake_id)
+        record(Action.VIEW, actor=request.user, obj=intake, request=request, detail={"via": "fhir"})
+        return Response(intake_questionnaire_response(intake))

@@ -1,0 +1,234 @@
+"""The questionnaire's forms, one per step, shared by the front desk and the patient pages.
+
+Fields are named by their codes and store the codes. Yes/no questions are radio
+buttons with no default: the person must choose. Errors are in plain words.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from intake.document import codes
+from intake.models import Injury, Intake, Medication, Patient, Vaccination
+from intake.questions import choices, question
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class YesNoField(forms.TypedChoiceField):
+    """A required yes/no answer stored as True/False, with nothing pre-selected."""
+
+    widget = forms.RadioSelect
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            choices=YES_NO,
+            coerce=lambda value: value == "yes",
+            empty_value=None,
+            error_messages={"required": _("Please answer yes or no.")},
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        if value is True:
+            return "yes"
+        if value is False:
+            return "no"
+        return value
+
+
+def multiple(option_codes: tuple[str, ...], path: str, **kwargs) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=question(path),
+        choices=choices(option_codes),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        **kwargs,
+    )
+
+
+def single(option_codes: tuple[str, ...], path: str, *, required: bool = True) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=question(path),
+        choices=choices(option_codes),
+        widget=forms.RadioSelect,
+        required=required,
+        error_messages={"required": _("Please choose one.")},
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = [
+            "given_name", "family_name", "date_of_birth", "sex", "mrn", "phone", "email",
+            "preferred_language",
+        ]  # fmt: skip
+        widgets = {"date_of_birth": DateInput(), "sex": forms.RadioSelect}
+        labels = {
+            "given_name": question("patient.given_name"),
+            "family_name": question("patient.family_name"),
+            "date_of_birth": question("patient.date_of_birth"),
+            "mrn": question("patient.mrn"),
+            "preferred_language": question("patient.preferred_language"),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sex"].choices = choices(codes.SEXES)
+        self.fields["sex"].required = False
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today:
+            raise ValidationError(_("The date of birth cannot be in the future."))
+        if today.year - born.year > codes.MAX_AGE_YEARS:
+            raise ValidationError(_("Please check the year: that is over 120 years ago."))
+        return born
+
+    def clean_mrn(self):
+        return (self.cleaned_data["mrn"] or "").strip() or None
+
+
+class SymptomsForm(forms.ModelForm):
+    sides = single(codes.SIDES, "symptoms.sides")
+    locations = multiple(codes.LOCATIONS, "symptoms.locations")
+    onset = single(codes.ONSETS, "symptoms.onset")
+    duration_days = forms.IntegerField(
+        label=question("symptoms.duration_days"),
+        min_value=0,
+        max_value=codes.DURATION_DAYS_MAX,
+        error_messages={"required": _("Please give the number of days (0 if today).")},
+    )
+    pattern = single(codes.PATTERNS, "symptoms.pattern")
+    frequency = single(codes.FREQUENCIES, "symptoms.frequency", required=False)
+    positional = YesNoField(label=question("symptoms.positional"))
+    relieved_by_moving = YesNoField(label=question("symptoms.relieved_by_moving"))
+    progression = single(codes.PROGRESSIONS, "symptoms.progression")
+    severity = forms.IntegerField(
+        label=question("symptoms.severity"),
+        min_value=0,
+        max_value=codes.SEVERITY_MAX,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    associated = multiple(codes.ASSOCIATED, "symptoms.associated")
+    leg_changes = multiple(codes.LEG_CHANGES, "symptoms.leg_changes")
+    other_symptoms = multiple(codes.OTHER_SYMPTOMS, "symptoms.other_symptoms")
+
+    class Meta:
+        model = Intake
+        fields = [
+            "sides", "locations", "onset", "duration_days", "pattern", "frequency", "positional",
+            "relieved_by_moving", "progression", "severity", "associated", "leg_changes",
+            "other_symptoms", "description",
+        ]  # fmt: skip
+        labels = {"description": question("symptoms.description")}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("locations") and "locations" not in self.errors:
+            self.add_error("locations", _("Please tick at least one place."))
+        if data.get("pattern") == "constant":
+            data["frequency"] = ""  # "how often" only applies when it comes and goes
+        elif data.get("pattern") == "comes_and_goes" and not data.get("frequency"):
+            self.add_error("frequency", _("Please say how often it comes back."))
+        return data
+
+
+class RedFlagsForm(forms.ModelForm):
+    class Meta:
+        model = Intake
+        fields = list(codes.RED_FLAG_CODES)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for code in codes.RED_FLAG_CODES:
+            self.fields[code] = YesNoField(label=question(f"red_flags.{code}"))
+
+
+class TreatmentsForm(forms.ModelForm):
+    treatments = multiple(codes.TREATMENTS, "treatments")
+
+    class Meta:
+        model = Intake
+        fields = ["treatments"]
+
+
+class HistoryForm(forms.ModelForm):
+    conditions = multiple(codes.CONDITIONS, "conditions")
+    exposures = multiple(codes.EXPOSURES, "exposures")
+    alcohol_drinks_per_week = forms.IntegerField(
+        label=question("lifestyle.alcohol_drinks_per_week"),
+        min_value=0,
+        max_value=codes.ALCOHOL_DRINKS_PER_WEEK_MAX,
+        required=False,
+    )
+    diet = single(codes.DIETS, "lifestyle.diet", required=False)
+    smoking = single(codes.SMOKING, "lifestyle.smoking", required=False)
+
+    class Meta:
+        model = Intake
+        fields = ["conditions", "exposures", "alcohol_drinks_per_week", "diet", "smoking", "notes"]
+        labels = {"notes": question("notes")}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class MedicationForm(forms.ModelForm):
+    class Meta:
+        model = Medication
+        fields = ["name", "dose", "kind"]
+        labels = {
+            "name": question("medications.name"),
+            "dose": question("medications.dose"),
+            "kind": question("medications.kind"),
+        }
+
+
+class VaccinationForm(forms.ModelForm):
+    class Meta:
+        model = Vaccination
+        fields = ["name", "date"]
+        labels = {"name": question("vaccinations.name"), "date": question("vaccinations.date")}
+        widgets = {"date": DateInput()}
+
+
+class InjuryForm(forms.ModelForm):
+    class Meta:
+        model = Injury
+        fields = ["kind", "date", "mechanism", "description"]
+        labels = {
+            "kind": question("injuries.kind"),
+            "date": question("injuries.date"),
+            "mechanism": question("injuries.mechanism"),
+            "description": question("injuries.description"),
+        }
+        widgets = {"date": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+
+
+def row_formset(form: type[forms.ModelForm], max_num: int) -> type[forms.BaseModelFormSet]:
+    """Add and remove rows: blank extra rows are ignored, ticked ones are deleted."""
+    return forms.modelformset_factory(
+        form.Meta.model,
+        form=form,
+        extra=1,
+        can_delete=True,
+        max_num=max_num,
+        validate_max=True,
+    )
+
+
+MedicationFormSet = row_formset(MedicationForm, codes.MAX_MEDICATIONS)
+VaccinationFormSet = row_formset(VaccinationForm, codes.MAX_VACCINATIONS)
+InjuryFormSet = row_formset(InjuryForm, codes.MAX_INJURIES)

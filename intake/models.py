@@ -1,0 +1,282 @@
+"""Patients and their intakes: every answer of clinical-content.md §1.
+
+The columns mirror the intake document; `intake.exchange` converts between the
+two. An unanswered question is NULL (never a default): in particular no red-flag
+question is "no" until someone answers it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from intake.document import codes
+from intake.questions import choices
+
+
+def _range(field: str, low: int, high: int) -> models.CheckConstraint:
+    within = Q(**{f"{field}__gte": low, f"{field}__lte": high})
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | within,
+        name=f"%(app_label)s_%(class)s_{field}_range",
+    )
+
+
+class Patient(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    mrn = models.CharField(
+        "MRN", max_length=codes.MRN_MAX_LENGTH, unique=True, null=True, blank=True
+    )
+    given_name = models.CharField(max_length=codes.PERSON_NAME_MAX_LENGTH)
+    family_name = models.CharField(max_length=codes.PERSON_NAME_MAX_LENGTH)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=16, choices=choices(codes.SEXES), blank=True)
+    phone = models.CharField(max_length=codes.PHONE_MAX_LENGTH, blank=True)
+    email = models.EmailField(max_length=codes.EMAIL_MAX_LENGTH, blank=True)
+    preferred_language = models.CharField(
+        max_length=2, choices=choices(codes.LANGUAGES), default=codes.DEFAULT_LANGUAGE
+    )
+    # Lower-case, accent-free "given family", kept by intake.services, for name search.
+    search_name = models.CharField(max_length=2 * codes.PERSON_NAME_MAX_LENGTH + 1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        indexes = [
+            models.Index(fields=["search_name"], name="patient_search_name"),
+            models.Index(fields=["date_of_birth"], name="patient_dob"),
+        ]
+        constraints = [
+            # "Unique when set": an empty MRN is stored as NULL, never as "".
+            models.CheckConstraint(condition=~Q(mrn=""), name="patient_mrn_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_name}, {self.given_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def age_on(self, day) -> int:
+        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
+        return day.year - self.date_of_birth.year - before_birthday
+
+
+class Intake(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        AMENDED = "amended", "Amended"
+
+    class Channel(models.TextChoices):
+        FRONT_DESK = "front_desk", "Front desk"
+        PATIENT_TABLET = "patient_tablet", "Patient on a clinic tablet"
+        PATIENT_LINK = "patient_link", "Patient by link"
+        API = "api", "API"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="intakes")
+    status = models.CharField(max_length=16, choices=Status, default=Status.DRAFT)
+    # 0 while a draft; 1 on submission; +1 on each amendment. Summaries are per version.
+    version = models.PositiveIntegerField(default=0)
+    # Bumped on every save through the services: the optimistic lock for concurrent edits.
+    revision = models.PositiveIntegerField(default=0)
+    channel = models.CharField(max_length=16, choices=Channel, default=Channel.FRONT_DESK)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_on = models.DateField(default=timezone.localdate)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    # symptoms
+    sides = models.CharField(max_length=8, choices=choices(codes.SIDES), blank=True)
+    locations = models.JSONField(default=list, blank=True)
+    onset = models.CharField(max_length=8, choices=choices(codes.ONSETS), blank=True)
+    duration_days = models.PositiveIntegerField(null=True, blank=True)
+    pattern = models.CharField(max_length=16, choices=choices(codes.PATTERNS), blank=True)
+    frequency = models.CharField(max_length=24, choices=choices(codes.FREQUENCIES), blank=True)
+    positional = models.BooleanField(null=True, blank=True)
+    relieved_by_moving = models.BooleanField(null=True, blank=True)
+    progression = models.CharField(max_length=24, choices=choices(codes.PROGRESSIONS), blank=True)
+    severity = models.PositiveSmallIntegerField(null=True, blank=True)
+    associated = models.JSONField(default=list, blank=True)
+    leg_changes = models.JSONField(default=list, blank=True)
+    other_symptoms = models.JSONField(default=list, blank=True)
+    description = models.TextField(max_length=codes.FREE_TEXT_MAX_LENGTH, blank=True)
+
+    # red flags: NULL until answered, on purpose
+    head_back_neck_injury = models.BooleanField(null=True, blank=True)
+    cannot_move_or_walk = models.BooleanField(null=True, blank=True)
+    bladder_bowel_control_loss = models.BooleanField(null=True, blank=True)
+    saddle_numbness = models.BooleanField(null=True, blank=True)
+    confusion = models.BooleanField(null=True, blank=True)
+    loss_of_consciousness = models.BooleanField(null=True, blank=True)
+    slurred_speech = models.BooleanField(null=True, blank=True)
+    vision_problems = models.BooleanField(null=True, blank=True)
+    face_arm_weakness = models.BooleanField(null=True, blank=True)
+    breathing_swallowing_difficulty = models.BooleanField(null=True, blank=True)
+
+    # history and lifestyle
+    treatments = models.JSONField(default=list, blank=True)
+    conditions = models.JSONField(default=list, blank=True)
+    exposures = models.JSONField(default=list, blank=True)
+    alcohol_drinks_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    diet = models.CharField(max_length=16, choices=choices(codes.DIETS), blank=True)
+    smoking = models.CharField(max_length=16, choices=choices(codes.SMOKING), blank=True)
+    notes = models.TextField(max_length=codes.FREE_TEXT_MAX_LENGTH, blank=True)
+
+    # The current version's triage, copied here so the worklist sorts without joins.
+    triage_level = models.CharField(max_length=16, blank=True)
+    rules_version = models.CharField(max_length=32, blank=True)
+    # 2: an emergency flag nobody acknowledged yet, 1: the same for urgent, 0: neither.
+    # Kept by triage.services; the worklist's first sort key.
+    open_alert = models.PositiveSmallIntegerField(default=0)
+    # A clinician has read this version; an amendment asks for a new review.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "-updated_at"], name="intake_status_updated"),
+            # The worklist's order: open alerts first, then oldest first; drafts never listed.
+            models.Index(
+                F("open_alert").desc(),
+                "submitted_at",
+                "id",
+                name="intake_worklist_order",
+                condition=~Q(status="draft"),
+            ),
+            models.Index(
+                "triage_level",
+                "submitted_at",
+                name="intake_worklist_level",
+                condition=~Q(status="draft"),
+            ),
+        ]
+        constraints = [
+            _range("severity", 0, codes.SEVERITY_MAX),
+            _range("duration_days", 0, codes.DURATION_DAYS_MAX),
+            _range("alcohol_drinks_per_week", 0, codes.ALCOHOL_DRINKS_PER_WEEK_MAX),
+            models.CheckConstraint(
+                condition=Q(status="draft", version=0) | (~Q(status="draft") & Q(version__gte=1)),
+                name="intake_version_matches_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Intake {self.id}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class _IntakeRow(models.Model):
+    """A repeating part of an intake, kept in the order it was entered."""
+
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        abstract = True
+        ordering = ["position"]
+
+
+class Medication(_IntakeRow):
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="medications")
+    name = models.CharField(max_length=codes.ITEM_NAME_MAX_LENGTH)
+    dose = models.CharField(max_length=codes.DOSE_MAX_LENGTH, blank=True)
+    kind = models.CharField(max_length=24, choices=choices(codes.MEDICATION_KINDS), blank=True)
+
+    class Meta(_IntakeRow.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Vaccination(_IntakeRow):
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="vaccinations")
+    name = models.CharField(max_length=codes.ITEM_NAME_MAX_LENGTH)
+    date = models.DateField(null=True, blank=True)
+
+    class Meta(_IntakeRow.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Injury(_IntakeRow):
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="injuries")
+    kind = models.CharField(max_length=24, choices=choices(codes.INJURY_KINDS))
+    date = models.DateField(null=True, blank=True)
+    mechanism = models.CharField(
+        max_length=16, choices=choices(codes.INJURY_MECHANISMS), blank=True
+    )
+    description = models.TextField(max_length=codes.INJURY_DESCRIPTION_MAX_LENGTH, blank=True)
+
+    class Meta(_IntakeRow.Meta):
+        verbose_name_plural = "injuries"
+
+    def __str__(self) -> str:
+        return self.kind
+
+
+class IntakeVersion(models.Model):
+    """The document as submitted or amended: earlier answers stay readable."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    document = models.JSONField()
+    changed_paths = models.JSONField(default=list, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["intake", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "number"], name="intake_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.intake_id} v{self.number}"
+
+
+class PatientLink(models.Model):
+    """A one-time link a patient opens without an account, scoped to one draft intake.
+
+    The URL carries a signed token naming this row; the row says when it expires and
+    whether it was revoked. Submitting the intake ends it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="patient_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Link {self.id}"

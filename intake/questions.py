@@ -1,0 +1,150 @@
+"""The questionnaire in words: each question and answer option, by its code.
+
+One catalogue serves the front-desk forms, the patient's own pages (translated),
+the FHIR Questionnaire and the summary, so a question reads the same everywhere.
+The codes come from `intake.document.codes` and never change; only words do.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from intake.document import codes
+
+OPTION_LABELS = {
+    # patient
+    "female": _("Female"), "male": _("Male"), "other": _("Other"),
+    "unknown": _("Prefer not to say"),
+    "en": "English", "es": "Español",
+    # symptoms
+    "left": _("Left leg"), "right": _("Right leg"), "both": _("Both legs"),
+    "toes": _("Toes"), "foot": _("Foot"), "ankle": _("Ankle"), "shin": _("Shin"),
+    "calf": _("Calf"), "knee": _("Knee"), "thigh": _("Thigh"), "buttock": _("Buttock"),
+    "sudden": _("Suddenly"), "gradual": _("Gradually"),
+    "constant": _("All the time"), "comes_and_goes": _("It comes and goes"),
+    "several_times_a_day": _("Several times a day"), "daily": _("About once a day"),
+    "weekly": _("About once a week"), "monthly_or_less": _("Once a month or less"),
+    "getting_better": _("Getting better"), "stable": _("About the same"),
+    "getting_worse": _("Getting worse"), "spreading_upward": _("Spreading up the leg"),
+    "leg_pain": _("Leg pain"), "anxiety": _("Anxiety"), "back_pain": _("Back pain"),
+    "back_pain_radiating_down_leg": _("Back pain that runs down the leg"),
+    "burning": _("Burning"), "crawling_under_skin": _("A crawling feeling under the skin"),
+    "itching": _("Itching"), "muscle_spasms": _("Muscle spasms"),
+    "touch_sensitivity": _("Sensitivity to touch"),
+    "difficulty_sitting_or_standing": _("Difficulty sitting or standing"),
+    "leg_weakness": _("Weakness in the leg"),
+    "color": _("Colour"), "shape": _("Shape"), "temperature": _("Temperature"),
+    "dizziness": _("Dizziness"), "rash": _("A rash"), "muscle_cramps": _("Muscle cramps"),
+    # medications, treatments
+    "prescription": _("Prescription"), "over_the_counter": _("Over the counter"),
+    "supplement": _("Supplement or vitamin"),
+    "chemotherapy": _("Chemotherapy"), "radiation_therapy": _("Radiation therapy"),
+    # injuries
+    "back_injury": _("Back injury"), "head_injury": _("Head injury"),
+    "neck_injury": _("Neck injury"), "broken_leg": _("Broken leg"),
+    "herniated_disc": _("Herniated (slipped) disc"), "pinched_nerve": _("Pinched nerve"),
+    "car_accident": _("Car accident"), "fall": _("Fall"), "sports": _("Sports"),
+    "work": _("At work"),
+    # history
+    "diabetes": _("Diabetes"), "prediabetes": _("Prediabetes"),
+    "hypothyroidism": _("Underactive thyroid (hypothyroidism)"),
+    "multiple_sclerosis": _("Multiple sclerosis"), "atherosclerosis": _("Atherosclerosis"),
+    "peripheral_arterial_disease": _("Peripheral arterial disease"),
+    "heart_disease": _("Heart disease"), "migraine": _("Migraine"),
+    "peripheral_neuropathy": _("Peripheral neuropathy"), "raynauds": _("Raynaud's"),
+    "seizures": _("Seizures"), "stroke": _("Stroke"), "lupus": _("Lupus"),
+    "transverse_myelitis": _("Transverse myelitis"), "fibromyalgia": _("Fibromyalgia"),
+    "shingles": _("Shingles"), "kidney_disease": _("Kidney disease"), "cancer": _("Cancer"),
+    "vitamin_deficiency": _("A vitamin deficiency"),
+    "weight_loss_surgery": _("Weight-loss surgery"),
+    "frostbite": _("Frostbite"), "insect_bite": _("An insect bite"),
+    "seafood_toxin": _("Bad seafood (seafood toxin)"), "heavy_metals": _("Heavy metals"),
+    "omnivore": _("I eat meat and fish"), "vegetarian": _("Vegetarian"), "vegan": _("Vegan"),
+    "never": _("Never smoked"), "former": _("Used to smoke"), "current": _("Smoke now"),
+}  # fmt: skip
+
+QUESTIONS = {
+    "patient.mrn": _("Medical record number"),
+    "patient.given_name": _("First name"),
+    "patient.family_name": _("Last name"),
+    "patient.date_of_birth": _("Date of birth"),
+    "patient.sex": _("Sex"),
+    "patient.phone": _("Phone"),
+    "patient.email": _("Email"),
+    "patient.preferred_language": _("Preferred language"),
+    "reported_on": _("Date of these answers"),
+    "symptoms.sides": _("Which leg is numb or tingling?"),
+    "symptoms.locations": _("Where exactly?"),
+    "symptoms.onset": _("Did it start suddenly or come on gradually?"),
+    "symptoms.duration_days": _("How many days ago did you first notice it?"),
+    "symptoms.pattern": _("Is it there all the time, or does it come and go?"),
+    "symptoms.frequency": _("If it comes and goes: how often?"),
+    "symptoms.positional": _(
+        "Does it start after sitting or standing in one position for a long time?"
+    ),
+    "symptoms.relieved_by_moving": _("Does it go away once you move around?"),
+    "symptoms.progression": _("How has it changed?"),
+    "symptoms.severity": _("How bad is it right now? (0 = not at all, 10 = the worst)"),
+    "symptoms.associated": _("Do you also have any of these?"),
+    "symptoms.leg_changes": _("Has the leg changed colour, shape or temperature?"),
+    "symptoms.other_symptoms": _("Do you feel dizzy, have a rash, or muscle cramps?"),
+    "symptoms.description": _("In your own words"),
+    "red_flags.head_back_neck_injury": _(
+        "Since the numbness started, or in the last 14 days, have you injured your back, "
+        "head or neck?"
+    ),
+    "red_flags.cannot_move_or_walk": _("Are you unable to move your leg or to walk?"),
+    "red_flags.bladder_bowel_control_loss": _("Have you lost control of your bladder or bowels?"),
+    "red_flags.saddle_numbness": _(
+        "Is there numbness in your groin, genitals, buttocks or inner thighs?"
+    ),
+    "red_flags.confusion": _("Have you felt confused?"),
+    "red_flags.loss_of_consciousness": _("Have you fainted or lost consciousness?"),
+    "red_flags.slurred_speech": _("Has your speech been slurred?"),
+    "red_flags.vision_problems": _("Have you had problems with your vision?"),
+    "red_flags.face_arm_weakness": _(
+        "Have you had sudden weakness, numbness or drooping of your face or arm?"
+    ),
+    "red_flags.breathing_swallowing_difficulty": _(
+        "Do you have any trouble breathing or swallowing?"
+    ),
+    "medications": _("Medicines and supplements you take"),
+    "medications.name": _("Name"),
+    "medications.dose": _("Dose"),
+    "medications.kind": _("Kind"),
+    "treatments": _("Have you had any of these treatments?"),
+    "vaccinations": _("Vaccinations in the last few months"),
+    "vaccinations.name": _("Vaccine"),
+    "vaccinations.date": _("Date"),
+    "injuries": _("Injuries"),
+    "injuries.kind": _("Kind of injury"),
+    "injuries.date": _("When"),
+    "injuries.mechanism": _("How it happened"),
+    "injuries.description": _("What happened"),
+    "conditions": _("Have you been told you have any of these conditions?"),
+    "exposures": _("Have you been exposed to any of these?"),
+    "lifestyle.alcohol_drinks_per_week": _("Alcoholic drinks in a typical week"),
+    "lifestyle.diet": _("Diet"),
+    "lifestyle.smoking": _("Smoking"),
+    "notes": _("Anything else the clinician should know"),
+}
+
+
+def choices(option_codes: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Django choices for a code list, in the spec's order."""
+    return [(code, OPTION_LABELS[code]) for code in option_codes]
+
+
+def question(path: str) -> str:
+    return QUESTIONS[path]
+
+
+# Every code has words: a new code without a label fails at import, not on a page.
+_ALL_CODES = (
+    codes.SEXES + codes.LANGUAGES + codes.SIDES + codes.LOCATIONS + codes.ONSETS + codes.PATTERNS
+    + codes.FREQUENCIES + codes.PROGRESSIONS + codes.ASSOCIATED + codes.LEG_CHANGES
+    + codes.OTHER_SYMPTOMS + codes.MEDICATION_KINDS + codes.TREATMENTS + codes.INJURY_KINDS
+    + codes.INJURY_MECHANISMS + codes.CONDITIONS + codes.EXPOSURES + codes.DIETS + codes.SMOKING
+)  # fmt: skip
+assert set(_ALL_CODES) <= set(OPTION_LABELS), set(_ALL_CODES) - set(OPTION_LABELS)  # noqa: S101
+assert all(f"red_flags.{code}" in QUESTIONS for code in codes.RED_FLAG_CODES)  # noqa: S101

@@ -1,0 +1,97 @@
+"""The questionnaire's steps, in order, and how each binds its forms to an intake.
+
+The front desk and the patient's own pages walk the same steps; only the
+templates and the words around them differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from intake import forms as intake_forms
+from intake.models import Intake
+
+ROW_FIELDS = {
+    "medications": ("name", "dose", "kind"),
+    "vaccinations": ("name", "date"),
+    "injuries": ("kind", "date", "mechanism", "description"),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    form_class: type[forms.ModelForm] | None = None
+    formsets: tuple[tuple[str, type[forms.BaseModelFormSet]], ...] = ()
+    on_patient: bool = False  # the patient step edits the Patient, not the Intake
+
+
+STEPS = (
+    Step("patient", _("Patient"), intake_forms.PatientForm, on_patient=True),
+    Step("symptoms", _("Symptoms"), intake_forms.SymptomsForm),
+    Step("red-flags", _("Warning signs"), intake_forms.RedFlagsForm),
+    Step(
+        "medications",
+        _("Medicines, treatments and vaccinations"),
+        intake_forms.TreatmentsForm,
+        formsets=(
+            ("medications", intake_forms.MedicationFormSet),
+            ("vaccinations", intake_forms.VaccinationFormSet),
+        ),
+    ),
+    Step("injuries", _("Injuries"), formsets=(("injuries", intake_forms.InjuryFormSet),)),
+    Step("history", _("History and lifestyle"), intake_forms.HistoryForm),
+)
+STEP_BY_SLUG = {step.slug: step for step in STEPS}
+REVIEW = "review"
+
+
+def next_slug(step: Step, steps: tuple[Step, ...] = STEPS) -> str:
+    index = steps.index(step)
+    return steps[index + 1].slug if index + 1 < len(steps) else REVIEW
+
+
+def previous_slug(step: Step, steps: tuple[Step, ...] = STEPS) -> str | None:
+    index = steps.index(step)
+    return steps[index - 1].slug if index > 0 else None
+
+
+@dataclass
+class BoundStep:
+    step: Step
+    form: forms.ModelForm | None
+    formsets: dict[str, forms.BaseModelFormSet] = field(default_factory=dict)
+
+    def is_valid(self) -> bool:
+        valid = self.form.is_valid() if self.form is not None else True
+        return all([valid, *(formset.is_valid() for formset in self.formsets.values())])
+
+    def answers(self) -> dict[str, object]:
+        if self.form is None:
+            return {}
+        return {name: self.form.cleaned_data[name] for name in self.form.Meta.fields}
+
+    def rows(self) -> dict[str, list[dict[str, object]]]:
+        """Each repeating part's rows as entered: blank extra rows and deleted rows left out."""
+        return {
+            relation: [
+                {name: row.cleaned_data[name] for name in ROW_FIELDS[relation]}
+                for row in formset.forms
+                if row.cleaned_data and not row.cleaned_data.get("DELETE")
+            ]
+            for relation, formset in self.formsets.items()
+        }
+
+
+def bind_step(step: Step, intake: Intake, data=None) -> BoundStep:
+    instance = intake.patient if step.on_patient else intake
+    form = step.form_class(data, instance=instance) if step.form_class else None
+    formsets = {
+        relation: formset_class(data, prefix=relation, queryset=getattr(intake, relation).all())
+        for relation, formset_class in step.formsets
+    }
+    return BoundStep(step=step, form=form, formsets=formsets)

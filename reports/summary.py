@@ -1,0 +1,321 @@
+"""The pre-visit summary's content: one intake document and its triage, in clinicians' words.
+
+Pure (no database, no templates): the pipeline stores the returned dict in a
+JSONField and renders the PDF from it, so it holds only JSON types. Codes stay
+beside their words, so the dict can be searched and re-rendered later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from django.utils import translation
+
+from intake.document import IntakeDocument
+from intake.questions import OPTION_LABELS, QUESTIONS
+from reports.diagram import known_locations, shaded_regions
+from reports.suggestions import suggest_tests
+from triage.engine import Flag, TriageResult
+from triage.rules import ATTENTION, EMERGENCY, RULES, URGENT
+
+Json = dict[str, Any]
+
+NOTICE = "These are suggestions to support the clinician's judgement, not diagnoses or orders."
+
+# Article: "usually goes away after you move around"; "if your leg numbness and tingling
+# persist or come back frequently, make an appointment"; "Call 911 in these situations".
+POSITIONAL_STATEMENT = (
+    "The pattern fits positional compression: numbness after sitting or standing in one "
+    "position for a long time comes from reduced blood flow or pressure on a nerve, and "
+    "usually goes away after moving around. No tests are suggested."
+)
+COME_BACK_IF = (
+    "it persists or comes back often",
+    "it spreads, or gets worse",
+    "other symptoms come with it (pain, burning, weakness, dizziness, a rash, cramps)",
+    "the leg changes colour, shape or temperature",
+    "it happens with no apparent reason",
+)
+CALL_911_IF = (
+    "Call 911 for a back, head or neck injury, inability to move or walk, loss of bladder "
+    "or bowel control, confusion, loss of consciousness, slurred speech or vision problems."
+)
+
+_NO_ACKNOWLEDGEMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType({})
+# Red flags are listed by severity, then in the rule table's order (the spec's order).
+_SEVERITY_RANK = {EMERGENCY: 0, URGENT: 1, ATTENTION: 2}
+_RULE_RANK = {rule.code: i for i, rule in enumerate(RULES)}
+
+# Sentence grammar for the reason for visit (the option labels are answers, not phrases).
+_ONSET_WORDS = {"sudden": "started suddenly", "gradual": "came on gradually"}
+_FREQUENCY_WORDS = {
+    "several_times_a_day": "several times a day",
+    "daily": "about once a day",
+    "weekly": "about once a week",
+    "monthly_or_less": "once a month or less",
+}
+_PROGRESSION_WORDS = {
+    "getting_better": "getting better",
+    "stable": "about the same",
+    "getting_worse": "getting worse",
+    "spreading_upward": "spreading up the leg",
+}
+# (unit, days per unit, used from this many days): 120 days reads "4 months", not "17 weeks".
+_DURATION_UNITS = (("year", 365, 365), ("month", 30, 60), ("week", 7, 14))
+
+
+def label(code: str | None) -> str | None:
+    """The words for an answer code (None stays None)."""
+    return None if code is None else str(OPTION_LABELS.get(code, code))
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}{'s' * (count != 1)}"
+
+
+def _and(words: list[str] | tuple[str, ...]) -> str:
+    return " and ".join(filter(None, [", ".join(words[:-1]), words[-1]])) if words else ""
+
+
+def duration_words(days: int) -> str:
+    """'for 10 days', 'for 3 weeks', 'for about 4 months', 'since today'."""
+    if days == 0:
+        return "since today"
+    for unit, size, from_days in _DURATION_UNITS:
+        if days >= from_days:
+            about = "" if days % size == 0 else "about "
+            return f"for {about}{_plural(round(days / size), unit)}"
+    return f"for {_plural(days, 'day')}"
+
+
+def reason_for_visit(doc: IntakeDocument) -> str:
+    """One sentence from the symptom answers, e.g. 'Numbness or tingling in the left calf
+    for 10 days, came on gradually, comes and goes about once a week, getting worse;
+    severity 6/10 now.'"""
+    s = doc.symptoms
+    places = _and(known_locations(s.locations))
+    where = f"in the {places} of both legs" if s.sides == "both" else f"in the {s.sides} {places}"
+    pattern = "there all the time" if s.pattern == "constant" else "comes and goes"
+    if s.pattern != "constant" and s.frequency:
+        pattern += f" {_FREQUENCY_WORDS[s.frequency]}"
+    positional = " and ".join(
+        words
+        for held, words in (
+            (s.positional, "starts after staying in one position"),
+            (s.relieved_by_moving, "goes away on moving"),
+        )
+        if held
+    )
+    clauses = [_ONSET_WORDS[s.onset], pattern, positional, _PROGRESSION_WORDS[s.progression]]
+    return (
+        f"Numbness or tingling {where} {duration_words(s.duration_days)}, "
+        f"{', '.join(filter(None, clauses))}; severity {s.severity}/10 now."
+    )
+
+
+def _answer(doc: IntakeDocument, path: str) -> object:
+    """The answer at an evidence path (list items by index); None if the path no longer fits."""
+    value: object = doc
+    try:
+        for name in path.split("."):
+            value = value[int(name)] if name.isdigit() else getattr(value, name)  # type: ignore[index]
+    except (AttributeError, IndexError, TypeError):
+        return None
+    return value
+
+
+def _answer_words(value: object) -> str:
+    if value is None:
+        return "not answered"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, tuple):
+        return ", ".join(_answer_words(item) for item in value) or "none"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(label(value) if isinstance(value, str) else value)
+
+
+def _question(doc: IntakeDocument, path: str) -> str:
+    parts = path.split(".")
+    if len(parts) >= 3 and parts[1].isdigit():  # a list item: "injuries.0.date"
+        item = _answer(doc, ".".join(parts[:2]))
+        # A medication or vaccination is named by its name, an injury by its kind.
+        named = getattr(item, "name", "") or label(getattr(item, "kind", None))
+        field = str(QUESTIONS.get(".".join([parts[0], *parts[2:]]), parts[-1])).lower()
+        list_words = QUESTIONS.get(parts[0], parts[0])
+        return f"{list_words} #{int(parts[1]) + 1}{f' ({named})' if named else ''}: {field}"
+    return str(QUESTIONS.get(path, path))
+
+
+def evidence_words(doc: IntakeDocument, evidence: str) -> str:
+    """A flag's evidence as question and answer; typed words keep their quote."""
+    path, quoted, quote = evidence.partition(": ")
+    if quoted:
+        return f"{_question(doc, path)}: {quote}"
+    return f"{_question(doc, path)} — {_answer_words(_answer(doc, path))}"
+
+
+def _flag(
+    doc: IntakeDocument, flag: Flag, acknowledgements: Mapping[str, Mapping[str, str]]
+) -> Json:
+    acknowledgement = acknowledgements.get(flag.code)
+    return {
+        "code": flag.code,
+        "severity": flag.severity,
+        "title": flag.title,
+        "evidence": list(flag.evidence),
+        "evidence_words": [evidence_words(doc, item) for item in flag.evidence],
+        "source": flag.source,
+        "acknowledged": acknowledgement is not None,
+        "acknowledged_by": acknowledgement.get("by") if acknowledgement else None,
+        "acknowledged_at": acknowledgement.get("at") if acknowledgement else None,
+    }
+
+
+def _flags(
+    doc: IntakeDocument,
+    triage: TriageResult,
+    severities: tuple[str, ...],
+    acknowledgements: Mapping[str, Mapping[str, str]],
+) -> list[Json]:
+    # Stored flags may come back in any order; a code from an older rule table goes last.
+    chosen = sorted(
+        (flag for flag in triage.flags if flag.severity in severities),
+        key=lambda flag: (_SEVERITY_RANK[flag.severity], _RULE_RANK.get(flag.code, len(RULES))),
+    )
+    return [_flag(doc, flag, acknowledgements) for flag in chosen]
+
+
+def _event(day: dt.date | None, event: str, detail: str = "") -> Json:
+    return {"date": day.isoformat() if day else None, "event": event, "detail": detail}
+
+
+def timeline(doc: IntakeDocument) -> list[Json]:
+    """Dated events oldest first, then the undated ones in the order they were given."""
+    s = doc.symptoms
+    onset_day = doc.reported_on - dt.timedelta(days=s.duration_days)
+    dated: list[tuple[dt.date, Json]] = [
+        (
+            onset_day,
+            _event(onset_day, f"Numbness or tingling began ({str(label(s.onset)).lower()})"),
+        )
+    ]
+    undated: list[Json] = []
+    for injury in doc.injuries:
+        mechanism = f" ({str(label(injury.mechanism)).lower()})" if injury.mechanism else ""
+        entry = _event(injury.date, f"{label(injury.kind)}{mechanism}", injury.description)
+        if injury.date:
+            dated.append((injury.date, entry))
+        else:
+            undated.append(entry)
+    for vaccination in doc.vaccinations:
+        entry = _event(vaccination.date, f"Vaccination: {vaccination.name}")
+        if vaccination.date:
+            dated.append((vaccination.date, entry))
+        else:
+            undated.append(entry)
+    undated += [_event(None, str(label(treatment))) for treatment in doc.treatments]
+    # sorted() is stable: the onset stays first among events of the same day.
+    return [entry for _, entry in sorted(dated, key=lambda pair: pair[0])] + undated
+
+
+def _age(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _labels(codes: tuple[str, ...]) -> list[str]:
+    return [str(label(code)) for code in codes]
+
+
+def build_summary_content(
+    doc: IntakeDocument,
+    triage: TriageResult,
+    *,
+    acknowledgements: Mapping[str, Mapping[str, str]] = _NO_ACKNOWLEDGEMENTS,
+    submitted_at: dt.datetime | None = None,
+) -> Json:
+    """The summary as a JSON-serialisable dict (see the module docstring).
+
+    `acknowledgements` maps an acknowledged flag's code to {"by": name, "at": ISO datetime}.
+    """
+    # The sentences around the labels are English: keep the labels English too, even when
+    # built inside a request whose user chose Spanish (tasks run eagerly in the default setup).
+    with translation.override("en"):
+        return _content(doc, triage, acknowledgements, submitted_at)
+
+
+def _content(
+    doc: IntakeDocument,
+    triage: TriageResult,
+    acknowledgements: Mapping[str, Mapping[str, str]],
+    submitted_at: dt.datetime | None,
+) -> Json:
+    patient, s = doc.patient, doc.symptoms
+    suggestions = suggest_tests(doc, triage)
+    red_flags = _flags(doc, triage, (EMERGENCY, URGENT), acknowledgements)
+    benign = not suggestions and not red_flags and s.positional and s.relieved_by_moving
+    lifestyle = doc.lifestyle
+    return {
+        "rules_version": triage.rules_version,
+        "level": triage.level,
+        "reported_on": doc.reported_on.isoformat(),
+        "submitted_at": submitted_at.isoformat() if submitted_at else None,
+        "patient": {
+            "name": f"{patient.given_name} {patient.family_name}",
+            "given_name": patient.given_name,
+            "family_name": patient.family_name,
+            "age": _age(patient.date_of_birth, doc.reported_on),
+            "sex": label(patient.sex),
+            "mrn": patient.mrn,
+            "date_of_birth": patient.date_of_birth.isoformat(),
+            "preferred_language": label(patient.preferred_language),
+        },
+        "reason_for_visit": reason_for_visit(doc),
+        "red_flags": red_flags,
+        "attention": _flags(doc, triage, (ATTENTION,), acknowledgements),
+        "associated_symptoms": _labels(s.associated)
+        + [f"Leg change: {str(label(code)).lower()}" for code in s.leg_changes]
+        + _labels(s.other_symptoms),
+        "timeline": timeline(doc),
+        "medications": [
+            {"name": m.name, "dose": m.dose, "kind": label(m.kind)} for m in doc.medications
+        ],
+        "conditions": _labels(doc.conditions),
+        "exposures": _labels(doc.exposures),
+        "lifestyle": None
+        if lifestyle is None
+        else {
+            "alcohol_drinks_per_week": lifestyle.alcohol_drinks_per_week,
+            "diet": label(lifestyle.diet),
+            "smoking": label(lifestyle.smoking),
+        },
+        "description": s.description,
+        "notes": doc.notes,
+        "suggested_tests": [
+            {
+                "code": suggestion.code,
+                "name": suggestion.name,
+                "reasons": list(suggestion.reasons),
+                "first_line": suggestion.first_line,
+                "note": suggestion.note,
+            }
+            for suggestion in suggestions
+        ],
+        "positional_benign": {
+            "statement": POSITIONAL_STATEMENT,
+            "come_back_if": list(COME_BACK_IF),
+            "call_911_if": CALL_911_IF,
+        }
+        if benign
+        else None,
+        "notice": NOTICE,
+        "diagram": {
+            "sides": s.sides,
+            "locations": list(known_locations(s.locations)),
+            "shaded": list(shaded_regions(s.sides, s.locations)),
+        },
+    }

@@ -1,0 +1,30 @@
+"""Celery tasks: thin, idempotent, given an id only (never patient data)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from reports import pipeline
+
+
+@shared_task(
+    name="reports.generate_summary",
+    acks_late=True,
+    reject_on_worker_lost=True,  # a worker killed mid-task: the task goes back to the queue
+    autoretry_for=(pipeline.TransientError, DatabaseError),
+    max_retries=pipeline.MAX_ATTEMPTS,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    time_limit=120,  # well below the broker's visibility_timeout (settings)
+    soft_time_limit=100,
+    ignore_result=True,
+)
+def generate_summary(summary_id: int) -> None:
+    pipeline.build_summary(summary_id)
+
+
+@shared_task(name="reports.resend_stale_summaries", ignore_result=True)
+def resend_stale_summaries() -> None:
+    pipeline.resend_stale_summaries()

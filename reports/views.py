@@ -1,0 +1,64 @@
+"""The summary's status (polled), its retry, and the PDF download: role-checked and audited."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.roles import CLINICAL_ROLES, role_required
+from audit.services import Action, record
+from intake.selectors import get_intake_for
+from reports.models import PreVisitSummary
+from reports.pipeline import retry_summary
+from reports.selectors import current_summary
+
+
+def _summary_for(request, intake_id, version: int) -> PreVisitSummary:
+    intake = get_intake_for(request.user, intake_id)
+    summary = PreVisitSummary.objects.filter(intake=intake, intake_version=version).first()
+    if summary is None:
+        raise Http404("No summary for that version")
+    return summary
+
+
+@role_required(*CLINICAL_ROLES)
+@never_cache
+def summary_status(request, intake_id):
+    """The summary panel; while pending, the page polls this every few seconds."""
+    intake = get_intake_for(request.user, intake_id)
+    return render(
+        request,
+        "reports/_summary_panel.html",
+        {"intake": intake, "summary": current_summary(intake)},
+    )
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def summary_retry(request, intake_id, version):
+    summary = _summary_for(request, intake_id, version)
+    retry_summary(summary)
+    record(Action.UPDATE, request=request, obj=summary, detail={"retry": True})
+    return redirect("triage:intake", intake_id=intake_id)
+
+
+@role_required(*CLINICAL_ROLES)
+@never_cache
+def summary_pdf(request, intake_id, version):
+    """The PDF as an attachment, named without patient data, never cached, always audited.
+
+    Front-desk staff do not download summaries: they are clinical documents, and the
+    desk needs none of their content (docs/decisions/0003-summary-downloads.md).
+    """
+    summary = _summary_for(request, intake_id, version)
+    if summary.status != PreVisitSummary.Status.READY or not summary.pdf:
+        raise Http404("The summary is not ready")
+    record(Action.DOWNLOAD, request=request, obj=summary.intake, detail={"version": version})
+    return FileResponse(
+        summary.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"previsit-summary-{summary.intake_id}-v{version}.pdf",
+        content_type="application/pdf",
+    )

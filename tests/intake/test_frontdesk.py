@@ -1,0 +1,218 @@
+"""The front desk enters a whole intake with the Django test client."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from intake.models import Intake, IntakeVersion, Patient
+from intake.steps import STEPS
+from reports.models import PreVisitSummary
+from tests.intake.factories import IntakeFactory, PatientFactory
+from tests.intake.formdata import step_data
+from triage.models import TriageAssessment
+
+pytestmark = pytest.mark.django_db
+
+
+def fill_every_step(client, intake: Intake, doc: dict) -> None:
+    for step in STEPS[1:]:  # the patient exists already
+        intake.refresh_from_db()
+        url = reverse("intake:step", args=[intake.pk, step.slug])
+        response = client.post(url, step_data(step.slug, doc, revision=intake.revision))
+        assert response.status_code == 302, (
+            step.slug,
+            response.context
+            and [(f.errors if f else None) for f in [response.context["bound"].form]],
+        )
+
+
+@pytest.fixture
+def desk(client_for, front_desk):
+    return client_for(front_desk)
+
+
+def test_a_new_patient_then_every_step_then_submit_gives_the_vignettes_triage(desk, vignette):
+    doc = vignette["document"]
+    patient = PatientFactory(
+        given_name=doc["patient"]["given_name"], family_name=doc["patient"]["family_name"]
+    )
+    intake = IntakeFactory(patient=patient, reported_on=dt.date.fromisoformat(doc["reported_on"]))
+    fill_every_step(desk, intake, doc)
+
+    response = desk.post(reverse("intake:submit", args=[intake.pk]))
+
+    assert response.status_code == 302
+    intake.refresh_from_db()
+    assert intake.status == "submitted" and intake.version == 1
+    assessment = TriageAssessment.objects.get(intake=intake)
+    assert assessment.level == vignette["reference"]["level"]
+    assert sorted(assessment.flags.values_list("code", flat=True)) == sorted(
+        vignette["reference"]["flags"]
+    )
+    assert PreVisitSummary.objects.get(intake=intake).status == "pending"
+    assert AuditEvent.objects.filter(action="submit", object_id=str(intake.pk)).count() == 1
+
+
+def test_the_draft_survives_a_closed_tab_and_resumes_from_open_drafts(desk, vignette):
+    intake = IntakeFactory()
+    doc = vignette["document"]
+    desk.post(
+        reverse("intake:step", args=[intake.pk, "symptoms"]),
+        step_data("symptoms", doc, revision=0),
+    )
+    # A new session (the tablet crashed): the answers are on the server.
+    page = desk.get(reverse("intake:desk"))
+    assert reverse("intake:step", args=[intake.pk, "symptoms"]) in page.content.decode()
+    form = desk.get(reverse("intake:step", args=[intake.pk, "symptoms"])).context["bound"].form
+    assert form.initial["sides"] == doc["symptoms"]["sides"]
+    assert form.initial["duration_days"] == doc["symptoms"]["duration_days"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("severity", "11", "less than or equal to 10"),
+        ("duration_days", "-1", "greater than or equal to 0"),
+        ("sides", "", "Please choose one."),
+        ("sides", "middle", "Select a valid choice"),
+        ("positional", "", "Please answer yes or no."),
+        ("locations", [], "Please tick at least one place."),
+        ("frequency", "", "Please say how often it comes back."),
+    ],
+)
+def test_a_symptoms_error_stands_beside_its_field_and_nothing_is_saved(desk, field, value, message):
+    intake = IntakeFactory()
+    doc = {
+        "symptoms": {
+            "sides": "left",
+            "locations": ["calf"],
+            "onset": "gradual",
+            "duration_days": 3,
+            "pattern": "comes_and_goes",
+            "frequency": "daily",
+            "positional": True,
+            "relieved_by_moving": True,
+            "progression": "stable",
+            "severity": 3,
+        },
+        "red_flags": {},
+    }
+    data = step_data("symptoms", doc, revision=0) | {field: value}
+    response = desk.post(reverse("intake:step", args=[intake.pk, "symptoms"]), data)
+    assert response.status_code == 200
+    assert any(message in error for error in response.context["bound"].form.errors[field])
+    intake.refresh_from_db()
+    assert intake.sides == "" and intake.revision == 0
+
+
+def test_red_flag_questions_have_no_default_and_each_must_be_answered(desk):
+    intake = IntakeFactory()
+    page = desk.get(reverse("intake:step", args=[intake.pk, "red-flags"]))
+    assert "checked" not in page.content.decode().split("<form")[1]
+    answers = step_data("red-flags", {"red_flags": {"confusion": False}}, revision=0)
+    response = desk.post(reverse("intake:step", args=[intake.pk, "red-flags"]), answers)
+    errors = response.context["bound"].form.errors
+    assert set(errors) == {
+        "head_back_neck_injury",
+        "cannot_move_or_walk",
+        "bladder_bowel_control_loss",
+        "saddle_numbness",
+        "loss_of_consciousness",
+        "slurred_speech",
+        "vision_problems",
+        "face_arm_weakness",
+        "breathing_swallowing_difficulty",
+    }
+    intake.refresh_from_db()
+    assert intake.confusion is None
+
+
+def test_review_lists_what_is_missing_and_submit_saves_nothing_until_complete(desk):
+    intake = IntakeFactory()
+    review = desk.get(reverse("intake:review", args=[intake.pk]))
+    texts = [problem.text for problem in review.context["problems"]]
+    assert any(text.startswith("Which leg is numb or tingling?") for text in texts)
+    assert any("Have you felt confused?" in text for text in texts)
+
+    response = desk.post(reverse("intake:submit", args=[intake.pk]))
+
+    assert response.status_code == 302 and response.url.endswith("/review/")
+    intake.refresh_from_db()
+    assert intake.status == "draft"
+    assert not TriageAssessment.objects.exists() and not PreVisitSummary.objects.exists()
+
+
+def test_rows_are_added_and_removed(desk):
+    intake = IntakeFactory()
+    url = reverse("intake:step", args=[intake.pk, "medications"])
+    doc = {"medications": [{"name": "Metformin", "dose": "500 mg", "kind": "prescription"}]}
+    response = desk.post(
+        url, step_data("medications", doc, revision=0) | {"add_row": "medications"}
+    )
+    assert response.status_code == 302 and response.url == url
+    row = intake.medications.get()
+    assert (row.name, row.dose, row.kind) == ("Metformin", "500 mg", "prescription")
+
+    intake.refresh_from_db()
+    data = step_data("medications", {}, revision=intake.revision) | {
+        "medications-TOTAL_FORMS": "2",
+        "medications-INITIAL_FORMS": "1",
+        "medications-0-id": str(row.pk),
+        "medications-0-name": "Metformin",
+        "medications-0-DELETE": "on",
+    }
+    desk.post(url, data)
+    assert not intake.medications.exists()
+
+
+def test_a_second_submit_of_the_same_intake_changes_nothing(desk, vignette):
+    doc = vignette["document"]
+    intake = IntakeFactory(reported_on=dt.date.fromisoformat(doc["reported_on"]))
+    fill_every_step(desk, intake, doc)
+    desk.post(reverse("intake:submit", args=[intake.pk]))
+    second = desk.post(reverse("intake:submit", args=[intake.pk]))
+    assert second.status_code == 302
+    assert TriageAssessment.objects.filter(intake=intake).count() == 1
+    assert PreVisitSummary.objects.filter(intake=intake).count() == 1
+    assert IntakeVersion.objects.filter(intake=intake).count() == 1
+    assert AuditEvent.objects.filter(action="submit").count() == 1
+
+
+def test_duplicates_are_shown_before_a_new_patient_is_created(desk):
+    existing = PatientFactory(
+        given_name="José", family_name="García", date_of_birth=dt.date(1960, 1, 2)
+    )
+    data = {
+        "given_name": "Jose",
+        "family_name": "garcia",
+        "date_of_birth": "1960-01-02",
+        "preferred_language": "es",
+    }
+    response = desk.post(reverse("intake:patient-new"), data)
+    assert response.status_code == 200
+    assert list(response.context["duplicates"]) == [existing]
+    assert Patient.objects.count() == 1
+
+    response = desk.post(reverse("intake:patient-new"), data | {"confirm_new": "yes"})
+    assert response.status_code == 302
+    assert Patient.objects.count() == 2
+    assert Intake.objects.get(patient__given_name="Jose").status == "draft"
+
+
+def test_patient_search_finds_by_name_without_accents_dob_and_mrn_prefix(desk):
+    patient = PatientFactory(
+        given_name="Zoë", family_name="Ødegård", mrn="MRN-55501", date_of_birth=dt.date(1955, 5, 5)
+    )
+    PatientFactory(given_name="Other", family_name="Person", mrn="X-1")
+    for query in ("zoe", "odegard", "MRN-555", "1955-05-05"):
+        found = desk.get(reverse("intake:desk"), {"q": query}).context["patients"]
+        assert list(found) == [patient], query
+
+
+def test_every_step_offers_to_hand_the_tablet_over_or_send_a_link(desk):
+    intake = IntakeFactory()
+    html = desk.get(reverse("intake:step", args=[intake.pk, "symptoms"])).content.decode()
+    assert reverse("patient:kiosk-start", args=[intake.pk]) in html
+    assert reverse("patient:link-new", args=[intake.pk]) in html

@@ -1,0 +1,159 @@
+"""The summary pipeline, called as the task calls it (the queue wiring is in tests/integration)."""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from intake import services as intake_services
+from reports import pipeline
+from reports.models import PreVisitSummary
+from reports.services import request_summary
+from tests.triage.clinic import submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pending(front_desk) -> PreVisitSummary:
+    return PreVisitSummary.objects.get(intake=submit("emergency", by=front_desk))
+
+
+def test_building_makes_a_ready_summary_with_its_pdf_and_rules_version(pending):
+    assert pipeline.build_summary(pending.pk) == "ready"
+    pending.refresh_from_db()
+    assert pending.status == "ready" and pending.attempts == 1
+    assert pending.rules_version == "2026.11.1"
+    assert pending.pdf.name.endswith(f"summary-{pending.intake_id}-v1.pdf")
+    assert pending.pdf.open("rb").read(5) == b"%PDF-"
+    assert pending.content["red_flags"][0]["code"] == "bladder_bowel_control_loss"
+    assert pending.intake.patient.family_name not in pending.pdf.name
+
+
+def test_running_twice_gives_one_summary_and_one_pdf(pending, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pipeline.build_summary(pending.pk)
+    pipeline.build_summary(pending.pk)
+    pending.refresh_from_db()
+    assert PreVisitSummary.objects.filter(intake=pending.intake).count() == 1
+    assert pending.attempts == 1  # the second run saw it ready and did nothing
+    assert len(list((tmp_path / "summaries").iterdir())) == 1
+
+
+def test_a_newer_version_supersedes_an_older_one_that_finishes_late(pending, clinician):
+    intake = pending.intake
+    intake_services.amend_intake(
+        intake=intake,
+        by=clinician,
+        reason="fix",
+        seen_revision=intake.revision,
+        answers={"severity": 7},
+    )
+    pending.refresh_from_db()
+    assert pending.status == "superseded"  # nobody waits for the old one
+    newer = PreVisitSummary.objects.get(intake=intake, intake_version=2)
+    assert pipeline.build_summary(pending.pk) is None
+    assert pipeline.build_summary(newer.pk) == "ready"
+
+
+def test_a_version_superseded_during_the_render_is_not_stored(pending, clinician):
+    intake = pending.intake
+    real_render = pipeline.render_summary_pdf
+
+    def amend_meanwhile(content):
+        intake.refresh_from_db()
+        intake_services.amend_intake(
+            intake=intake,
+            by=clinician,
+            reason="meanwhile",
+            seen_revision=intake.revision,
+            answers={"severity": 8},
+        )
+        return real_render(content)
+
+    with mock.patch.object(pipeline, "render_summary_pdf", amend_meanwhile):
+        assert pipeline.build_summary(pending.pk) == "superseded"
+    pending.refresh_from_db()
+    assert pending.status == "superseded" and not pending.pdf
+
+
+def test_a_failure_ends_failed_with_a_reason_for_staff_then_retry_makes_it_ready(
+    pending, django_capture_on_commit_callbacks
+):
+    with mock.patch.object(pipeline, "render_summary_pdf", side_effect=RuntimeError("boom")):
+        assert pipeline.build_summary(pending.pk) == "failed"
+    pending.refresh_from_db()
+    assert pending.status == "failed"
+    assert pending.failure_reason == "The summary could not be built (RuntimeError)."
+    assert "Traceback" not in pending.failure_reason and "boom" not in pending.failure_reason
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pipeline.retry_summary(pending)  # eager in tests: the task runs on commit
+    pending.refresh_from_db()
+    assert pending.status == "ready" and pending.failure_reason == ""
+
+
+def test_attempts_are_capped_so_a_crashing_document_ends_failed(pending):
+    PreVisitSummary.objects.filter(pk=pending.pk).update(attempts=pipeline.MAX_ATTEMPTS)
+    assert pipeline.build_summary(pending.pk) is None
+    pending.refresh_from_db()
+    assert pending.status == "failed" and "Gave up after 3 attempts" in pending.failure_reason
+
+
+def test_the_sweeper_resends_a_summary_whose_enqueue_was_lost(
+    pending, django_capture_on_commit_callbacks
+):
+    # The submit's enqueue never happened (broker down); the row says pending, unsent.
+    PreVisitSummary.objects.filter(pk=pending.pk).update(enqueued_at=None)
+    call_command("resend_pending_summaries")
+    pending.refresh_from_db()
+    assert pending.status == "ready"
+
+
+def test_the_sweeper_leaves_recently_sent_summaries_alone(pending):
+    PreVisitSummary.objects.filter(pk=pending.pk).update(enqueued_at=timezone.now())
+    with mock.patch("reports.services.enqueue_summary") as enqueue:
+        assert pipeline.resend_stale_summaries() == 0
+    enqueue.assert_not_called()
+    PreVisitSummary.objects.filter(pk=pending.pk).update(
+        enqueued_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    with mock.patch("reports.services.enqueue_summary") as enqueue:
+        assert pipeline.resend_stale_summaries() == 1
+    enqueue.assert_called_once_with(pending.pk)
+
+
+def test_the_task_is_enqueued_after_commit_with_the_summary_id_only(
+    front_desk, django_capture_on_commit_callbacks
+):
+    from intake.document import parse_document
+    from tests.intake.conftest import VIGNETTES
+
+    doc = parse_document(VIGNETTES["05-diabetic-feet"]["document"])
+    with mock.patch("reports.tasks.generate_summary.delay") as delay:
+        with django_capture_on_commit_callbacks() as callbacks:
+            with pytest.raises(RuntimeError), intake_services.transaction.atomic():
+                intake_services.create_intake_from_document(doc, by=front_desk)
+                raise RuntimeError  # rolled back: nothing may be sent
+            intake = intake_services.create_intake_from_document(doc, by=front_desk).intake
+            delay.assert_not_called()  # not before the commit
+        assert len(callbacks) == 1
+        callbacks[0]()
+    delay.assert_called_once_with(PreVisitSummary.objects.get(intake=intake).pk)
+
+
+def test_a_refused_broker_leaves_the_summary_pending_for_the_sweeper(
+    front_desk, refused_broker, django_capture_on_commit_callbacks, caplog
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        intake = submit("routine", by=front_desk, family="Brokerless")
+    summary = PreVisitSummary.objects.get(intake=intake)
+    assert summary.status == "pending"
+    assert "Brokerless" not in caplog.text  # the log names ids, never the patient
+
+
+def test_request_summary_twice_for_one_version_keeps_one_row(pending):
+    request_summary(pending.intake)
+    assert PreVisitSummary.objects.filter(intake=pending.intake).count() == 1

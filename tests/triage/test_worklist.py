@@ -1,0 +1,141 @@
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from intake.models import Intake
+from tests.triage.clinic import submit
+from triage import services
+from triage.models import TriageFlag
+from triage.worklist import Cursor, WorklistFilters, worklist_page
+
+pytestmark = pytest.mark.django_db
+
+
+def names(page) -> list[str]:
+    return [row.patient.family_name for row in page.rows]
+
+
+def test_unacknowledged_emergencies_then_urgent_then_the_rest_oldest_first(front_desk):
+    submit("routine", by=front_desk, family="RoutineOld", minutes_ago=90)
+    submit("emergency", by=front_desk, family="EmergencyNew", minutes_ago=5)
+    submit("urgent", by=front_desk, family="UrgentOld", minutes_ago=60)
+    submit("emergency", by=front_desk, family="EmergencyOld", minutes_ago=30)
+    submit("routine", by=front_desk, family="RoutineNew", minutes_ago=1)
+    assert names(worklist_page(WorklistFilters())) == [
+        "EmergencyOld",
+        "EmergencyNew",
+        "UrgentOld",
+        "RoutineOld",
+        "RoutineNew",
+    ]
+
+
+def test_an_acknowledged_emergency_leaves_the_top_group(front_desk, clinician):
+    old = submit("emergency", by=front_desk, family="Acked", minutes_ago=30)
+    submit("emergency", by=front_desk, family="Waiting", minutes_ago=5)
+    submit("routine", by=front_desk, family="Routine", minutes_ago=60)
+    flag = TriageFlag.objects.get(assessment__intake=old, severity="emergency")
+    services.acknowledge_flag(flag=flag, by=clinician, note="Sent to ED")
+    # Acknowledged, it joins "the rest", where the older routine intake comes first.
+    assert names(worklist_page(WorklistFilters())) == ["Waiting", "Routine", "Acked"]
+    flag.refresh_from_db()
+    assert (flag.acknowledged_by, flag.acknowledgement_note) == (clinician, "Sent to ED")
+
+
+def test_keyset_pages_cover_every_row_once_in_order(front_desk):
+    for minutes in range(7):
+        submit("routine", by=front_desk, family=f"P{minutes}", minutes_ago=100 - minutes)
+    submit("emergency", by=front_desk, family="E", minutes_ago=1)
+    seen, cursor = [], ""
+    while True:
+        page = worklist_page(WorklistFilters(), cursor=cursor, size=3)
+        seen += names(page)
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert seen == ["E", "P0", "P1", "P2", "P3", "P4", "P5", "P6"]
+
+
+def test_a_malformed_cursor_starts_from_the_top():
+    assert Cursor.decode("not-a-cursor") is None
+    assert Cursor.decode("") is None
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (WorklistFilters(level="urgent"), ["Urgent"]),
+        (WorklistFilters(open_only=True), ["Emergency", "Urgent"]),
+        (WorklistFilters(reviewed="yes"), ["Routine"]),
+        (WorklistFilters(reviewed="no"), ["Emergency", "Urgent"]),
+        (WorklistFilters(summary_status="pending"), ["Emergency", "Urgent", "Routine"]),
+        (WorklistFilters(summary_status="ready"), []),
+        (WorklistFilters(query="MRN-77"), ["Urgent"]),
+        (WorklistFilters(query="mrn-7"), ["Urgent"]),
+        (WorklistFilters(query="jose emergency"), ["Emergency"]),
+    ],
+)
+def test_filters_and_search(front_desk, clinician, filters, expected):
+    submit("emergency", by=front_desk, given="José", family="Emergency")
+    submit("urgent", by=front_desk, family="Urgent", mrn="MRN-77")
+    routine = submit("routine", by=front_desk, family="Routine")
+    services.mark_reviewed(intake=routine, by=clinician)
+    assert names(worklist_page(filters)) == expected
+
+
+def test_submitted_date_range(front_desk):
+    submit("routine", by=front_desk, family="Old", minutes_ago=60 * 24 * 3)
+    submit("routine", by=front_desk, family="Today")
+    recent = Intake.objects.get(patient__family_name="Today").submitted_at.date()
+    assert names(worklist_page(WorklistFilters(submitted_from=recent))) == ["Today"]
+    assert names(worklist_page(WorklistFilters(submitted_to=recent))) == ["Old", "Today"]
+
+
+def test_drafts_never_appear(front_desk):
+    from tests.intake.factories import IntakeFactory
+
+    IntakeFactory()
+    assert worklist_page(WorklistFilters()).rows == []
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_the_worklist_page_runs_a_fixed_number_of_queries(
+    client_for, clinician, front_desk, count, django_assert_max_num_queries
+):
+    for index in range(count):
+        submit(("emergency", "urgent", "routine")[index % 3], by=front_desk, family=f"P{index}")
+    client = client_for(clinician)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("triage:worklist"))
+    assert response.status_code == 200
+    assert len(response.context["page"].rows) == min(count, 50)
+
+
+def test_the_worklist_is_for_clinicians_and_admins_and_is_audited(
+    client_for, clinician, admin_user, front_desk, outsider
+):
+    assert client_for(front_desk).get(reverse("triage:worklist")).status_code == 403
+    assert client_for(outsider).get(reverse("triage:worklist")).status_code == 403
+    assert client_for(admin_user).get(reverse("triage:worklist")).status_code == 200
+    assert client_for(clinician).get(reverse("triage:worklist")).status_code == 200
+    assert AuditEvent.objects.filter(action="view", actor=clinician).count() == 1
+
+
+def test_the_htmx_poll_returns_only_the_rows(client_for, clinician, front_desk):
+    submit("emergency", by=front_desk, family="Polled")
+    response = client_for(clinician).get(reverse("triage:worklist"), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "Polled" in html and "<html" not in html
+
+
+def test_the_nav_shows_the_count_of_open_emergencies(client_for, clinician, front_desk):
+    submit("emergency", by=front_desk)
+    submit("emergency", by=front_desk)
+    submit("urgent", by=front_desk)
+    response = client_for(clinician).get(reverse("triage:emergency-count"))
+    assert 'id="emergency-count">2<' in response.content.decode()
+
+
+def test_a_clinician_lands_on_the_worklist(client_for, clinician):
+    response = client_for(clinician).get(reverse("accounts:home"))
+    assert response.status_code == 302 and response.url == reverse("triage:worklist")

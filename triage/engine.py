@@ -1,0 +1,36 @@
+"""Run the triage table over one intake document (pure: no database, no queue)."""
+
+from dataclasses import dataclass
+
+from intake.document import IntakeDocument
+from triage.rules import LEVELS, ROUTINE, RULES, RULES_VERSION
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    code: str
+    severity: str
+    title: str
+    source: str
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TriageResult:
+    level: str
+    flags: tuple[Flag, ...]  # in the rule table's order
+    rules_version: str
+
+    def flag(self, code: str) -> Flag | None:
+        return next((flag for flag in self.flags if flag.code == code), None)
+
+
+def evaluate_triage(doc: IntakeDocument) -> TriageResult:
+    flags = tuple(
+        Flag(rule.code, rule.severity, rule.title, rule.source, evidence)
+        for rule in RULES
+        if (evidence := rule.test(doc))
+    )
+    # LEVELS is highest first; attention flags are not a level, so they leave it at routine.
+    level = next((lvl for lvl in LEVELS if any(flag.severity == lvl for flag in flags)), ROUTINE)
+    return TriageResult(level=level, flags=flags, rules_version=RULES_VERSION)

@@ -1,0 +1,76 @@
+"""Triage results stored per intake version, and their acknowledgement."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from triage.rules import SEVERITIES
+
+
+class TriageAssessment(models.Model):
+    """The result of running the rules on one version of an intake."""
+
+    intake = models.ForeignKey(
+        "intake.Intake", on_delete=models.CASCADE, related_name="assessments"
+    )
+    intake_version = models.PositiveIntegerField()
+    level = models.CharField(max_length=16)
+    rules_version = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # An emergency must be escalated at the desk at once; who confirmed it, and when.
+    escalation_confirmed_at = models.DateTimeField(null=True, blank=True)
+    escalation_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["intake", "-intake_version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intake", "intake_version"], name="triage_assessment_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} ({self.intake_id} v{self.intake_version})"
+
+
+class TriageFlag(models.Model):
+    assessment = models.ForeignKey(TriageAssessment, on_delete=models.CASCADE, related_name="flags")
+    position = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=48)
+    severity = models.CharField(max_length=16, choices=[(s, s) for s in SEVERITIES])
+    title = models.CharField(max_length=200)
+    source = models.CharField(max_length=300)
+    evidence = models.JSONField(default=list)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledgement_note = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["assessment", "position"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def needs_acknowledgement(self) -> bool:
+        return self.severity in ("emergency", "urgent") and self.acknowledged_at is None
+
+
+class ClinicianNote(models.Model):
+    intake = models.ForeignKey(
+        "intake.Intake", on_delete=models.CASCADE, related_name="clinician_notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["intake", "created_at"]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on {self.intake_id}"

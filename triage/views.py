@@ -1,0 +1,113 @@
+"""The clinician's pages: the worklist, the intake, acknowledging flags, review and notes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.roles import CLINICAL_ROLES, role_required
+from audit.services import Action, record
+from intake.models import IntakeVersion
+from intake.presentation import answer_sections
+from intake.selectors import get_intake_for
+from reports.diagram import leg_diagram_svg
+from reports.selectors import current_summary
+from triage import services
+from triage.forms import AcknowledgeForm, ClinicianNoteForm, WorklistFilterForm
+from triage.models import ClinicianNote, TriageFlag
+from triage.services import current_assessment
+from triage.trends import chart_bars, intake_trends
+from triage.worklist import open_emergency_count, worklist_page
+
+
+@role_required(*CLINICAL_ROLES)
+def worklist(request):
+    form = WorklistFilterForm(request.GET or None)
+    page = worklist_page(form.filters(), cursor=request.GET.get("after", ""))
+    record(Action.VIEW, request=request, detail={"page": "worklist", "rows": len(page.rows)})
+    template = "triage/_worklist_rows.html" if request.htmx else "triage/worklist.html"
+    next_url = None
+    if page.next_cursor:
+        query = request.GET.copy()
+        query["after"] = page.next_cursor
+        next_url = f"?{query.urlencode()}"
+    return render(request, template, {"form": form, "page": page, "next_url": next_url})
+
+
+@role_required(*CLINICAL_ROLES)
+def trends(request):
+    trends = intake_trends()
+    return render(request, "triage/trends.html", {"trends": trends, "bars": chart_bars(trends)})
+
+
+@role_required(*CLINICAL_ROLES)
+def emergency_count(request):
+    """The navigation bar's count, polled by htmx on every page."""
+    return render(
+        request, "triage/_emergency_count.html", {"open_emergencies": open_emergency_count()}
+    )
+
+
+@role_required(*CLINICAL_ROLES)
+def intake_detail(request, intake_id):
+    intake = get_intake_for(request.user, intake_id)
+    if intake.is_draft:
+        raise Http404("A draft has no clinical page yet")
+    versions = list(IntakeVersion.objects.filter(intake=intake).select_related("created_by"))
+    current = versions[-1]
+    record(Action.VIEW, request=request, obj=intake, detail={"version": intake.version})
+    return render(
+        request,
+        "triage/intake_detail.html",
+        {
+            "intake": intake,
+            "assessment": current_assessment(intake),
+            "sections": answer_sections(intake, current.document),
+            "versions": versions,
+            "summary": current_summary(intake),
+            "notes": ClinicianNote.objects.filter(intake=intake).select_related("author"),
+            "note_form": ClinicianNoteForm(),
+            "acknowledge_form": AcknowledgeForm(),
+            "diagram": leg_diagram_svg(
+                current.document["symptoms"]["sides"], current.document["symptoms"]["locations"]
+            ),
+        },
+    )
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def acknowledge(request, intake_id, flag_id):
+    intake = get_intake_for(request.user, intake_id)
+    flag = TriageFlag.objects.filter(pk=flag_id, assessment__intake=intake).first()
+    if flag is None:
+        raise Http404("No such flag")
+    form = AcknowledgeForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    services.acknowledge_flag(flag=flag, by=request.user, note=note, request=request)
+    messages.success(request, f"Acknowledged: {flag.title}.")
+    return redirect("triage:intake", intake_id=intake.pk)
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def mark_reviewed(request, intake_id):
+    intake = get_intake_for(request.user, intake_id)
+    services.mark_reviewed(intake=intake, by=request.user, request=request)
+    return redirect("triage:intake", intake_id=intake.pk)
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def add_note(request, intake_id):
+    intake = get_intake_for(request.user, intake_id)
+    form = ClinicianNoteForm(request.POST)
+    if form.is_valid():
+        services.add_clinician_note(
+            intake=intake, by=request.user, text=form.cleaned_data["text"], request=request
+        )
+    else:
+        messages.error(request, "A note cannot be empty or longer than 4000 characters.")
+    return redirect("triage:intake", intake_id=intake.pk)
