@@ -21,7 +21,12 @@ PRODUCTION = {
 }
 # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into the deployment check either.
 CONFIGURING = {
-    "DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DEBUG",
+    "DJANGO_ENV",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DEBUG",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 PRINT_SETTINGS = (
