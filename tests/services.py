@@ -18,3 +18,13 @@ def unavailable(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"CI=true and {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def point_celery_at(broker_url: str) -> None:
+    """Send this process's tasks and control messages to another broker from now on."""
+    from config.celery import app
+
+    app.conf.broker_url = broker_url
+    # Connections and producers are pooled per broker on first use: start afresh.
+    app._pool = None
+    app.amqp._producer_pool = None

@@ -27,6 +27,12 @@ def test_database_url() -> str:
     return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
 
 
+WORKER_COMMAND = [
+    sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "prefork", "-c", "1",
+    "-Q", "default,summaries", "--without-gossip", "--without-mingle", "-l", "INFO",
+]  # fmt: skip
+
+
 class CeleryWorker:
     def __init__(self, log_path: Path, extra_env: dict[str, str] | None = None) -> None:
         self.log_path = log_path
@@ -38,24 +44,7 @@ class CeleryWorker:
         env = {**os.environ, "DATABASE_URL": test_database_url(), **self.extra_env}
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "-P",
-                    "prefork",
-                    "-c",
-                    "1",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "-l",
-                    "INFO",
-                    "-n",
-                    self.hostname,
-                ],
+                [*WORKER_COMMAND, "-n", self.hostname],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -78,6 +67,16 @@ class CeleryWorker:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
+
+    def kill_pool_process(self) -> int:
+        """SIGKILL the pool process running tasks (as the OOM killer would); the parent lives."""
+        children = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        if not children:
+            raise RuntimeError(f"the worker has no pool process:\n{self.log()}")
+        os.kill(int(children[0]), signal.SIGKILL)
+        return int(children[0])
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
