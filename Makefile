@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 TEST_ARGS ?=
 
-.PHONY: install run test worker beat lint format lock bench clean
+.PHONY: install run test worker beat lint audit format lock bench load clean
 
 install: $(STAMP)
 
@@ -28,15 +28,31 @@ test: install
 	$(PY) -m pytest $(TEST_ARGS)
 
 worker: install
-	$(VENV)/bin/celery -A config worker -l INFO -P prefork -c 2 --without-gossip --without-mingle
+	$(VENV)/bin/celery -A config worker -l INFO -P prefork -c 2 -Q default,summaries \
+		--without-gossip --without-mingle
 
 beat: install
 	$(VENV)/bin/celery -A config beat -l INFO
+
+# The benchmark suite on PostgreSQL and Redis; writes docs/performance.md. Its own databases
+# (bench_1k, bench_1m, reused while they match) and Redis db 5. BENCH_QUICK=1 for a smoke
+# run; BENCH_SIZES="1000 1000000", BENCH_REGENERATE=1: see bench/run_bench.py.
+bench: install
+	$(PY) bench/run_bench.py
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Supply chain: bandit over the app code, pip-audit over the pinned versions.
+audit: install
+	$(VENV)/bin/bandit -q -c pyproject.toml -r config accounts audit intake triage reports
+	$(PY) .ci/audit_dependencies.py
+
+# 50 users for 2 minutes against gunicorn + PostgreSQL + Redis + a worker (docs/reliability.md).
+load: install
+	$(PY) bench/run_load.py
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from accounts.roles import Role, roles_of
 
 
@@ -8,4 +10,12 @@ def roles(request) -> dict:
         "is_front_desk": Role.FRONT_DESK in user_roles or Role.ADMIN in user_roles,
         "is_clinician": Role.CLINICIAN in user_roles or Role.ADMIN in user_roles,
         "is_admin": Role.ADMIN in user_roles,
+    }
+
+
+def session_timeout(request) -> dict:
+    """For base.html's data- attributes, which session.js reads."""
+    return {
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
     }

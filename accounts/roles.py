@@ -32,6 +32,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "authtoken.view_tokenproxy",
         "authtoken.add_tokenproxy",
         "authtoken.delete_tokenproxy",
+        # Unlock a locked-out sign-in early; remove a lost authenticator so its owner sets up anew.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "otp_totp.view_totpdevice",
+        "otp_totp.delete_totpdevice",
     ),
 }
 

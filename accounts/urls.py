@@ -8,5 +8,8 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.SignInView.as_view(), name="login"),
+    path("login/code/", views.otp_verify, name="otp-verify"),
+    path("account/two-step/", views.otp_setup, name="otp-setup"),
+    path("account/keepalive/", views.keepalive, name="keepalive"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -1,18 +1,21 @@
-"""Benchmark the pre-visit summary PDF in one warm process; prints Markdown.
+"""Benchmark the pre-visit summary PDF in one warm process; prints Markdown (or JSON).
 
-    .venv/bin/python bench/bench_pdf.py [--renders 200] [--long-renders 10]
+    .venv/bin/python bench/bench_pdf.py [--renders 200] [--long-renders 10] [--json]
 
 Measures: the cold first render (imports, fonts), a typical two-page summary
 (median and p95), ms per page of a long summary (60 medications), resident
 memory after 20 and after all renders (WeasyPrint is known to grow in long-lived
 workers), and, if ReportLab is installed, the same content drawn with it as a
-reference point (ReportLab is not a project dependency; that part is skipped without it).
+reference point (ReportLab is a dev dependency only; that part is skipped without it).
+`make bench` (bench/run_bench.py) runs this with --json for docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
+import json
 import logging
 import math
 import os
@@ -159,70 +162,126 @@ def reportlab_renderer() -> Callable[[Content], int] | None:
     return render
 
 
+@dataclasses.dataclass
+class PdfFigures:
+    """Times in ms, memory in MiB."""
+
+    import_ms: float
+    warm_up_ms: float
+    pages: int
+    typical_ms: list[float]
+    long_pages: int
+    long_ms: list[float]
+    rss_start: float
+    rss_at_20: float | None
+    rss_at_end: float
+    reportlab_pages: int | None = None
+    reportlab_ms: list[float] = dataclasses.field(default_factory=list)
+    reportlab_long_pages: int | None = None
+    reportlab_long_ms: list[float] = dataclasses.field(default_factory=list)
+
+    @property
+    def long_ms_per_page(self) -> float:
+        return statistics.median(self.long_ms) / self.long_pages
+
+    @property
+    def reportlab_long_ms_per_page(self) -> float | None:
+        if not self.reportlab_long_ms or not self.reportlab_long_pages:
+            return None
+        return statistics.median(self.reportlab_long_ms) / self.reportlab_long_pages
+
+
+def measure(renders: int = 200, long_renders: int = 10) -> PdfFigures:
+    typical, long = typical_content(), typical_content(extra_medications=60)
+    rss_start = rss_mib()
+    warm_up_ms = timed(warm_up)
+    pages = render_summary_pdf(typical).pages
+    times: list[float] = []
+    rss_at_20 = None
+    for count in range(1, renders + 1):
+        times.append(timed(lambda: render_summary_pdf(typical)))
+        if count == 20:
+            rss_at_20 = rss_mib()
+    rss_at_end = rss_mib()
+    figures = PdfFigures(
+        import_ms=IMPORT_MS,
+        warm_up_ms=warm_up_ms,
+        pages=pages,
+        typical_ms=times,
+        long_pages=render_summary_pdf(long).pages,
+        long_ms=[timed(lambda: render_summary_pdf(long)) for _ in range(long_renders)],
+        rss_start=rss_start,
+        rss_at_20=rss_at_20,
+        rss_at_end=rss_at_end,
+    )
+    reportlab = reportlab_renderer()
+    if reportlab is not None:
+        reportlab(typical)  # its own warm-up
+        figures.reportlab_ms = [timed(lambda: reportlab(typical)) for _ in range(min(renders, 50))]
+        figures.reportlab_pages = reportlab(typical)
+        figures.reportlab_long_ms = [timed(lambda: reportlab(long)) for _ in range(long_renders)]
+        figures.reportlab_long_pages = reportlab(long)
+    return figures
+
+
+def markdown(figures: PdfFigures, renders: int) -> str:
+    f = figures
+    rows = [
+        ("`import weasyprint`", f"{f.import_ms:.0f} ms"),
+        ("first render in the process (`warm_up()`: fonts, caches)", f"{f.warm_up_ms:.0f} ms"),
+        (
+            f"typical summary ({f.pages} pages), median of {len(f.typical_ms)}",
+            f"{statistics.median(f.typical_ms):.0f} ms",
+        ),
+        (
+            f"typical summary ({f.pages} pages), p95 of {len(f.typical_ms)}",
+            f"{p95(f.typical_ms):.0f} ms",
+        ),
+        (
+            f"long summary (65 medications, {f.long_pages} pages), median",
+            f"{statistics.median(f.long_ms):.0f} ms",
+        ),
+        ("long summary, per page", f"{f.long_ms_per_page:.0f} ms/page"),
+        ("RSS before rendering", f"{f.rss_start:.0f} MiB"),
+    ]
+    if f.rss_at_20 is not None:
+        rows.append(("RSS after 20 renders", f"{f.rss_at_20:.0f} MiB"))
+    rows.append((f"RSS after {renders} renders", f"{f.rss_at_end:.0f} MiB"))
+    if not f.reportlab_ms:
+        rows.append(("ReportLab reference", "skipped (reportlab not installed)"))
+    else:
+        rows.append(
+            (
+                f"ReportLab, same typical content ({f.reportlab_pages} pages), median",
+                f"{statistics.median(f.reportlab_ms):.1f} ms",
+            )
+        )
+        rows.append(
+            ("ReportLab, long summary, per page", f"{f.reportlab_long_ms_per_page:.1f} ms/page")
+        )
+    lines = [
+        "# Pre-visit summary PDF benchmark\n",
+        f"Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}, "
+        f"{platform.machine()}, {os.cpu_count()} CPUs; A4; one warm process.\n",
+        "| measure | value |\n|---|---|",
+        *(f"| {measure} | {value} |" for measure, value in rows),
+    ]
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--renders", type=int, default=200, help="typical renders (RSS at 20 and at the end)"
     )
     parser.add_argument("--long-renders", type=int, default=10, help="renders of the long summary")
+    parser.add_argument("--json", action="store_true", help="the raw figures, for run_bench.py")
     args = parser.parse_args()
-
-    rows: list[tuple[str, str]] = []
-    typical, long = typical_content(), typical_content(extra_medications=60)
-    rss_start = rss_mib()
-    rows.append(("`import weasyprint`", f"{IMPORT_MS:.0f} ms"))
-    rows.append(
-        ("first render in the process (`warm_up()`: fonts, caches)", f"{timed(warm_up):.0f} ms")
-    )
-
-    pages = render_summary_pdf(typical).pages
-    times, rss_at_20 = [], None
-    for count in range(1, args.renders + 1):
-        times.append(timed(lambda: render_summary_pdf(typical)))
-        if count == 20:
-            rss_at_20 = rss_mib()
-    rss_at_end = rss_mib()
-    rows += [
-        (
-            f"typical summary ({pages} pages), median of {len(times)}",
-            f"{statistics.median(times):.0f} ms",
-        ),
-        (f"typical summary ({pages} pages), p95 of {len(times)}", f"{p95(times):.0f} ms"),
-    ]
-
-    long_pages = render_summary_pdf(long).pages
-    long_times = [timed(lambda: render_summary_pdf(long)) for _ in range(args.long_renders)]
-    long_median = statistics.median(long_times)
-    rows += [
-        (f"long summary (65 medications, {long_pages} pages), median", f"{long_median:.0f} ms"),
-        ("long summary, per page", f"{long_median / long_pages:.0f} ms/page"),
-        ("RSS before rendering", f"{rss_start:.0f} MiB"),
-    ]
-    if rss_at_20 is not None:
-        rows.append(("RSS after 20 renders", f"{rss_at_20:.0f} MiB"))
-    rows.append((f"RSS after {args.renders} renders", f"{rss_at_end:.0f} MiB"))
-
-    reportlab = reportlab_renderer()
-    if reportlab is None:
-        rows.append(("ReportLab reference", "skipped (reportlab not installed)"))
+    figures = measure(args.renders, args.long_renders)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(figures)))
     else:
-        reportlab(typical)  # its own warm-up
-        rl_times = [timed(lambda: reportlab(typical)) for _ in range(min(args.renders, 50))]
-        rows.append(
-            (
-                f"ReportLab, same typical content ({reportlab(typical)} pages), median",
-                f"{statistics.median(rl_times):.1f} ms",
-            )
-        )
-
-    print("# Pre-visit summary PDF benchmark\n")
-    print(
-        f"Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}, "
-        f"{platform.machine()}, {os.cpu_count()} CPUs; A4; one warm process.\n"
-    )
-    print("| measure | value |\n|---|---|")
-    for measure, value in rows:
-        print(f"| {measure} | {value} |")
+        print(markdown(figures, args.renders))
 
 
 if __name__ == "__main__":

@@ -8,8 +8,10 @@ on the deployment checks. See the README's table of variables.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import Env
@@ -39,7 +41,8 @@ if PRODUCTION and DEBUG:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site, open only to staff who passed the second factor (accounts/two_factor.py).
+    "accounts.apps.TwoFactorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +56,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "audit",
     "intake",
@@ -63,18 +70,28 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every response but static files (WhiteNoise answers first) carries the policy.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tells request.user which authenticator device verified this session, if any.
+    "django_otp.middleware.OTPMiddleware",
+    # Signs a user out after SESSION_IDLE_SECONDS without activity (polling does not count).
+    "accounts.idle.IdleTimeoutMiddleware",
     # A tablet handed to a patient reaches nothing but that patient's questions.
     "intake.kiosk.KioskLockMiddleware",
     # Every page needs a signed-in user unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # ...and an administrator (or anyone who enrolled) also needs the authenticator code.
+    "accounts.two_factor.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -91,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "accounts.context_processors.session_timeout",
             ],
         },
     },
@@ -169,12 +187,21 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 1,
 }
+# PDF rendering has a queue of its own, so a backlog of summaries never delays
+# the short jobs (the sweeper, and any notification added later) on `default`.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"reports.generate_summary": {"queue": "summaries"}}
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Auth ---------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes requires: refuses a locked-out username+address before any check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -193,8 +220,27 @@ LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", 15 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True  # the timeout counts from the last request: idle logoff
+# session.js warns this long before the idle sign-out, with a "Stay signed in" button.
+SESSION_WARNING_SECONDS = min(120, SESSION_COOKIE_AGE // 2)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Lockout (django-axes): LOGIN_FAILURE_LIMIT failed sign-ins for one username from one
+# address lock that pair for LOGIN_LOCKOUT_MINUTES; every try while locked restarts the wait.
+# Unknown usernames lock the same way, so the lockout tells nothing about which accounts exist.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1, maximum=1440))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# The audit trail records sign-ins; axes' own access log would only duplicate it.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no start-up banner on every manage.py command's stderr
+
+# Two-factor sign-in (django-otp, TOTP): required for administrators, open to everyone.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", "Leg numbness intake")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
 
 # --- Internationalisation ----------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -249,9 +295,26 @@ SPECTACULAR_SETTINGS = {
 # --- Security headers ----------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+# The patient's link pages carry their token in the URL: a Referer never holds a path,
+# only the origin. Not "no-referrer": under it browsers send `Origin: null` with every
+# form post (Fetch standard), and Django's CSRF check rightly refuses those.
+SECURE_REFERRER_POLICY = "strict-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # an intake is a few KB; refuse anything silly
+# Scripts and styles only from our own static files: no inline code, no CDN. Behaviour
+# lives in config/static/app/*.js; htmx's injected indicator style is off (base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap's icons are data: SVGs in its CSS
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -272,6 +335,8 @@ LOGGING = {
     "loggers": {
         # SQL parameters carry patient data: never log them, even at DEBUG.
         "django.db.backends": {"level": "INFO", "propagate": True},
+        # At DEBUG it logs whole template contexts (the patient's answers) on a missing variable.
+        "django.template": {"level": "INFO", "propagate": True},
         # WeasyPrint narrates every render at INFO; its warnings still come through.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -286,3 +351,6 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Patient self-entry ----------------------------------------------------------------
 PATIENT_LINK_HOURS = env.int("PATIENT_LINK_HOURS", 24, minimum=1, maximum=24 * 14)
+
+# --- Pre-visit summary PDF -------------------------------------------------------------
+SUMMARY_PAGE_SIZE = env.choice("SUMMARY_PAGE_SIZE", "letter", ("letter", "A4"))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("p/", include("intake.patient_urls")),
     path("worklist/", include("triage.urls")),
     path("reports/", include("reports.urls")),
+    path("audit/", include("audit.urls")),
     path("api/v1/", include("config.api_urls")),
     path("fhir/", include("intake.fhir_urls")),
     path("", include("accounts.urls")),

@@ -121,6 +121,11 @@ class Pages:
     def step(self, slug: str) -> str:
         return self.url("step", slug)
 
+    @property
+    def reader(self) -> str:
+        """Who reads these pages, for the audit trail: the patient has no account."""
+        return "patient tablet" if self.token is None else "patient link"
+
 
 KIOSK = Pages(channel=Intake.Channel.PATIENT_TABLET)
 
@@ -187,7 +192,7 @@ def _speak_patients_language(request: HttpRequest, patient: Patient) -> None:
         request.LANGUAGE_CODE = translation.get_language()
 
 
-def _seen_revision(request: HttpRequest) -> int:
+def seen_revision(request: HttpRequest) -> int:
     try:
         return int(request.POST.get("revision", ""))
     except ValueError:
@@ -209,7 +214,7 @@ def _step_page(request: HttpRequest, intake: Intake, slug: str, pages: Pages) ->
                 by=None,
                 answers={**bound.answers(), "channel": pages.channel},
                 rows=bound.rows(),
-                seen_revision=_seen_revision(request),
+                seen_revision=seen_revision(request),
                 request=request,
             )
         except services.EditConflict:
@@ -228,6 +233,13 @@ def _step_page(request: HttpRequest, intake: Intake, slug: str, pages: Pages) ->
         return redirect(pages.step(next_slug(current, PATIENT_STEPS)))
     heading, intro = HEADINGS[slug]
     previous = previous_slug(current, PATIENT_STEPS)
+    record(
+        Action.VIEW,
+        actor_label=pages.reader,
+        obj=intake,
+        request=request,
+        detail={"page": "step", "step": slug},
+    )
     return render(
         request,
         "intake/patient/step.html",
@@ -256,6 +268,13 @@ def _patient_problem_links(intake: Intake, pages: Pages) -> list[ProblemLink]:
 
 
 def _review_page(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse:
+    record(
+        Action.VIEW,
+        actor_label=pages.reader,
+        obj=intake,
+        request=request,
+        detail={"page": "review"},
+    )
     return render(
         request,
         "intake/patient/review.html",
@@ -296,14 +315,18 @@ def emergency_reasons(assessment: TriageAssessment | None) -> list[str]:
     return reasons
 
 
-def _done_page(request: HttpRequest, intake: Intake, *, kiosk: bool) -> HttpResponse:
+def _done_page(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse:
     _speak_patients_language(request, intake.patient)
     assessment = current_assessment(intake)
+    # The result and its emergency reasons are the patient's clinical data.
+    record(
+        Action.VIEW, actor_label=pages.reader, obj=intake, request=request, detail={"page": "done"}
+    )
     return render(
         request,
         "intake/patient/done.html",
         {
-            "kiosk": kiosk,
+            "kiosk": pages is KIOSK,
             "level": assessment.level if assessment else "",
             "reasons": emergency_reasons(assessment),
         },
@@ -355,7 +378,7 @@ def kiosk_done(request: HttpRequest) -> HttpResponse:
     intake = patient_access.finished_kiosk_intake(request)
     if intake is None:
         return redirect_to_login(request.get_full_path())
-    return _done_page(request, intake, kiosk=True)
+    return _done_page(request, intake, KIOSK)
 
 
 # --- link -----------------------------------------------------------------------------------
@@ -392,7 +415,9 @@ def _link_view(*, for_done_page: bool = False) -> Callable:
 
 @_link_view()
 def link_start(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse:
-    record(Action.VIEW, actor_label="patient link", obj=intake, request=request)
+    record(
+        Action.VIEW, actor_label=pages.reader, obj=intake, request=request, detail={"page": "start"}
+    )
     return redirect(pages.step(PATIENT_SLUGS[0]))
 
 
@@ -414,4 +439,4 @@ def link_submit(request: HttpRequest, intake: Intake, pages: Pages) -> HttpRespo
 def link_done(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse:
     if intake.is_draft:
         return redirect(pages.step(REVIEW))
-    return _done_page(request, intake, kiosk=False)
+    return _done_page(request, intake, pages)

@@ -146,5 +146,7 @@ _ALL_CODES = (
     + codes.OTHER_SYMPTOMS + codes.MEDICATION_KINDS + codes.TREATMENTS + codes.INJURY_KINDS
     + codes.INJURY_MECHANISMS + codes.CONDITIONS + codes.EXPOSURES + codes.DIETS + codes.SMOKING
 )  # fmt: skip
-assert set(_ALL_CODES) <= set(OPTION_LABELS), set(_ALL_CODES) - set(OPTION_LABELS)  # noqa: S101
-assert all(f"red_flags.{code}" in QUESTIONS for code in codes.RED_FLAG_CODES)  # noqa: S101
+if missing := (set(_ALL_CODES) - set(OPTION_LABELS)) | {
+    f"red_flags.{code}" for code in codes.RED_FLAG_CODES if f"red_flags.{code}" not in QUESTIONS
+}:
+    raise ImportError(f"codes without words: {sorted(missing)}")

@@ -5,7 +5,9 @@ Views translate between HTTP and `intake.services`; they hold no clinical logic.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -15,10 +17,11 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Role, role_required
 from audit.services import Action, record
 from intake import selectors, services
-from intake.document import DocumentInvalid
+from intake.document import DocumentInvalid, codes
 from intake.forms import PatientForm
+from intake.patient_views import seen_revision
 from intake.presentation import answer_sections, problem_links
-from intake.steps import STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
+from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
 from triage.models import TriageAssessment
 from triage.services import confirm_escalation, current_assessment
 
@@ -31,16 +34,16 @@ def desk(request):
     """The front desk's start: find a patient, and the drafts still open."""
     query = request.GET.get("q", "").strip()
     patients = services.find_patients(query) if query else []
+    drafts = list(selectors.open_drafts_for(request.user)[:50])
+    # The open drafts name their patients: the page is a read even without a search.
+    detail = {"page": "desk", "drafts": len(drafts)}
     if query:
-        record(Action.VIEW, request=request, detail={"search": "patients", "hits": len(patients)})
+        detail |= {"search": "patients", "hits": len(patients)}
+    record(Action.VIEW, request=request, detail=detail)
     return render(
         request,
         "intake/desk.html",
-        {
-            "query": query,
-            "patients": patients,
-            "drafts": selectors.open_drafts_for(request.user)[:50],
-        },
+        {"query": query, "patients": patients, "drafts": drafts},
     )
 
 
@@ -66,6 +69,10 @@ def patient_new(request):
                 )
                 intake = services.start_intake(patient=patient, by=request.user, request=request)
             return redirect("intake:step", intake_id=intake.pk, slug=STEPS[1].slug)
+        # Other patients' names and birth dates are about to be shown.
+        record(
+            Action.VIEW, request=request, detail={"search": "duplicates", "hits": len(duplicates)}
+        )
     return render(request, "intake/patient_new.html", {"form": form, "duplicates": duplicates})
 
 
@@ -102,15 +109,18 @@ def step(request, intake_id, slug):
                 intake,
                 by=request.user,
                 request=request,
-                seen_revision=int(request.POST.get("revision", -1)),
+                seen_revision=seen_revision(request),
                 **_changes(bound),
             )
         except services.EditConflict:
             return _stale_form(request, intake)
         if "add_row" in request.POST:
             return redirect(request.path)  # saved; the page comes back with a fresh blank row
-        target = request.POST.get("go") or next_slug(current)
+        target = request.POST.get("go", "")
+        if target not in STEP_BY_SLUG and target != REVIEW:  # only a page of this questionnaire
+            target = next_slug(current)
         return redirect("intake:step", intake_id=intake.pk, slug=target)
+    record(Action.VIEW, request=request, obj=intake, detail={"page": "step", "step": slug})
     return render(
         request,
         "intake/step.html",
@@ -136,6 +146,7 @@ def review(request, intake_id):
     if not intake.is_draft:
         return redirect("intake:submitted", intake_id=intake.pk)
     problems = services.draft_problems(intake)
+    record(Action.VIEW, request=request, obj=intake, detail={"page": "review"})
     return render(
         request,
         "intake/review.html",
@@ -188,6 +199,20 @@ def escalated(request, intake_id, assessment_id):
     return redirect("intake:submitted", intake_id=intake.pk)
 
 
+def _amendment_reason(request) -> tuple[str, str]:
+    """The reason as typed, and what is wrong with it ("" if nothing). Typed text like any
+    answer: required, at most FREE_TEXT_MAX_LENGTH characters, no NUL."""
+    field = forms.CharField(
+        max_length=codes.FREE_TEXT_MAX_LENGTH,
+        error_messages={"required": _("Please give the reason for the amendment.")},
+    )
+    typed = request.POST.get("reason", "")
+    try:
+        return field.clean(typed), ""
+    except ValidationError as error:
+        return typed.strip(), error.messages[0]
+
+
 @role_required(*AMEND_ROLES)
 def amend(request, intake_id, slug):
     """Correct one step of a submitted intake, with a reason; triage runs again."""
@@ -196,18 +221,18 @@ def amend(request, intake_id, slug):
     if intake.is_draft or current is None:
         return redirect("intake:step", intake_id=intake.pk, slug=slug if current else "symptoms")
     bound = bind_step(current, intake, request.POST or None)
-    reason = request.POST.get("reason", "").strip()
+    reason, reason_error = _amendment_reason(request)
     problems = ()
     if request.method == "POST" and bound.is_valid():
-        if not reason:
-            messages.error(request, _("Please give the reason for the amendment."))
+        if reason_error:
+            messages.error(request, reason_error)
         else:
             try:
                 services.amend_intake(
                     intake=intake,
                     by=request.user,
                     reason=reason,
-                    seen_revision=int(request.POST.get("revision", -1)),
+                    seen_revision=seen_revision(request),
                     request=request,
                     **_changes(bound),
                 )
@@ -218,6 +243,7 @@ def amend(request, intake_id, slug):
             else:
                 messages.success(request, _("Amendment saved; triage has run again."))
                 return redirect("intake:submitted", intake_id=intake.pk)
+    record(Action.VIEW, request=request, obj=intake, detail={"page": "amend", "step": slug})
     return render(
         request,
         "intake/amend.html",

@@ -1,8 +1,19 @@
 """The evaluation contract (clinical-content.md §4): one document in, one JSON object out."""
 
 from intake.document import IntakeDocument
-from reports.suggestions import suggest_tests
+from reports.suggestions import Suggestion, suggest_tests
 from triage.engine import evaluate_triage
+
+
+def suggestion_json(suggestion: Suggestion) -> dict[str, object]:
+    """One suggested test as the §4 contract and the stored summary spell it."""
+    return {
+        "code": suggestion.code,
+        "name": suggestion.name,
+        "reasons": list(suggestion.reasons),
+        "first_line": suggestion.first_line,
+        "note": suggestion.note,
+    }
 
 
 def evaluate_document(doc: IntakeDocument) -> dict[str, object]:
@@ -23,15 +34,6 @@ def evaluate_document(doc: IntakeDocument) -> dict[str, object]:
             }
             for flag in triage.flags
         ],
-        "suggested_tests": [
-            {
-                "code": suggestion.code,
-                "name": suggestion.name,
-                "reasons": list(suggestion.reasons),
-                "first_line": suggestion.first_line,
-                "note": suggestion.note,
-            }
-            for suggestion in suggest_tests(doc, triage)
-        ],
+        "suggested_tests": [suggestion_json(s) for s in suggest_tests(doc, triage)],
         "rules_version": triage.rules_version,
     }

@@ -117,7 +117,7 @@ def build_summary(summary_id: int) -> str | None:
             submitted_at=version.created_at,
         )
         _slow_down_for_tests()
-        rendered = render_summary_pdf(content)
+        rendered = render_summary_pdf(content, page_size=settings.SUMMARY_PAGE_SIZE)
     except TransientError:
         raise
     except Exception as error:  # a bug or a bad document: retrying would fail the same way

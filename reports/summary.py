@@ -17,6 +17,7 @@ from django.utils import translation
 from intake.document import IntakeDocument
 from intake.questions import OPTION_LABELS, QUESTIONS
 from reports.diagram import known_locations, shaded_regions
+from reports.evaluation import suggestion_json
 from reports.suggestions import suggest_tests
 from triage.engine import Flag, TriageResult
 from triage.rules import ATTENTION, EMERGENCY, RULES, URGENT
@@ -295,16 +296,7 @@ def _content(
         },
         "description": s.description,
         "notes": doc.notes,
-        "suggested_tests": [
-            {
-                "code": suggestion.code,
-                "name": suggestion.name,
-                "reasons": list(suggestion.reasons),
-                "first_line": suggestion.first_line,
-                "note": suggestion.note,
-            }
-            for suggestion in suggestions
-        ],
+        "suggested_tests": [suggestion_json(suggestion) for suggestion in suggestions],
         "positional_benign": {
             "statement": POSITIONAL_STATEMENT,
             "come_back_if": list(COME_BACK_IF),

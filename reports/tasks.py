@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.db import DatabaseError
 
-from reports import pipeline
+from reports import pdf, pipeline
+
+
+@worker_process_init.connect
+def warm_up_renderer(**kwargs) -> None:
+    """Fonts and WeasyPrint's first-render costs are paid at start, not by the first summary."""
+    pdf.warm_up()
 
 
 @shared_task(

@@ -28,10 +28,19 @@ def _summary_for(request, intake_id, version: int) -> PreVisitSummary:
 def summary_status(request, intake_id):
     """The summary panel; while pending, the page polls this every few seconds."""
     intake = get_intake_for(request.user, intake_id)
+    summary = current_summary(intake)
+    # Only a ready panel shows the summary; the pending one, polled every 3 s, shows nothing.
+    if summary is not None and summary.status == PreVisitSummary.Status.READY:
+        record(
+            Action.VIEW,
+            request=request,
+            obj=intake,
+            detail={"page": "summary", "version": summary.intake_version},
+        )
     return render(
         request,
         "reports/_summary_panel.html",
-        {"intake": intake, "summary": current_summary(intake)},
+        {"intake": intake, "summary": summary},
     )
 
 

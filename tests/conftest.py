@@ -1,7 +1,10 @@
+from contextlib import contextmanager
+
 import pytest
 
 from accounts.roles import Role
 from tests.factories import UserFactory
+from tests.services import point_celery_at
 
 
 # Named personas, as in healthchecks' tests: each role, a user with no role, a deactivated one.
@@ -31,12 +34,43 @@ def deactivated(db):
     return UserFactory(username="dee", role=Role.CLINICIAN, is_active=False)
 
 
+def pass_second_factor(client, user) -> None:
+    """Mark the session verified by a confirmed authenticator of `user`, as
+    django_otp.login() does after a right code (it stores the device's persistent_id)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@contextmanager
+def unaudited_sign_in():
+    """force_login is a test shortcut, not a sign-in: it writes no sign-in audit row,
+    since tests count the audit rows around their own action."""
+    from django.contrib.auth.signals import user_logged_in
+
+    from accounts.signals import signed_in
+
+    user_logged_in.disconnect(dispatch_uid="accounts.audit_sign_in")
+    try:
+        yield
+    finally:
+        user_logged_in.connect(signed_in, dispatch_uid="accounts.audit_sign_in")
+
+
 @pytest.fixture
 def client_for(client):
-    """A test client signed in as the given user."""
+    """A test client signed in as the given user; an administrator has passed 2FA too."""
+    from accounts.two_factor import must_use_two_factor
 
     def sign_in(user):
-        client.force_login(user)
+        with unaudited_sign_in():
+            client.force_login(user)
+        if must_use_two_factor(user):
+            pass_second_factor(client, user)
         return client
 
     return sign_in
@@ -48,8 +82,8 @@ def refused_broker():
     from config.celery import app
 
     original = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:1/0", False
-    app._pool = None  # the connection pool is built from broker_url on first use
+    app.conf.task_always_eager = False
+    point_celery_at("redis://127.0.0.1:1/0")
     yield
-    app.conf.broker_url, app.conf.task_always_eager = original
-    app._pool = None
+    app.conf.task_always_eager = original[1]
+    point_celery_at(original[0])

@@ -4,6 +4,10 @@ Order: unacknowledged emergencies, then unacknowledged urgent, then the rest;
 oldest first within each group. Pages are cut by a cursor on the sort key
 (open_alert, submitted_at, id), so page 200 costs what page 1 does, and no
 COUNT(*) runs over the table.
+
+The sort key is written (-open_alert, submitted_at, id), all ascending, so "after the
+cursor" is one row comparison that PostgreSQL seeks to in the `intake_worklist_key`
+index (intake migration 0003) instead of walking every earlier row.
 """
 
 from __future__ import annotations
@@ -14,9 +18,23 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    UUIDField,
+    Value,
+)
+from django.utils import timezone
 
 from intake.models import Intake
 from intake.services import fold
@@ -70,19 +88,44 @@ class WorklistPage:
 
 def current_summary_status() -> Subquery:
     return Subquery(
-        PreVisitSummary.objects.filter(
-            intake=OuterRef("pk"), intake_version=OuterRef("version")
-        ).values("status")[:1]
+        PreVisitSummary.objects.filter(intake=OuterRef("pk"), intake_version=OuterRef("version"))
+        # No ordering: the default one joins the intake again, per row, for nothing.
+        .order_by()
+        .values("status")[:1]
     )
 
 
-def _after(cursor: Cursor) -> Q:
-    """Rows strictly after the cursor in (open_alert desc, submitted_at asc, id asc) order."""
-    return (
-        Q(open_alert__lt=cursor.open_alert)
-        | Q(open_alert=cursor.open_alert, submitted_at__gt=cursor.submitted_at)
-        | Q(open_alert=cursor.open_alert, submitted_at=cursor.submitted_at, id__gt=cursor.id)
+def _negated(name: str) -> Func:
+    return Func(F(name), template="(-%(expressions)s)", output_field=IntegerField())
+
+
+# The worklist order, all ascending: (-open_alert) is open_alert descending.
+ORDER = (_negated("open_alert"), F("submitted_at"), F("id"))
+
+
+def _row(*values: object) -> Func:
+    return Func(*values, template="(%(expressions)s)")
+
+
+def _after(cursor: Cursor) -> Func:
+    """Rows strictly after the cursor in the worklist order, as one row comparison."""
+    return Func(
+        _row(*ORDER),
+        _row(
+            Value(-cursor.open_alert, output_field=IntegerField()),
+            Value(cursor.submitted_at, output_field=DateTimeField()),
+            Value(cursor.id, output_field=UUIDField()),
+        ),
+        template="%(expressions)s",
+        arg_joiner=" > ",
+        output_field=BooleanField(),
     )
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    """Midnight in the clinic's time zone: the same days `submitted_at__date` means, as a
+    range on the column itself, which an index can serve."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _search(queryset: QuerySet[Intake], query: str) -> QuerySet[Intake]:
@@ -90,11 +133,10 @@ def _search(queryset: QuerySet[Intake], query: str) -> QuerySet[Intake]:
     by_mrn = Q(patient__mrn__istartswith=query.strip())
     by_name = Q(*(Q(patient__search_name__contains=word) for word in folded.split()))
     if connection.vendor == "postgresql" and len(folded) >= 3:
-        # Trigram similarity catches misspellings ("Jonh Smith"); pg_trgm is enabled by a migration.
-        queryset = queryset.annotate(
-            name_similarity=TrigramSimilarity("patient__search_name", folded)
-        )
-        by_name |= Q(name_similarity__gt=0.3)
+        # Trigram similarity catches misspellings ("Jonh Smith"). The `%` operator (similarity
+        # above pg_trgm.similarity_threshold, 0.3) can use the trigram index that migration
+        # 0002 adds; a similarity() > 0.3 comparison could not, so every search scanned.
+        by_name |= Q(patient__search_name__trigram_similar=folded)
     return queryset.filter(by_mrn | by_name)
 
 
@@ -109,9 +151,10 @@ def worklist_queryset(filters: WorklistFilters) -> QuerySet[Intake]:
     if filters.open_only:
         queryset = queryset.filter(open_alert__gt=0)
     if filters.submitted_from:
-        queryset = queryset.filter(submitted_at__date__gte=filters.submitted_from)
+        queryset = queryset.filter(submitted_at__gte=_start_of(filters.submitted_from))
     if filters.submitted_to:
-        queryset = queryset.filter(submitted_at__date__lte=filters.submitted_to)
+        next_day = filters.submitted_to + dt.timedelta(days=1)
+        queryset = queryset.filter(submitted_at__lt=_start_of(next_day))
     if filters.summary_status in PreVisitSummary.Status.values:
         queryset = queryset.filter(
             Exists(
@@ -127,6 +170,16 @@ def worklist_queryset(filters: WorklistFilters) -> QuerySet[Intake]:
     return queryset
 
 
+# What a worklist row shows (triage/_worklist_rows.html) and the cursor needs. Loading only
+# these skips decoding the intake's answers (seven JSON lists) for every row of every page;
+# a field the rows start showing must be added here, or each row costs a query.
+ROW_FIELDS = (
+    "id", "patient", "version", "open_alert", "submitted_at", "triage_level", "reviewed_at",
+    "reported_on", "patient__given_name", "patient__family_name", "patient__mrn",
+    "patient__date_of_birth",
+)  # fmt: skip
+
+
 def worklist_page(
     filters: WorklistFilters, cursor: str = "", size: int = PAGE_SIZE
 ) -> WorklistPage:
@@ -137,16 +190,18 @@ def worklist_page(
         queryset = queryset.filter(_after(after))
     current_flags = Prefetch(
         "assessments",
-        queryset=TriageAssessment.objects.prefetch_related(
+        # No default ordering: it would join the intakes again just to sort.
+        queryset=TriageAssessment.objects.order_by().prefetch_related(
             Prefetch("flags", queryset=TriageFlag.objects.order_by("position"))
         ),
         to_attr="all_assessments",
     )
     rows = list(
         queryset.select_related("patient")
+        .only(*ROW_FIELDS)
         .annotate(summary_status=current_summary_status())
         .prefetch_related(current_flags)
-        .order_by("-open_alert", "submitted_at", "id")[: size + 1]
+        .order_by(*ORDER)[: size + 1]
     )
     for row in rows:
         row.age = row.patient.age_on(row.reported_on)

@@ -300,7 +300,10 @@ def test_the_patient_answers_through_the_link_without_an_account(desk, client, n
     done = client.get(response.url)
     assert done.status_code == 200 and "Your answers have been sent" in done.content.decode()
     assert_no_patient_data(done)
-    assert AuditEvent.objects.filter(action="view", actor_label="patient link").count() == 1
+    opened_link = AuditEvent.objects.filter(
+        action="view", actor_label="patient link", detail__page="start"
+    )
+    assert opened_link.count() == 1
     assert AuditEvent.objects.get(action="submit").actor_label == "Patient by link"
 
 

@@ -101,6 +101,7 @@ class ThrowawayPostgres:
                           "-m", "fast", "-w", "restart")  # fmt: skip
 
     def stop(self) -> None:
-        self._as_postgres("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop",
-                          check=False)
+        self._as_postgres(
+            "pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False
+        )
         shutil.rmtree(self.directory, ignore_errors=True)  # fmt: skip

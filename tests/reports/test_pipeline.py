@@ -62,7 +62,7 @@ def test_a_version_superseded_during_the_render_is_not_stored(pending, clinician
     intake = pending.intake
     real_render = pipeline.render_summary_pdf
 
-    def amend_meanwhile(content):
+    def amend_meanwhile(content, **options):
         intake.refresh_from_db()
         intake_services.amend_intake(
             intake=intake,
@@ -71,7 +71,7 @@ def test_a_version_superseded_during_the_render_is_not_stored(pending, clinician
             seen_revision=intake.revision,
             answers={"severity": 8},
         )
-        return real_render(content)
+        return real_render(content, **options)
 
     with mock.patch.object(pipeline, "render_summary_pdf", amend_meanwhile):
         assert pipeline.build_summary(pending.pk) == "superseded"
@@ -157,3 +157,14 @@ def test_a_refused_broker_leaves_the_summary_pending_for_the_sweeper(
 def test_request_summary_twice_for_one_version_keeps_one_row(pending):
     request_summary(pending.intake)
     assert PreVisitSummary.objects.filter(intake=pending.intake).count() == 1
+
+
+@pytest.mark.parametrize(("page_size", "width_points"), [("letter", 612), ("A4", 595)])
+def test_the_pdf_page_size_follows_the_setting(pending, settings, page_size, width_points):
+    from pypdf import PdfReader
+
+    settings.SUMMARY_PAGE_SIZE = page_size
+    pipeline.build_summary(pending.pk)
+    pending.refresh_from_db()
+    page = PdfReader(pending.pdf.open("rb")).pages[0]
+    assert round(float(page.mediabox.width)) == width_points

@@ -34,3 +34,6 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (local use only):")
         for username, password, role, _, _ in DEMO_USERS:
             self.stdout.write(f"  {Role(role).label:<14} {username:<10} / {password}")
+        self.stdout.write(
+            "The admin sets up two-step sign-in (an authenticator app) at the first sign-in."
+        )

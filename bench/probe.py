@@ -1,0 +1,298 @@
+"""The Django side of the benchmark: `python -m bench.probe TASK`, one JSON object on stdout.
+
+run_bench.py calls it with DATABASE_URL set to one bench database:
+
+    prepare   users, sessions and a token; the worklist cases (URLs) with their query
+              counts; sample intakes; intake documents to submit
+    cpu       where a worklist request's CPU time goes, in this process
+    engine    triage + test suggestions alone, the database refused
+    render    serve: render the summary of each intake id read from stdin again
+    cleanup   delete what the submit benchmarks created
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import (  # noqa: E402
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+)
+from django.contrib.auth.backends import ModelBackend  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.module_loading import import_string  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+
+from accounts.roles import Role, sync_role_groups  # noqa: E402
+from bench.generate import COMMON_SURNAMES, random_document, submission_documents  # noqa: E402
+from intake.document import parse_document  # noqa: E402
+from intake.models import Intake, Patient  # noqa: E402
+from reports.models import PreVisitSummary  # noqa: E402
+from reports.pdf import render_summary_pdf, warm_up  # noqa: E402
+from reports.suggestions import suggest_tests  # noqa: E402
+from tests.builders import VIGNETTES, load_vignette  # noqa: E402
+from triage.engine import evaluate_triage  # noqa: E402
+from triage.worklist import PAGE_SIZE, WorklistFilters, worklist_page  # noqa: E402
+
+CLINICIAN, DESK = "bench-http-clinician", "bench-http-desk"
+DEEP_PAGE = 200
+Json = dict[str, Any]
+
+
+def _user(username: str, role: str) -> Any:
+    user, created = get_user_model().objects.get_or_create(username=username)
+    if created:
+        user.set_unusable_password()  # signed in by session below, never by the login form
+        user.save()
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def session_cookie(user: Any) -> str:
+    """A signed-in session made directly (the login form would trip the lockout)."""
+    backend = next(
+        path
+        for path in settings.AUTHENTICATION_BACKENDS
+        if issubclass(import_string(path), ModelBackend)
+    )
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    store[BACKEND_SESSION_KEY] = backend
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def _deep_cursor() -> str | None:
+    """The cursor of worklist page DEEP_PAGE, walked as a clinician would."""
+    cursor = ""
+    for _ in range(DEEP_PAGE - 1):
+        cursor = worklist_page(WorklistFilters(), cursor=cursor).next_cursor
+        if not cursor:
+            return None
+    return cursor
+
+
+def worklist_cases() -> dict[str, str]:
+    """The worklist URLs measured, the same names at every size (the values may differ)."""
+    today = timezone.localdate()
+    known = (
+        Patient.objects.exclude(mrn=None)
+        .filter(intakes__status="submitted")
+        .order_by("id")
+        .values("given_name", "family_name", "mrn")
+        .first()
+    )
+    rarest = (
+        Patient.objects.filter(intakes__status="submitted")
+        .values("family_name")
+        .annotate(count=Count("id"))
+        .order_by("count", "family_name")
+        .values_list("family_name", flat=True)
+        .first()
+    )
+    family = known["family_name"]
+    typo = family[:-3] + family[-2] + family[-3] + family[-1]  # two letters swapped
+    queries = {
+        "first page": {},
+        "filter: emergency": {"level": "emergency"},
+        "filter: urgent": {"level": "urgent"},
+        "filter: routine": {"level": "routine"},
+        "filter: reviewed": {"reviewed": "yes"},
+        "filter: not reviewed": {"reviewed": "no"},
+        "filter: open flags": {"open_only": "on"},
+        "filter: a week, 3 weeks ago": {
+            "submitted_from": (today - dt.timedelta(days=21)).isoformat(),
+            "submitted_to": (today - dt.timedelta(days=15)).isoformat(),
+        },
+        "filter: summary ready": {"summary_status": "ready"},
+        "filter: summary pending": {"summary_status": "pending"},
+        "filter: summary failed": {"summary_status": "failed"},
+        "name: commonest surname": {"q": COMMON_SURNAMES[0]},
+        "name: rarest surname": {"q": rarest},
+        "name: full name": {"q": f"{known['given_name']} {family}"},
+        "name: full name, typo": {"q": f"{known['given_name']} {typo}"},
+        "MRN: exact": {"q": known["mrn"]},
+        "MRN: prefix": {"q": known["mrn"][:-2]},
+    }
+    cases = {name: f"/worklist/?{urlencode(query)}".rstrip("?") for name, query in queries.items()}
+    cursor = _deep_cursor()
+    if cursor:
+        cases[f"page {DEEP_PAGE}"] = f"/worklist/?{urlencode({'after': cursor})}"
+    return cases
+
+
+FRAGMENT = "first page, htmx refresh"  # the same URL, asked for by the 10-second poll
+
+
+def queries_and_rows(cases: dict[str, str], cookie: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Each case's query count, and how many intakes its page lists."""
+    client = Client()
+    name, _, key = cookie.partition("=")
+    client.cookies[name] = key
+    counts, rows = {}, {}
+    for case, path in {**cases, FRAGMENT: cases["first page"]}.items():
+        headers = {"HX-Request": "true"} if case == FRAGMENT else {}
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, headers=headers)
+        if response.status_code != 200:
+            raise RuntimeError(f"{case}: {path} answered {response.status_code}")
+        counts[case] = len(queries)
+        rows[case] = response.content.count(b"data-intake=")  # one per row (_worklist_rows.html)
+    return counts, rows
+
+
+def prepare(documents: int, seed: int) -> Json:
+    cleanup()  # leftovers of an interrupted run
+    sync_role_groups()
+    clinician, desk = _user(CLINICIAN, Role.CLINICIAN), _user(DESK, Role.FRONT_DESK)
+    cookie = session_cookie(clinician)
+    cases = worklist_cases()
+    queries, rows = queries_and_rows(cases, cookie)
+    submitted = Intake.objects.exclude(status=Intake.Status.DRAFT)
+    return {
+        "clinician_cookie": cookie,
+        "token": Token.objects.get_or_create(user=desk)[0].key,
+        "cases": cases,
+        "fragment": FRAGMENT,
+        "queries": queries,
+        "rows": rows,
+        "intakes": submitted.count(),
+        "pages": -(-submitted.count() // PAGE_SIZE),
+        "intake_ids": [str(pk) for pk in submitted.order_by("?").values_list("pk", flat=True)[:50]],
+        "documents": submission_documents(documents, seed=seed, day=timezone.localdate()),
+    }
+
+
+def _cpu_ms(work: Callable[[], object], runs: int) -> float:
+    """Median CPU time of this thread (not wall time: the machine is shared)."""
+    for _ in range(3):
+        work()
+    times = []
+    for _ in range(runs):
+        start = time.thread_time()
+        work()
+        times.append((time.thread_time() - start) * 1000)
+    return statistics.median(times)
+
+
+def cpu(runs: int) -> Json:
+    """The worklist request's CPU split: its query and rows, the rest, and the baselines."""
+    client = Client()
+    name, _, key = session_cookie(_user(CLINICIAN, Role.CLINICIAN)).partition("=")
+    client.cookies[name] = key
+    return {
+        "worklist request": _cpu_ms(lambda: client.get("/worklist/"), runs),
+        "worklist htmx refresh": _cpu_ms(
+            lambda: client.get("/worklist/", headers={"HX-Request": "true"}), runs
+        ),
+        "worklist_page() (query, rows, flags)": _cpu_ms(
+            lambda: worklist_page(WorklistFilters()), runs
+        ),
+        "signed-in empty page": _cpu_ms(lambda: client.get("/__bench__/signed-in"), runs),
+        "bare Django view": _cpu_ms(lambda: client.get("/__bench__/bare"), runs),
+    }
+
+
+def engine(count: int, seed: int) -> Json:
+    """evaluate_triage + suggest_tests per document, with every database query refused."""
+    rng = random.Random(seed)
+    documents = [parse_document(load_vignette(path)["document"]) for path in VIGNETTES]
+    levels = ("emergency",) * 3 + ("urgent",) * 12 + ("routine",) * 85
+    documents += [
+        parse_document(random_document(rng, rng.choice(levels)), today=dt.date(2400, 1, 1))
+        for _ in range(300)
+    ]
+    refused: list[str] = []
+
+    def refuse(execute: Any, sql: str, *args: Any) -> None:
+        refused.append(sql)
+        raise RuntimeError("the triage engine touched the database")
+
+    # Wall time, and this thread's CPU time: on a shared machine a wall-clock p99 mostly
+    # measures the scheduler (a preempted call waits a whole time slice, ~4 ms).
+    wall, cpu = [], []
+    with connection.execute_wrapper(refuse):
+        for i in range(count):
+            doc = documents[i % len(documents)]
+            start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
+            suggest_tests(doc, evaluate_triage(doc))
+            cpu.append((time.thread_time_ns() - start_cpu) / 1000)
+            wall.append((time.perf_counter_ns() - start) / 1000)
+    return {"wall_us": wall, "cpu_us": cpu, "documents": len(documents), "queries": len(refused)}
+
+
+def render() -> None:
+    """Serve: read an intake id per line, render its ready summary again in this warm
+    process, answer with one JSON line. run_bench interleaves this with the worker's
+    renders, so both see the same machine load."""
+    warm_up()
+    for line in sys.stdin:
+        summary = PreVisitSummary.objects.get(intake_id=line.strip(), status="ready")
+        start = time.perf_counter()
+        pages = render_summary_pdf(summary.content).pages
+        ms = (time.perf_counter() - start) * 1000
+        print(json.dumps({"ms": ms, "pages": pages}), flush=True)
+
+
+def cleanup() -> Json:
+    """Remove the intakes (and then patients) that the submit benchmarks created."""
+    intakes = Intake.objects.filter(entered_by__username=DESK)
+    patients = set(intakes.values_list("patient_id", flat=True))
+    deleted = intakes.delete()[1].get("intake.Intake", 0)
+    Patient.objects.filter(pk__in=patients, intakes__isnull=True).delete()
+    return {"deleted": deleted}
+
+
+def main() -> None:
+    logging.disable(logging.WARNING)  # stdout carries the JSON; keep stderr quiet too
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("task", choices=("prepare", "cpu", "engine", "render", "cleanup"))
+    parser.add_argument("--documents", type=int, default=200)
+    parser.add_argument("--count", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    if args.task == "prepare":
+        result = prepare(args.documents, args.seed)
+    elif args.task == "cpu":
+        result = cpu(args.count)
+    elif args.task == "engine":
+        result = engine(args.count, args.seed)
+    elif args.task == "render":
+        render()
+        return
+    else:
+        result = cleanup()
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

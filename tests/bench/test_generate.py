@@ -1,0 +1,130 @@
+"""The benchmark data generator: the rows it writes are ones the app itself would write."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.db import connection, transaction
+
+from bench.generate import Mix, Stats, generate
+from intake.document import document_to_dict, parse_document
+from intake.exchange import intake_answers
+from intake.models import Intake, IntakeVersion, Patient
+from intake.services import fold
+from reports.models import PreVisitSummary
+from reports.pipeline import triage_of
+from reports.summary import build_summary_content
+from triage.engine import evaluate_triage
+from triage.models import TriageAssessment, TriageFlag
+from triage.services import open_alert_rank
+from triage.worklist import WorklistFilters, worklist_page
+
+N = 200
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def generated(django_db_setup, django_db_blocker) -> Stats:
+    """One generated clinic for the whole module, rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield generate(N, seed=7, variants=40)
+        transaction.set_rollback(True)
+
+
+def submitted() -> list[Intake]:
+    return list(Intake.objects.exclude(status="draft").select_related("patient"))
+
+
+def test_counts_match_and_every_version_has_its_triage_and_summary(generated):
+    assert Intake.objects.count() == N
+    assert Patient.objects.count() == generated.patients < N  # some patients came back
+    intakes = submitted()
+    versions = sum(intake.version for intake in intakes)
+    assert IntakeVersion.objects.count() == versions
+    assert TriageAssessment.objects.count() == versions
+    assert PreVisitSummary.objects.count() == versions
+    drafts = Intake.objects.filter(status="draft")
+    assert not IntakeVersion.objects.filter(intake__in=drafts).exists()
+    assert generated.rows["intake_intake"] == N
+
+
+def test_the_level_mix_is_roughly_the_clinics(generated):
+    levels = Counter(intake.triage_level for intake in submitted())
+    assert 1 <= levels["emergency"] <= 0.1 * N
+    assert 0.05 * N <= levels["urgent"] <= 0.25 * N
+    assert levels["routine"] > 0.6 * N
+
+
+def test_surnames_are_skewed_so_some_searches_match_many_rows(generated):
+    counts = Counter(Patient.objects.values_list("family_name", flat=True))
+    (top, most), *_ = counts.most_common(1)
+    assert most >= 4  # a uniform draw from 10,000 surnames would almost never repeat
+    assert len(counts) > 50
+    assert top in ("Smith", "Garcia", "Johnson", "Nguyen", "Williams")
+
+
+def test_mostly_reviewed_with_a_small_active_set_holding_the_open_alerts(generated):
+    intakes = submitted()
+    unreviewed = [intake for intake in intakes if intake.reviewed_at is None]
+    assert 0 < len(unreviewed) <= Mix().min_active
+    newest = sorted(intakes, key=lambda intake: intake.submitted_at)[-len(unreviewed) :]
+    assert set(unreviewed) == set(newest)
+    assert all(intake.reviewed_at is None for intake in intakes if intake.open_alert)
+    for intake in intakes:
+        flags = TriageFlag.objects.filter(
+            assessment__intake=intake, assessment__intake_version=intake.version
+        )
+        assert intake.open_alert == open_alert_rank(flags)
+        if intake.reviewed_at:
+            assert not [flag for flag in flags if flag.needs_acknowledgement]
+
+
+def test_rows_satisfy_the_model_constraints(generated):
+    for model in (Patient, Intake, IntakeVersion, TriageAssessment, TriageFlag, PreVisitSummary):
+        for row in model.objects.all()[:60]:
+            row.full_clean(validate_unique=False)  # uniqueness is the database's, checked below
+    connection.check_constraints()
+    assert Patient.objects.exclude(mrn=None).values("mrn").distinct().count() == (
+        Patient.objects.exclude(mrn=None).count()
+    )
+
+
+def test_documents_triage_and_summaries_are_what_the_app_would_store(generated):
+    for intake in submitted():
+        version = IntakeVersion.objects.get(intake=intake, number=intake.version)
+        doc = parse_document(version.document)
+        assert document_to_dict(doc) == version.document
+        assert document_to_dict(parse_document(intake_answers(intake))) == version.document
+        assessment = TriageAssessment.objects.get(intake=intake, intake_version=intake.version)
+        triage = evaluate_triage(doc)
+        assert triage == triage_of(assessment)
+        assert intake.triage_level == triage.level
+        summary = PreVisitSummary.objects.get(intake=intake, intake_version=intake.version)
+        if summary.status == "ready":
+            assert summary.content == build_summary_content(
+                doc, triage, submitted_at=version.created_at
+            )
+
+
+def test_the_worklist_shows_them_in_order_with_their_flags(generated):
+    seen, cursor = [], ""
+    while True:
+        page = worklist_page(WorklistFilters(), cursor=cursor, size=40)
+        seen += page.rows
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert len(seen) == len(submitted())
+    keys = [(-row.open_alert, row.submitted_at, row.id) for row in seen]
+    assert keys == sorted(keys)
+    for row in seen[:20]:
+        expected = TriageFlag.objects.filter(
+            assessment__intake=row, assessment__intake_version=row.version
+        ).order_by("position")
+        assert [flag.code for flag in row.current_flags] == [flag.code for flag in expected]
+    emergencies = worklist_page(WorklistFilters(level="emergency")).rows
+    assert emergencies and {row.triage_level for row in emergencies} == {"emergency"}
+    top = Counter(row.patient.family_name for row in seen).most_common(1)[0][0]
+    found = worklist_page(WorklistFilters(query=top), size=N).rows
+    assert found and all(fold(top) in row.patient.search_name for row in found)
