@@ -141,6 +141,15 @@ def save_answers(
         current, answers=answers, rows=rows, patient_answers=patient_answers, by=by,
         request=request,
     )  # fmt: skip
+    # Which answers changed, by code: the values themselves stay out of the trail.
+    record(
+        Action.UPDATE,
+        actor=by if getattr(by, "is_authenticated", False) else None,
+        actor_label="" if getattr(by, "is_authenticated", False) else current.get_channel_display(),
+        obj=current,
+        request=request,
+        detail={"answers": sorted(answers or {}), "rows": sorted(rows or {})},
+    )
     return current
 
 

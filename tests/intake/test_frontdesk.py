@@ -216,3 +216,17 @@ def test_every_step_offers_to_hand_the_tablet_over_or_send_a_link(desk):
     html = desk.get(reverse("intake:step", args=[intake.pk, "symptoms"])).content.decode()
     assert reverse("patient:kiosk-start", args=[intake.pk]) in html
     assert reverse("patient:link-new", args=[intake.pk]) in html
+
+
+def test_saving_a_step_is_audited_by_answer_code_without_the_values(desk, front_desk):
+    intake = IntakeFactory()
+    doc = {"symptoms": {"sides": "left", "locations": ["calf"], "onset": "gradual",
+                        "duration_days": 3, "pattern": "constant", "positional": False,
+                        "relieved_by_moving": False, "progression": "stable", "severity": 3,
+                        "description": "Zqx7 private words"}}  # fmt: skip
+    desk.post(reverse("intake:step", args=[intake.pk, "symptoms"]),
+              step_data("symptoms", doc, revision=0))  # fmt: skip
+    event = AuditEvent.objects.get(action="update", object_id=str(intake.pk))
+    assert event.actor == front_desk
+    assert "sides" in event.detail["answers"] and "description" in event.detail["answers"]
+    assert "Zqx7" not in str(event.detail)
