@@ -329,7 +329,6 @@ class Variant:
     level: str
     rules_version: str
     flags: tuple[FlagRow, ...]
-    alert_severities: tuple[str, ...]  # severities that need acknowledgement, per flag
     clinical: tuple[object, ...]  # CLINICAL_FIELDS values as COPY takes them
     medications: tuple[tuple[str, str, str], ...]
     vaccinations: tuple[tuple[str, int | None], ...]  # (name, day offset)
@@ -364,7 +363,6 @@ def _variant(document: dict[str, Any]) -> Variant:
             FlagRow(f.code, f.severity, f.title, f.source, json.dumps(list(f.evidence)))
             for f in triage.flags
         ),
-        alert_severities=tuple(f.severity for f in triage.flags),
         clinical=tuple(
             json.dumps(getattr(intake, name)) if name in _JSON_FIELDS else getattr(intake, name)
             for name in CLINICAL_FIELDS

@@ -96,18 +96,10 @@ class Config:
         )
 
     def database(self, size: int) -> str:
-        return f"bench_{label(size)}"
+        return f"bench_{report.label(size).lower()}"  # bench_1k, bench_1m
 
     def url(self, size: int) -> str:
         return f"{self.postgres}/{self.database(size)}"
-
-
-def label(size: int) -> str:
-    """1000 → "1k", 1000000 → "1m", 20000 → "20k"."""
-    for factor, suffix in ((1_000_000, "m"), (1_000, "k")):
-        if size >= factor and size % factor == 0:
-            return f"{size // factor}{suffix}"
-    return str(size)
 
 
 def say(message: str) -> None:
@@ -228,7 +220,7 @@ def gunicorn(config: Config, size: int, port: int, logs: Path) -> Service:
         [str(VENV_BIN / "gunicorn"), "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
          "--log-level", "warning"],
         environment(config, size, PRIVATE_FILES_ROOT=str(logs / "files")),
-        logs / f"gunicorn-{label(size)}.log",
+        logs / f"gunicorn-{size}.log",
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while True:
@@ -518,7 +510,7 @@ def run(config: Config) -> Json:
         sites = []
         for offset, size in enumerate(config.sizes):
             count = documents_needed if size == largest else 0
-            with phase(f"prepare {label(size)}"):
+            with phase(f"prepare {report.label(size)}"):
                 prepared = probe(config, size, "prepare", "--documents", str(count),
                                  "--seed", str(config.seed))  # fmt: skip
             service = gunicorn(config, size, config.port + offset, logs)
@@ -534,16 +526,16 @@ def run(config: Config) -> Json:
         with phase("worklist at every size"):
             results["worklist"] = measure_worklist(config, sites)
         site, documents = sites[-1], Documents(sites[-1].prepared["documents"])
-        with phase(f"pages against the baselines ({label(largest)})"):
+        with phase(f"pages against the baselines ({report.label(largest)})"):
             results["http_latency"] = {
                 name: sample.as_dict()
                 for name, sample in load.interleaved(
                     http_targets(site, documents), config.runs
                 ).items()
             }
-        with phase(f"CPU per request ({label(largest)})"):
+        with phase(f"CPU per request ({report.label(largest)})"):
             results["cpu_ms"] = probe(config, largest, "cpu", "--count", str(config.runs))
-        with phase(f"throughput ({label(largest)})"):
+        with phase(f"throughput ({report.label(largest)})"):
             results["http_throughput"] = {
                 name: sample.as_dict()
                 for name, sample in load.throughput(
