@@ -87,3 +87,19 @@ def refused_broker():
     yield
     app.conf.task_always_eager = original[1]
     point_celery_at(original[0])
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process(request):
+    """Outside tests/integration a task runs in the test's own process, as in the embedded
+    default, even when REDIS_URL is set (CI's second pass): only the integration tests
+    send tasks through Redis to a real worker."""
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    from config.celery import app
+
+    original = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = original
