@@ -53,6 +53,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 
 from accounts.roles import Role, sync_role_groups  # noqa: E402
 from bench.generate import COMMON_SURNAMES, random_document, submission_documents  # noqa: E402
+from intake import search_terms  # noqa: E402
 from intake.document import parse_document  # noqa: E402
 from intake.models import Intake, Patient  # noqa: E402
 from reports.models import PreVisitSummary  # noqa: E402
@@ -60,11 +61,13 @@ from reports.pdf import render_summary_pdf, warm_up  # noqa: E402
 from reports.suggestions import suggest_tests  # noqa: E402
 from tests.builders import VIGNETTES, load_vignette  # noqa: E402
 from triage.engine import evaluate_triage  # noqa: E402
+from triage.views import WORKLIST_SEARCH  # noqa: E402
 from triage.worklist import PAGE_SIZE, WorklistFilters, worklist_page  # noqa: E402
 
 CLINICIAN, DESK = "bench-http-clinician", "bench-http-desk"
 DEEP_PAGE = 200
 Json = dict[str, Any]
+Case = dict[str, str]  # a worklist page measured: its "path" and the session "cookie" to ask with
 
 
 def _user(username: str, role: str) -> Any:
@@ -76,8 +79,9 @@ def _user(username: str, role: str) -> Any:
     return user
 
 
-def session_cookie(user: Any) -> str:
-    """A signed-in session made directly (the login form would trip the lockout)."""
+def session_cookie(user: Any, search: str = "") -> str:
+    """A signed-in session made directly (the login form would trip the lockout), with the
+    worklist search `search` kept in it as the search form would."""
     backend = next(
         path
         for path in settings.AUTHENTICATION_BACKENDS
@@ -87,6 +91,8 @@ def session_cookie(user: Any) -> str:
     store[SESSION_KEY] = user._meta.pk.value_to_string(user)
     store[BACKEND_SESSION_KEY] = backend
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if search:
+        store[search_terms.SESSION_KEY] = {WORKLIST_SEARCH: search}
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
@@ -101,8 +107,8 @@ def _deep_cursor() -> str | None:
     return cursor
 
 
-def worklist_cases() -> dict[str, str]:
-    """The worklist URLs measured, the same names at every size (the values may differ)."""
+def worklist_cases(clinician: Any) -> dict[str, Case]:
+    """The worklist pages measured, the same names at every size (the values may differ)."""
     today = timezone.localdate()
     known = (
         Patient.objects.exclude(mrn=None)
@@ -143,28 +149,34 @@ def worklist_cases() -> dict[str, str]:
         "MRN: exact": {"q": known["mrn"]},
         "MRN: prefix": {"q": known["mrn"][:-2]},
     }
-    cases = {name: f"/worklist/?{urlencode(query)}".rstrip("?") for name, query in queries.items()}
     cursor = _deep_cursor()
     if cursor:
-        cases[f"page {DEEP_PAGE}"] = f"/worklist/?{urlencode({'after': cursor})}"
-    return cases
+        queries[f"page {DEEP_PAGE}"] = {"after": cursor}
+    # A name or MRN search lives in the session, as the search form leaves it (never in a URL).
+    return {
+        name: {
+            "path": f"/worklist/?{urlencode(query)}".rstrip("?"),
+            "cookie": session_cookie(clinician, search=query.pop("q", "")),
+        }
+        for name, query in queries.items()
+    }
 
 
 FRAGMENT = "first page, htmx refresh"  # the same URL, asked for by the 10-second poll
 
 
-def queries_and_rows(cases: dict[str, str], cookie: str) -> tuple[dict[str, int], dict[str, int]]:
+def queries_and_rows(cases: dict[str, Case]) -> tuple[dict[str, int], dict[str, int]]:
     """Each case's query count, and how many intakes its page lists."""
-    client = Client()
-    name, _, key = cookie.partition("=")
-    client.cookies[name] = key
     counts, rows = {}, {}
-    for case, path in {**cases, FRAGMENT: cases["first page"]}.items():
+    for case, page in {**cases, FRAGMENT: cases["first page"]}.items():
+        client = Client()
+        name, _, key = page["cookie"].partition("=")
+        client.cookies[name] = key
         headers = {"HX-Request": "true"} if case == FRAGMENT else {}
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(path, headers=headers)
+            response = client.get(page["path"], headers=headers)
         if response.status_code != 200:
-            raise RuntimeError(f"{case}: {path} answered {response.status_code}")
+            raise RuntimeError(f"{case}: {page['path']} answered {response.status_code}")
         counts[case] = len(queries)
         rows[case] = response.content.count(b"data-intake=")  # one per row (_worklist_rows.html)
     return counts, rows
@@ -175,8 +187,8 @@ def prepare(documents: int, seed: int) -> Json:
     sync_role_groups()
     clinician, desk = _user(CLINICIAN, Role.CLINICIAN), _user(DESK, Role.FRONT_DESK)
     cookie = session_cookie(clinician)
-    cases = worklist_cases()
-    queries, rows = queries_and_rows(cases, cookie)
+    cases = worklist_cases(clinician)
+    queries, rows = queries_and_rows(cases)
     submitted = Intake.objects.exclude(status=Intake.Status.DRAFT)
     return {
         "clinician_cookie": cookie,

@@ -268,9 +268,14 @@ class Site:
     port: int
     prepared: Json
 
-    def get(self, path: str, **headers: str) -> load.Request:
-        cookie = ("Cookie", self.prepared["clinician_cookie"])
-        return load.Request("GET", path, (cookie, *headers.items()))
+    def get(self, path: str, cookie: str = "", **headers: str) -> load.Request:
+        cookie_header = ("Cookie", cookie or self.prepared["clinician_cookie"])
+        return load.Request("GET", path, (cookie_header, *headers.items()))
+
+    def case(self, name: str, **headers: str) -> load.Request:
+        """A worklist case, asked with its own session (which may hold a search)."""
+        page = self.prepared["cases"][name]
+        return self.get(page["path"], page["cookie"], **headers)
 
     def intake_page(self, i: int) -> load.Request:
         ids = self.prepared["intake_ids"]
@@ -299,10 +304,9 @@ def measure_worklist(config: Config, sites: list[Site]) -> dict[str, dict[str, J
     """Every worklist case at every size, all taking turns, so their ratios share conditions."""
     targets: dict[str, load.Target] = {}
     for site in sites:
-        cases = site.prepared["cases"]
-        for case, path in cases.items():
-            targets[f"{case}|{site.size}"] = (site.port, load.repeat(site.get(path)))
-        fragment = site.get(cases["first page"], **{"HX-Request": "true"})
+        for case in site.prepared["cases"]:
+            targets[f"{case}|{site.size}"] = (site.port, load.repeat(site.case(case)))
+        fragment = site.case("first page", **{"HX-Request": "true"})
         targets[f"{site.prepared['fragment']}|{site.size}"] = (site.port, load.repeat(fragment))
     samples = load.interleaved(targets, config.runs)
     figures: dict[str, dict[str, Json]] = {}
@@ -386,12 +390,8 @@ def submit_to_ready(
 
 def load_scenario(site: Site, concurrency: int) -> load.Background:
     """Clinicians at work: worklist pages, its 10-second refresh, filters, intake pages."""
-    cases = site.prepared["cases"]
-    requests = [
-        site.get(cases["first page"]),
-        site.get(cases["first page"], **{"HX-Request": "true"}),
-    ]
-    requests += [site.get(cases[name]) for name in ("filter: open flags", "MRN: exact")]
+    requests = [site.case("first page"), site.case("first page", **{"HX-Request": "true"})]
+    requests += [site.case(name) for name in ("filter: open flags", "MRN: exact")]
     requests += [site.intake_page(i) for i in range(10)]
     return load.Background(site.port, requests, concurrency)
 
@@ -522,7 +522,10 @@ def run(config: Config) -> Json:
             )
         results["queries"] = {str(site.size): site.prepared["queries"] for site in sites}
         results["rows"] = {str(site.size): site.prepared["rows"] for site in sites}
-        results["cases"] = {str(site.size): site.prepared["cases"] for site in sites}
+        results["cases"] = {  # the paths only: the cookies are sessions
+            str(site.size): {name: case["path"] for name, case in site.prepared["cases"].items()}
+            for site in sites
+        }
         with phase("worklist at every size"):
             results["worklist"] = measure_worklist(config, sites)
         site, documents = sites[-1], Documents(sites[-1].prepared["documents"])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from intake.document import codes
 from intake.models import Injury, Intake, Medication, Patient, Vaccination
 from intake.questions import choices, question
+from intake.search_terms import MAX_LENGTH
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -65,6 +66,14 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PatientSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find a patient by name, date of birth (YYYY-MM-DD) or MRN"),
+        required=False,
+        max_length=MAX_LENGTH,
+    )
 
 
 class PatientForm(forms.ModelForm):

@@ -6,6 +6,7 @@ app_name = "intake"
 
 urlpatterns = [
     path("", views.desk, name="desk"),
+    path("search/", views.desk_search, name="desk-search"),
     path("patients/new/", views.patient_new, name="patient-new"),
     path("patients/<uuid:patient_id>/start/", views.intake_start, name="start"),
     path("<uuid:intake_id>/review/", views.review, name="review"),

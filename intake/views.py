@@ -18,21 +18,23 @@ from accounts.roles import Role, role_required
 from audit.services import Action, record
 from intake import selectors, services
 from intake.document import DocumentInvalid, codes
-from intake.forms import PatientForm
+from intake.forms import PatientForm, PatientSearchForm
 from intake.patient_views import seen_revision
 from intake.presentation import answer_sections, problem_links
+from intake.search_terms import form_problems, recall, remember
 from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
 from triage.models import TriageAssessment
 from triage.services import confirm_escalation, current_assessment
 
 ENTRY_ROLES = (Role.FRONT_DESK, Role.ADMIN)
 AMEND_ROLES = (Role.FRONT_DESK, Role.CLINICIAN, Role.ADMIN)
+DESK_SEARCH = "desk"
 
 
 @role_required(*ENTRY_ROLES)
 def desk(request):
     """The front desk's start: find a patient, and the drafts still open."""
-    query = request.GET.get("q", "").strip()
+    query = recall(request, DESK_SEARCH)
     patients = services.find_patients(query) if query else []
     drafts = list(selectors.open_drafts_for(request.user)[:50])
     # The open drafts name their patients: the page is a read even without a search.
@@ -43,8 +45,25 @@ def desk(request):
     return render(
         request,
         "intake/desk.html",
-        {"query": query, "patients": patients, "drafts": drafts},
+        {
+            "form": PatientSearchForm(initial={"q": query}),
+            "query": query,
+            "patients": patients,
+            "drafts": drafts,
+        },
     )
+
+
+@role_required(*ENTRY_ROLES)
+@require_POST
+def desk_search(request):
+    """Keep the desk's search in the session: a name or MRN must not ride in the URL."""
+    form = PatientSearchForm(request.POST)
+    if form.is_valid():
+        remember(request, DESK_SEARCH, form.cleaned_data["q"])
+    else:
+        messages.error(request, form_problems(form))
+    return redirect("intake:desk")
 
 
 @role_required(*ENTRY_ROLES)

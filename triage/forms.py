@@ -1,11 +1,12 @@
 from django import forms
 
+from intake.search_terms import MAX_LENGTH
 from reports.models import PreVisitSummary
 from triage.worklist import LEVELS, WorklistFilters
 
 
 class WorklistFilterForm(forms.Form):
-    q = forms.CharField(label="Name or MRN", required=False, max_length=100)
+    q = forms.CharField(label="Name or MRN", required=False, max_length=MAX_LENGTH)
     level = forms.ChoiceField(
         choices=[("", "Any level"), *[(level, level.capitalize()) for level in LEVELS]],
         required=False,

@@ -6,6 +6,7 @@ app_name = "triage"
 
 urlpatterns = [
     path("", views.worklist, name="worklist"),
+    path("search/", views.worklist_search, name="worklist-search"),
     path("trends/", views.trends, name="trends"),
     path("emergencies/count/", views.emergency_count, name="emergency-count"),
     path("intakes/<uuid:intake_id>/", views.intake_detail, name="intake"),

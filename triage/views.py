@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.roles import CLINICAL_ROLES, role_required
 from audit.services import Action, record
 from intake.models import IntakeVersion
 from intake.presentation import answer_sections
+from intake.search_terms import form_problems, recall, remember
 from intake.selectors import get_intake_for
 from reports.diagram import leg_diagram_svg
 from reports.selectors import current_summary
@@ -21,10 +23,16 @@ from triage.services import current_assessment
 from triage.trends import chart_bars, intake_trends
 from triage.worklist import open_emergency_count, worklist_page
 
+WORKLIST_SEARCH = "worklist"
+
 
 @role_required(*CLINICAL_ROLES)
 def worklist(request):
-    form = WorklistFilterForm(request.GET or None)
+    # The filters ride in the URL (bookmarkable, and the 10-second refresh repeats them);
+    # a name or MRN is kept in the session instead (see intake.search_terms).
+    data = request.GET.copy()
+    data["q"] = recall(request, WORKLIST_SEARCH)
+    form = WorklistFilterForm(data)
     page = worklist_page(form.filters(), cursor=request.GET.get("after", ""))
     record(Action.VIEW, request=request, detail={"page": "worklist", "rows": len(page.rows)})
     template = "triage/_worklist_rows.html" if request.htmx else "triage/worklist.html"
@@ -34,6 +42,26 @@ def worklist(request):
         query["after"] = page.next_cursor
         next_url = f"?{query.urlencode()}"
     return render(request, template, {"form": form, "page": page, "next_url": next_url})
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def worklist_search(request):
+    """Apply the filter form: the search term to the session, the other filters to the URL."""
+    form = WorklistFilterForm(request.POST)
+    if "clear" in request.POST:
+        remember(request, WORKLIST_SEARCH, "")
+        return redirect("triage:worklist")
+    if not form.is_valid():
+        messages.error(request, form_problems(form))
+        return redirect("triage:worklist")
+    remember(request, WORKLIST_SEARCH, form.cleaned_data["q"])
+    filters = QueryDict(mutable=True)
+    for name in form.fields:
+        if name != "q" and (value := request.POST.get(name)):
+            filters[name] = value
+    url = reverse("triage:worklist")
+    return redirect(f"{url}?{filters.urlencode()}" if filters else url)
 
 
 @role_required(*CLINICAL_ROLES)

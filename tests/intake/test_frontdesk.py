@@ -201,14 +201,46 @@ def test_duplicates_are_shown_before_a_new_patient_is_created(desk):
     assert Intake.objects.get(patient__given_name="Jose").status == "draft"
 
 
+def search(desk, term: str):
+    return desk.post(reverse("intake:desk-search"), {"q": term}, follow=True)
+
+
 def test_patient_search_finds_by_name_without_accents_dob_and_mrn_prefix(desk):
     patient = PatientFactory(
         given_name="Zoë", family_name="Ødegård", mrn="MRN-55501", date_of_birth=dt.date(1955, 5, 5)
     )
     PatientFactory(given_name="Other", family_name="Person", mrn="X-1")
     for query in ("zoe", "odegard", "MRN-555", "1955-05-05"):
-        found = desk.get(reverse("intake:desk"), {"q": query}).context["patients"]
-        assert list(found) == [patient], query
+        assert list(search(desk, query).context["patients"]) == [patient], query
+
+
+def test_the_search_term_stays_out_of_urls_and_lasts_until_cleared(desk):
+    PatientFactory(given_name="Ines", family_name="Quintero", mrn="MRN-90210")
+    response = desk.post(reverse("intake:desk-search"), {"q": "Quintero"})
+    assert response.status_code == 302 and response["Location"] == reverse("intake:desk")
+    page = desk.get(reverse("intake:desk"))  # back to the desk later: the search is still there
+    assert [p.family_name for p in page.context["patients"]] == ["Quintero"]
+    assert 'value="Quintero"' in page.content.decode()
+    # The page's Clear button posts an empty term after the typed one; the last one counts.
+    desk.post(reverse("intake:desk-search"), {"q": ["Quintero", ""]})
+    assert desk.get(reverse("intake:desk")).context["patients"] == []
+    # An old bookmark with the term in its URL finds nothing: the URL is not read.
+    assert desk.get(reverse("intake:desk"), {"q": "Quintero"}).context["patients"] == []
+
+
+def test_a_refused_search_names_the_field_and_keeps_the_last_good_one(desk):
+    PatientFactory(family_name="Quintero")
+    search(desk, "Quintero")
+    page = search(desk, "x" * 101)
+    assert "Find a patient by name" in page.content.decode()
+    assert "at most 100 characters" in page.content.decode()
+    assert [p.family_name for p in page.context["patients"]] == ["Quintero"]
+
+
+def test_the_search_is_the_users_own(client_for, front_desk, admin_user):
+    PatientFactory(family_name="Quintero")
+    search(client_for(front_desk), "Quintero")
+    assert client_for(admin_user).get(reverse("intake:desk")).context["patients"] == []
 
 
 def test_every_step_offers_to_hand_the_tablet_over_or_send_a_link(desk):

@@ -114,6 +114,7 @@ MATRIX: dict[str, Page] = {
     "accounts:logout": row("POST", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, KIOSK),
     # the front desk
     "intake:desk": desk("GET", "200"),
+    "intake:desk-search": desk("POST", "302→intake:desk"),
     "intake:patient-new": desk("GET", "200"),
     "intake:start": desk("POST", "302→intake:step", subject="draft"),
     "intake:step": desk("GET", "200", subject="draft"),
@@ -135,6 +136,7 @@ MATRIX: dict[str, Page] = {
     "patient:set_language": row("POST", *[HOME] * len(ROLES)),
     # the clinician
     "triage:worklist": clinical("GET", "200"),
+    "triage:worklist-search": clinical("POST", WORKLIST),
     "triage:trends": clinical("GET", "200"),
     "triage:emergency-count": clinical("GET", "200"),
     "triage:intake": clinical("GET", "200"),

@@ -129,6 +129,8 @@ SHOWS_NO_PATIENT_DATA: dict[str, str] = {
     "patient:set_language": "sets a cookie",
     "triage:trends": "counts per day and a median, no patient",
     "triage:emergency-count": "one number",
+    "intake:desk-search": "keeps the search in the session; the desk it leads to is audited",
+    "triage:worklist-search": "keeps the filters; the worklist it leads to is audited",
     "api:evaluate": "triages the caller's own document; nothing stored is read or written",
     "api:schema": "the API's description",
     "fhir:questionnaire": "the questions",

@@ -82,11 +82,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "accounts:login": ("username", "password"),
     "accounts:otp-verify": ("code",),
     "patient:set_language": ("language", "next"),
-    "intake:desk": ("q",),
-    "triage:worklist": (
-        "q", "level", "reviewed", "open_only", "submitted_from", "submitted_to",
-        "summary_status", "after",
-    ),
+    "intake:desk-search": ("q",),
+    "triage:worklist": ("level", "reviewed", "open_only", "submitted_from", "submitted_to",
+                        "summary_status", "after"),
+    "triage:worklist-search": ("q", "level", "reviewed", "open_only", "submitted_from",
+                               "submitted_to", "summary_status"),
     "audit:export": ("from", "to", "action", "object_type"),
 }  # fmt: skip
 JSON_ENDPOINTS = ("api:intakes", "api:evaluate", "fhir:questionnaire-responses")

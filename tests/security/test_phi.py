@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ from tests.intake.conftest import VIGNETTES
 from tests.intake.formdata import step_data
 
 MARKER = "Zqx7Marker"
+LINK = re.compile(r'(?:href|action|src|hx-get|hx-post)="([^"]*)"')
 # Every free-text answer, and the names, carry the marker; no dates, so any day will do.
 DOCUMENT = with_answers(
     VIGNETTES["10-hypothyroid"]["document"],
@@ -84,6 +86,8 @@ def outlets(monkeypatch, caplog) -> Iterator[Outlets]:
         response = original(client, **request)
         seen.urls.append(f"{request['PATH_INFO']}?{request.get('QUERY_STRING', '')}")
         seen.urls.append(response.get("Location", ""))
+        if response.get("Content-Type", "").startswith("text/html"):  # and the pages' links
+            seen.urls += LINK.findall(response.content.decode())
         return response
 
     monkeypatch.setattr(Client, "request", watched)
@@ -122,6 +126,9 @@ def submitted_at_the_desk(desk: Client) -> Intake:
             desk.post(reverse("intake:step", args=[intake.pk, step.slug]), data).status_code == 302
         )
     assert desk.post(reverse("intake:submit", args=[intake.pk])).status_code == 302
+    for term in (patient["family_name"], patient["mrn"]):  # the patient comes back next week
+        found = desk.post(reverse("intake:desk-search"), {"q": term}, follow=True)
+        assert [p.pk for p in found.context["patients"]] == [intake.patient_id], term
     return intake
 
 
@@ -157,6 +164,13 @@ def submitted_by_api(desk: Client, path: str, body: object, read: str) -> None:
 def read_and_worked_by_a_clinician(clinic: Client, intake: Intake) -> None:
     intake.refresh_from_db()
     assert clinic.get(reverse("triage:worklist")).status_code == 200
+    for term in (intake.patient.family_name, intake.patient.given_name):
+        search = {"q": term, "level": intake.triage_level}
+        found = clinic.post(reverse("triage:worklist-search"), search, follow=True)
+        assert intake.pk in [row.pk for row in found.context["page"].rows], term
+        # The 10-second refresh repeats the search from the session, not from its URL.
+        refresh = clinic.get(found.redirect_chain[-1][0], headers={"HX-Request": "true"})
+        assert intake.pk in [row.pk for row in refresh.context["page"].rows], term
     assert clinic.get(reverse("triage:intake", args=[intake.pk])).status_code == 200
     assert clinic.get(reverse("reports:summary-status", args=[intake.pk])).status_code == 200
     pdf = clinic.get(reverse("reports:summary-pdf", args=[intake.pk, intake.version]))

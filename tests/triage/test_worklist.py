@@ -128,6 +128,45 @@ def test_the_htmx_poll_returns_only_the_rows(client_for, clinician, front_desk):
     assert "Polled" in html and "<html" not in html
 
 
+def test_a_name_search_is_kept_in_the_session_and_the_other_filters_in_the_url(
+    client_for, clinician, front_desk
+):
+    submit("emergency", by=front_desk, family="Quintero")
+    submit("urgent", by=front_desk, family="Quintero")
+    submit("emergency", by=front_desk, family="Other")
+    client = client_for(clinician)
+    response = client.post(reverse("triage:worklist-search"), {"q": "quintero", "level": "urgent"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("triage:worklist") + "?level=urgent"
+    page = client.get(response["Location"])
+    assert names(page.context["page"]) == ["Quintero"]
+    assert page.context["page"].rows[0].triage_level == "urgent"
+    assert 'value="quintero"' in page.content.decode()  # the form shows what is applied
+    # The 10-second refresh asks for the same URL and gets the same search.
+    poll = client.get(response["Location"], headers={"HX-Request": "true"})
+    assert names(poll.context["page"]) == ["Quintero"]
+    # Clear ends the search as well as the filters.
+    cleared = client.post(reverse("triage:worklist-search"), {"q": "quintero", "clear": "1"})
+    assert cleared["Location"] == reverse("triage:worklist")
+    assert sorted(names(client.get(cleared["Location"]).context["page"])) == [
+        "Other", "Quintero", "Quintero",
+    ]  # fmt: skip
+
+
+def test_a_refused_filter_is_named_and_nothing_is_applied(client_for, clinician, front_desk):
+    submit("urgent", by=front_desk, family="Quintero")
+    submit("routine", by=front_desk, family="Other")
+    client = client_for(clinician)
+    response = client.post(
+        reverse("triage:worklist-search"),
+        {"q": "quintero", "submitted_from": "2026-02-30"},
+        follow=True,
+    )
+    assert "Submitted from: Enter a valid date." in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("triage:worklist")
+    assert names(response.context["page"]) == ["Quintero", "Other"]  # the search was not applied
+
+
 def test_the_nav_shows_the_count_of_open_emergencies(client_for, clinician, front_desk):
     submit("emergency", by=front_desk)
     submit("emergency", by=front_desk)
