@@ -134,8 +134,9 @@ def _search(queryset: QuerySet[Intake], query: str) -> QuerySet[Intake]:
     by_name = Q(*(Q(patient__search_name__contains=word) for word in folded.split()))
     if connection.vendor == "postgresql" and len(folded) >= 3:
         # Trigram similarity catches misspellings ("Jonh Smith"). The `%` operator (similarity
-        # above pg_trgm.similarity_threshold, 0.3) can use the trigram index that migration
-        # 0002 adds; a similarity() > 0.3 comparison could not, so every search scanned.
+        # above pg_trgm.similarity_threshold, set per connection in config/settings.py) can
+        # use the trigram index that migration 0002 adds; a similarity() > x comparison
+        # could not, so every search scanned.
         by_name |= Q(patient__search_name__trigram_similar=folded)
     return queryset.filter(by_mrn | by_name)
 
