@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+
+from django.conf import settings
 from django.db import models
 
 from audit.models import AuditEvent
@@ -10,9 +13,23 @@ Action = AuditEvent.Action
 
 
 def client_address(request) -> str | None:
+    """The client's address, for the trail and for the sign-in lockout (AXES_CLIENT_IP_CALLABLE).
+
+    Behind TRUSTED_PROXY_COUNT proxies, REMOTE_ADDR is the nearest proxy's; each proxy
+    appends the address it saw to X-Forwarded-For, so the client is that many entries from
+    the right. Entries further left are whatever the client sent, so they are never read.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if not proxies or len(forwarded) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-proxies]))
+    except ValueError:  # a proxy that writes something else: keep what is certain
+        return remote
 
 
 def record(

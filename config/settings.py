@@ -241,6 +241,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# How many reverse proxies stand in front of the app (1 behind deploy/nginx.conf): the
+# client address in the audit trail and the lockout is read through them.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_address"
 # The audit trail records sign-ins; axes' own access log would only duplicate it.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False  # no start-up banner on every manage.py command's stderr

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from intake.document import codes
 from intake.questions import choices
+from intake.validators import validate_typed_text
 
 
 def _range(field: str, low: int, high: int) -> models.CheckConstraint:
@@ -29,10 +30,19 @@ def _range(field: str, low: int, high: int) -> models.CheckConstraint:
 class Patient(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     mrn = models.CharField(
-        "MRN", max_length=codes.MRN_MAX_LENGTH, unique=True, null=True, blank=True
+        "MRN",
+        max_length=codes.MRN_MAX_LENGTH,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_typed_text],
     )
-    given_name = models.CharField(max_length=codes.PERSON_NAME_MAX_LENGTH)
-    family_name = models.CharField(max_length=codes.PERSON_NAME_MAX_LENGTH)
+    given_name = models.CharField(
+        max_length=codes.PERSON_NAME_MAX_LENGTH, validators=[validate_typed_text]
+    )
+    family_name = models.CharField(
+        max_length=codes.PERSON_NAME_MAX_LENGTH, validators=[validate_typed_text]
+    )
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=16, choices=choices(codes.SEXES), blank=True)
     phone = models.CharField(max_length=codes.PHONE_MAX_LENGTH, blank=True)
@@ -113,7 +123,9 @@ class Intake(models.Model):
     associated = models.JSONField(default=list, blank=True)
     leg_changes = models.JSONField(default=list, blank=True)
     other_symptoms = models.JSONField(default=list, blank=True)
-    description = models.TextField(max_length=codes.FREE_TEXT_MAX_LENGTH, blank=True)
+    description = models.TextField(
+        max_length=codes.FREE_TEXT_MAX_LENGTH, blank=True, validators=[validate_typed_text]
+    )
 
     # red flags: NULL until answered, on purpose
     head_back_neck_injury = models.BooleanField(null=True, blank=True)
@@ -134,7 +146,9 @@ class Intake(models.Model):
     alcohol_drinks_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
     diet = models.CharField(max_length=16, choices=choices(codes.DIETS), blank=True)
     smoking = models.CharField(max_length=16, choices=choices(codes.SMOKING), blank=True)
-    notes = models.TextField(max_length=codes.FREE_TEXT_MAX_LENGTH, blank=True)
+    notes = models.TextField(
+        max_length=codes.FREE_TEXT_MAX_LENGTH, blank=True, validators=[validate_typed_text]
+    )
 
     # The current version's triage, copied here so the worklist sorts without joins.
     triage_level = models.CharField(max_length=16, blank=True)
@@ -197,8 +211,10 @@ class _IntakeRow(models.Model):
 
 class Medication(_IntakeRow):
     intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="medications")
-    name = models.CharField(max_length=codes.ITEM_NAME_MAX_LENGTH)
-    dose = models.CharField(max_length=codes.DOSE_MAX_LENGTH, blank=True)
+    name = models.CharField(max_length=codes.ITEM_NAME_MAX_LENGTH, validators=[validate_typed_text])
+    dose = models.CharField(
+        max_length=codes.DOSE_MAX_LENGTH, blank=True, validators=[validate_typed_text]
+    )
     kind = models.CharField(max_length=24, choices=choices(codes.MEDICATION_KINDS), blank=True)
 
     class Meta(_IntakeRow.Meta):
@@ -210,7 +226,7 @@ class Medication(_IntakeRow):
 
 class Vaccination(_IntakeRow):
     intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="vaccinations")
-    name = models.CharField(max_length=codes.ITEM_NAME_MAX_LENGTH)
+    name = models.CharField(max_length=codes.ITEM_NAME_MAX_LENGTH, validators=[validate_typed_text])
     date = models.DateField(null=True, blank=True)
 
     class Meta(_IntakeRow.Meta):
@@ -227,7 +243,9 @@ class Injury(_IntakeRow):
     mechanism = models.CharField(
         max_length=16, choices=choices(codes.INJURY_MECHANISMS), blank=True
     )
-    description = models.TextField(max_length=codes.INJURY_DESCRIPTION_MAX_LENGTH, blank=True)
+    description = models.TextField(
+        max_length=codes.INJURY_DESCRIPTION_MAX_LENGTH, blank=True, validators=[validate_typed_text]
+    )
 
     class Meta(_IntakeRow.Meta):
         verbose_name_plural = "injuries"

@@ -23,6 +23,7 @@ from intake.patient_views import seen_revision
 from intake.presentation import answer_sections, problem_links
 from intake.search_terms import form_problems, recall, remember
 from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
+from intake.validators import validate_typed_text
 from triage.models import TriageAssessment
 from triage.services import confirm_escalation, current_assessment
 
@@ -220,9 +221,10 @@ def escalated(request, intake_id, assessment_id):
 
 def _amendment_reason(request) -> tuple[str, str]:
     """The reason as typed, and what is wrong with it ("" if nothing). Typed text like any
-    answer: required, at most FREE_TEXT_MAX_LENGTH characters, no NUL."""
+    answer: required, at most FREE_TEXT_MAX_LENGTH characters, no control characters."""
     field = forms.CharField(
         max_length=codes.FREE_TEXT_MAX_LENGTH,
+        validators=[validate_typed_text],
         error_messages={"required": _("Please give the reason for the amendment.")},
     )
     typed = request.POST.get("reason", "")

@@ -33,8 +33,14 @@ def subset(choices: tuple[str, ...], *, min_size: int = 0) -> st.SearchStrategy[
 
 
 # What a person can type: any letter, mark, digit, symbol or space (emoji, RTL and
-# zero-width characters included), tabs and line breaks; no other control characters.
-TYPED = st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\t\n\r")
+# zero-width characters included), tabs and line breaks; no other control characters, and
+# no text-direction controls (the document refuses them: intake.document.parser).
+DIRECTION_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+TYPED = st.characters(
+    exclude_categories=("Cs", "Cc"),
+    include_characters="\t\n\r",
+    exclude_characters=DIRECTION_CONTROLS,
+)
 
 
 def short_text(max_size: int = 60, *, min_size: int = 0) -> st.SearchStrategy[str]:

@@ -1,6 +1,7 @@
 from django import forms
 
 from intake.search_terms import MAX_LENGTH
+from intake.validators import validate_typed_text
 from reports.models import PreVisitSummary
 from triage.worklist import LEVELS, WorklistFilters
 
@@ -52,11 +53,12 @@ class WorklistFilterForm(forms.Form):
 class AcknowledgeForm(forms.Form):
     note = forms.CharField(
         label="Note (optional)", required=False, max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_typed_text], widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
 
 
 class ClinicianNoteForm(forms.Form):
     text = forms.CharField(
-        label="Add a note", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+        label="Add a note", max_length=4000, validators=[validate_typed_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip

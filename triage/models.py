@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from intake.validators import validate_typed_text
 from triage.rules import SEVERITIES
 
 
@@ -48,7 +49,9 @@ class TriageFlag(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    acknowledgement_note = models.TextField(blank=True, max_length=2000)
+    acknowledgement_note = models.TextField(
+        blank=True, max_length=2000, validators=[validate_typed_text]
+    )
 
     class Meta:
         ordering = ["assessment", "position"]
@@ -66,7 +69,7 @@ class ClinicianNote(models.Model):
         "intake.Intake", on_delete=models.CASCADE, related_name="clinician_notes"
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(max_length=4000)
+    text = models.TextField(max_length=4000, validators=[validate_typed_text])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -113,9 +113,13 @@ def acknowledge(request, intake_id, flag_id):
     if flag is None:
         raise Http404("No such flag")
     form = AcknowledgeForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    services.acknowledge_flag(flag=flag, by=request.user, note=note, request=request)
-    messages.success(request, f"Acknowledged: {flag.title}.")
+    if form.is_valid():
+        services.acknowledge_flag(
+            flag=flag, by=request.user, note=form.cleaned_data["note"], request=request
+        )
+        messages.success(request, f"Acknowledged: {flag.title}.")
+    else:  # nothing half-done: the flag stays open until its note can be kept with it
+        messages.error(request, f"Not acknowledged: {flag.title}. {form_problems(form)}")
     return redirect("triage:intake", intake_id=intake.pk)
 
 
@@ -137,5 +141,5 @@ def add_note(request, intake_id):
             intake=intake, by=request.user, text=form.cleaned_data["text"], request=request
         )
     else:
-        messages.error(request, "A note cannot be empty or longer than 4000 characters.")
+        messages.error(request, f"The note was not added. {form_problems(form)}")
     return redirect("triage:intake", intake_id=intake.pk)

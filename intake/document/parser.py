@@ -33,6 +33,10 @@ _T = TypeVar("_T")
 # NUL and other control characters (tab and line breaks are fine) and lone surrogates:
 # no database stores them as text, and no person types them.
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Text-direction embeddings, overrides and isolates: invisible, and they redraw what follows
+# them ("Metformin 500 mg" shown as "Metformin gm 005", on screen and in the PDF). Names,
+# doses and notes never need them; right-to-left scripts display correctly without them.
+_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # One @, something either side, a dot in the domain: catches typos, not deliverability.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -146,8 +150,8 @@ def _text(
             reader.fail(path, "must not be empty")
         elif len(value) > max_length:
             reader.fail(path, f"must be at most {max_length} characters")
-        elif _UNSTORABLE.search(value):
-            reader.fail(path, "must not contain control characters")
+        elif problem := text_problem(value):
+            reader.fail(path, problem)
         elif valid is not None and not valid(value):
             reader.fail(path, invalid)
         else:
@@ -155,6 +159,15 @@ def _text(
         return None
 
     return check
+
+
+def text_problem(value: str) -> str | None:
+    """What makes typed text unfit to keep or show, or None: shared with the web forms."""
+    if _UNSTORABLE.search(value):
+        return "must not contain control characters"
+    if _DIRECTION_CONTROLS.search(value):
+        return "must not contain text-direction control characters"
+    return None
 
 
 def _code(allowed: tuple[str, ...], *, nullable: bool = False) -> _Check:

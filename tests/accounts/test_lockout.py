@@ -148,3 +148,37 @@ def test_sign_in_and_sign_out_are_audited(client, front_desk):
 def test_signing_out_a_stranger_records_nothing(client):
     client.post(reverse("accounts:logout"))
     assert not AuditEvent.objects.exists()
+
+
+# --- behind a proxy ----------------------------------------------------------------------------
+
+PROXY = "10.0.0.2"  # what REMOTE_ADDR is for everyone behind nginx
+
+
+def via_proxy(client, username: str, password: str, client_address: str, sent: str = ""):
+    """A sign-in through one proxy, which appends the address it saw to what the client sent."""
+    forwarded = f"{sent}, {client_address}" if sent else client_address
+    return client.post(
+        reverse("accounts:login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_behind_the_proxy_the_lockout_and_the_trail_see_the_client(client, settings, front_desk):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):  # someone guessing, claiming to be the front desk's own address
+        via_proxy(client, "fran", WRONG, "203.0.113.9", sent="192.0.2.50")
+
+    assert via_proxy(client, "fran", WRONG, "203.0.113.9").status_code == 429
+    # The front desk, behind the same proxy, is not locked out by a stranger's guesses.
+    assert via_proxy(client, "fran", TEST_PASSWORD, "192.0.2.50").status_code == 302
+    failed = AuditEvent.objects.filter(action=Action.SIGN_IN_FAILED)
+    assert set(failed.values_list("client_address", flat=True)) == {"203.0.113.9"}
+
+
+def test_without_a_trusted_proxy_a_forwarded_header_is_ignored(client, settings, front_desk):
+    settings.TRUSTED_PROXY_COUNT = 0
+    via_proxy(client, "fran", WRONG, "203.0.113.9")
+    assert AuditEvent.objects.get(action=Action.SIGN_IN_FAILED).client_address == PROXY

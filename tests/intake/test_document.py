@@ -25,6 +25,7 @@ from tests.builders import (
     load_vignette,
     with_answers,
 )
+from tests.strategies import DIRECTION_CONTROLS
 
 SCHEMA = json.loads(
     (Path(__file__).parents[2] / "intake" / "schema" / "intake.schema.json").read_text()
@@ -503,6 +504,18 @@ def test_text_no_database_can_store_is_a_problem_not_a_crash(text):
     assert [str(p) for p in invalid.value.problems] == [
         "symptoms.description: must not contain control characters"
     ]
+
+
+@pytest.mark.parametrize("control", DIRECTION_CONTROLS)
+def test_text_direction_controls_are_refused_where_right_to_left_text_is_not(control):
+    data = with_answers(benign_data(), {"medications": [{"name": f"Metformin {control}500 mg"}]})
+    with pytest.raises(DocumentInvalid) as invalid:
+        parse_document(data)
+    assert [str(p) for p in invalid.value.problems] == [
+        "medications.0.name: must not contain text-direction control characters"
+    ]
+    arabic = with_answers(benign_data(), {"medications": [{"name": "ميتفورمين 500 mg"}]})
+    assert parse_document(arabic).medications[0].name == "ميتفورمين 500 mg"
 
 
 def test_tabs_and_line_breaks_are_ordinary_text():

@@ -39,8 +39,8 @@ CORPUS = {
     "attribute": ('"><img src=x onerror=alert(1)>', '"><img src=x onerror=alert(1)>'),
     "sql": ("'; DROP TABLE intake_intake; --", "'; DROP TABLE intake_intake; --"),
     "formula": ('=HYPERLINK("http://x")', '=HYPERLINK("http://x")'),
-    # The override reverses what follows it on the line when drawn (see docs/security.md).
-    "rtl-override": ("Metformin \u202e500 mg", "Metformin"),
+    # A script written right to left (the PDF's text comes out in drawing order: the word alone).
+    "right-to-left": ("ميتفورمين 500 mg", "ميتفورمين"),
     "zero-width": ("Ome\u200bprazole", "Omeprazole"),  # drawn without the invisible space
     "emoji": ("Numb 🦵😬", "Numb"),  # the emoji font's glyphs do not extract as text
 }
@@ -305,11 +305,17 @@ def field_errors(bound, name: str) -> list[str]:
 
 
 def bad_values(limit: int) -> dict[str, str]:
-    return {"too-long": "x" * (limit + 1), "one-megabyte": ONE_MEGABYTE, "nul": "before\x00after"}
+    return {
+        "too-long": "x" * (limit + 1),
+        "one-megabyte": ONE_MEGABYTE,
+        "nul": "before\x00after",
+        # Invisible, and redraws what follows: "Metformin 500 mg" would show "gm 005".
+        "direction-override": "Metformin \u202e500 mg",
+    }
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("kind", ["too-long", "one-megabyte", "nul"])
+@pytest.mark.parametrize("kind", ["too-long", "one-megabyte", "nul", "direction-override"])
 @pytest.mark.parametrize(("slug", "name", "limit"), TYPED_FIELDS, ids=[f[1] for f in TYPED_FIELDS])
 def test_too_long_or_nul_is_a_field_error_and_nothing_is_saved(
     client_for, front_desk, slug, name, limit, kind
@@ -328,7 +334,7 @@ def test_too_long_or_nul_is_a_field_error_and_nothing_is_saved(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("kind", ["too-long", "nul"])
+@pytest.mark.parametrize("kind", ["too-long", "nul", "direction-override"])
 def test_the_patients_own_pages_refuse_them_the_same_way(clinic, kind):
     value = bad_values(codes.FREE_TEXT_MAX_LENGTH)[kind]
     data = step_data("history", DOC_WITH_ROWS, revision=clinic.draft.revision) | {"notes": value}
@@ -341,7 +347,7 @@ def test_the_patients_own_pages_refuse_them_the_same_way(clinic, kind):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("kind", ["too-long", "one-megabyte", "nul"])
+@pytest.mark.parametrize("kind", ["too-long", "one-megabyte", "nul", "direction-override"])
 def test_an_amendments_reason_is_refused_the_same_way(clinic, client_for, clinician, kind):
     reason = bad_values(codes.FREE_TEXT_MAX_LENGTH)[kind]
     data = step_data("history", DOC_WITH_ROWS, revision=clinic.submitted.revision)
@@ -359,7 +365,7 @@ def test_an_amendments_reason_is_refused_the_same_way(clinic, client_for, clinic
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["symptoms.description", "medications.0.name", "notes"])
-@pytest.mark.parametrize("kind", ["too-long", "nul"])
+@pytest.mark.parametrize("kind", ["too-long", "nul", "direction-override"])
 def test_the_api_refuses_them_by_path(client_for, front_desk, path, kind):
     value = bad_values(codes.FREE_TEXT_MAX_LENGTH)[kind]
     doc = with_answers(DOC_WITH_ROWS, {path: value})
@@ -374,20 +380,26 @@ def test_the_api_refuses_them_by_path(client_for, front_desk, path, kind):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("kind", ["too-long", "nul"])
-def test_a_clinicians_note_or_acknowledgement_note_is_not_stored_when_too_long_or_nul(
+@pytest.mark.parametrize("kind", ["too-long", "nul", "direction-override"])
+def test_a_refused_note_names_its_field_and_nothing_is_kept_not_even_the_acknowledgement(
     clinic, client_for, clinician, kind
 ):
     value = bad_values(4000)[kind]
     flag = clinic.submitted.assessments.get().flags.first()
     client = client_for(clinician)
 
-    client.post(reverse("triage:note", args=[clinic.submitted.pk]), {"text": value})
-    client.post(reverse("triage:acknowledge", args=[clinic.submitted.pk, flag.pk]), {"note": value})
+    note = client.post(reverse("triage:note", args=[clinic.submitted.pk]), {"text": value})
+    acknowledged = client.post(
+        reverse("triage:acknowledge", args=[clinic.submitted.pk, flag.pk]), {"note": value}
+    )
 
+    told = [str(m) for m in client.get(acknowledged["Location"]).context["messages"]]
+    assert any(m.startswith("The note was not added. Add a note: ") for m in told), told
+    assert any(m.startswith(f"Not acknowledged: {flag.title}. Note (optional): ") for m in told)
+    assert note.status_code == acknowledged.status_code == 302
     assert not clinic.submitted.clinician_notes.exists()
     flag.refresh_from_db()
-    assert flag.acknowledgement_note == ""
+    assert (flag.acknowledged_at, flag.acknowledgement_note) == (None, "")
 
 
 @pytest.mark.django_db

@@ -1,0 +1,25 @@
+"""Validators for typed text, shared by the models' forms and the plain forms."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from intake.document.parser import text_problem
+
+MESSAGES = {
+    "must not contain control characters": _(
+        "Remove the invisible control characters from this text."
+    ),
+    "must not contain text-direction control characters": _(
+        "Remove the invisible text-direction characters from this text: "
+        "they change how it is displayed."
+    ),
+}
+
+
+def validate_typed_text(value: str) -> None:
+    """Refuse what the intake document refuses (intake.document.parser.text_problem), at
+    the field, as soon as it is typed rather than at submission."""
+    if problem := text_problem(value):
+        raise ValidationError(MESSAGES[problem], code="typed_text")
