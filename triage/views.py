@@ -34,6 +34,8 @@ def worklist(request):
     data["q"] = recall(request, WORKLIST_SEARCH)
     form = WorklistFilterForm(data)
     page = worklist_page(form.filters(), cursor=request.GET.get("after", ""))
+    for row in page.rows:  # here rather than {% url %} per row: half the cost, on a hot page
+        row.url = reverse("triage:intake", args=[row.pk])
     record(Action.VIEW, request=request, detail={"page": "worklist", "rows": len(page.rows)})
     template = "triage/_worklist_rows.html" if request.htmx else "triage/worklist.html"
     next_url = None

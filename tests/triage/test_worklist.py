@@ -178,3 +178,18 @@ def test_the_nav_shows_the_count_of_open_emergencies(client_for, clinician, fron
 def test_a_clinician_lands_on_the_worklist(client_for, clinician):
     response = client_for(clinician).get(reverse("accounts:home"))
     assert response.status_code == 302 and response.url == reverse("triage:worklist")
+
+
+def test_an_amended_intakes_row_shows_only_its_current_flags(front_desk, clinician):
+    from intake import services as intake_services
+
+    intake = submit("emergency", by=front_desk, family="Amended")
+    before = worklist_page(WorklistFilters()).rows[0].current_flags
+    intake_services.amend_intake(
+        intake=intake, by=clinician, reason="misheard", seen_revision=intake.revision,
+        answers={"bladder_bowel_control_loss": False},
+    )  # fmt: skip
+    after = worklist_page(WorklistFilters()).rows[0]
+    assert "bladder_bowel_control_loss" in [flag.code for flag in before]
+    assert "bladder_bowel_control_loss" not in [flag.code for flag in after.current_flags]
+    assert after.version == 2

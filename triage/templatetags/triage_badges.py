@@ -1,0 +1,24 @@
+"""The triage level badge: a filter, not an include, since the worklist draws it per row."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+# Symbol and word as well as colour: the level must read without colour vision.
+BADGES = {
+    "emergency": ("level-emergency", "⚠ Emergency"),
+    "urgent": ("level-urgent", "! Urgent"),
+    "attention": ("text-bg-secondary", "Attention"),
+    "routine": ("level-routine", "Routine"),
+}
+
+
+@register.filter
+def level_badge(level: str) -> SafeString:
+    # An unknown level shows as itself: never dressed up as a calmer one.
+    css, label = BADGES.get(level, ("text-bg-light", level or "—"))
+    return format_html('<span class="badge {}">{}</span>', css, label)
