@@ -162,6 +162,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The worklist's rendered rows (triage/rendered_rows.py) carry patients' names: they stay
+# in the process that drew them, never in Redis.
+CACHES["worklist-rows"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "worklist-rows",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 
 # Celery reads the CELERY_* names (config/celery.py).
 CELERY_BROKER_URL = REDIS_URL or "memory://"

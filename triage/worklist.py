@@ -34,6 +34,7 @@ from django.db.models import (
     UUIDField,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from intake.models import Intake
@@ -172,8 +173,10 @@ def worklist_queryset(filters: WorklistFilters) -> QuerySet[Intake]:
 
 
 # What a worklist row shows (triage/_worklist_rows.html) and the cursor needs. Loading only
-# these skips decoding the intake's answers (seven JSON lists) for every row of every page;
-# a field the rows start showing must be added here, or each row costs a query.
+# these skips decoding the intake's answers (seven JSON lists) for every row of every page.
+# A field the rows start showing must be added here: page_digest fingerprints these (and
+# the summary status and flags), so a field left out would not redraw the rows when it
+# changes, and it would cost a query per row.
 ROW_FIELDS = (
     "id", "patient", "version", "open_alert", "submitted_at", "triage_level", "reviewed_at",
     "reported_on", "patient__given_name", "patient__family_name", "patient__mrn",
@@ -210,19 +213,24 @@ def _current_flags(rows: list[Intake]) -> dict[uuid.UUID, list[RowFlag]]:
     return flags
 
 
-def worklist_page(
-    filters: WorklistFilters, cursor: str = "", size: int = PAGE_SIZE
-) -> WorklistPage:
-    """One page of the worklist, in a fixed number of queries whatever the table's size."""
+def _in_order_after(filters: WorklistFilters, cursor: str) -> QuerySet[Intake]:
+    """The filtered worklist in its order, from just after the cursor."""
     queryset = worklist_queryset(filters)
     after = Cursor.decode(cursor) if cursor else None
     if after:
         queryset = queryset.filter(_after(after))
+    return queryset.order_by(*ORDER)
+
+
+def worklist_page(
+    filters: WorklistFilters, cursor: str = "", size: int = PAGE_SIZE
+) -> WorklistPage:
+    """One page of the worklist, in a fixed number of queries whatever the table's size."""
     rows = list(
-        queryset.select_related("patient")
+        _in_order_after(filters, cursor)
+        .select_related("patient")
         .only(*ROW_FIELDS)
-        .annotate(summary_status=current_summary_status())
-        .order_by(*ORDER)[: size + 1]
+        .annotate(summary_status=current_summary_status())[: size + 1]
     )
     flags = _current_flags(rows)
     for row in rows:
@@ -234,6 +242,43 @@ def worklist_page(
         Cursor(rows[-1].open_alert, rows[-1].submitted_at, rows[-1].id).encode() if more else None
     )
     return WorklistPage(rows=rows, next_cursor=next_cursor, filters=filters)
+
+
+# A row's current flags as one text: RowFlag's fields, in order (PostgreSQL). Written out:
+# the ORM's version of this subquery took longer to build than to run.
+_FLAGS_AS_TEXT = (
+    "(SELECT string_agg(concat_ws(' ', f.code, f.severity, f.title, f.acknowledged_at), '|'"
+    " ORDER BY f.position) FROM triage_triageflag f"
+    " JOIN triage_triageassessment a ON a.id = f.assessment_id"
+    " WHERE a.intake_id = intake_intake.id AND a.intake_version = intake_intake.version)"
+)
+
+
+def page_digest(filters: WorklistFilters, cursor: str = "", size: int = PAGE_SIZE) -> str | None:
+    """A fingerprint of everything the page's rows show, from one query in the database.
+
+    The same fingerprint means the same rows with the same content, so their rendering
+    can be reused (triage/rendered_rows.py): any change to a row shown (a new intake
+    sorting in, a flag acknowledged, a summary ready, a name corrected) changes it.
+    Computed from ROW_FIELDS, the fields the rows show. None where only PostgreSQL's
+    functions would do (SQLite, the embedded default, renders every time).
+    """
+    if connection.vendor != "postgresql":
+        return None
+    shown = [name for name in ROW_FIELDS if name != "patient"]  # its fields are listed
+    # Reviewed: a constant, no values in it.
+    flags = RawSQL(_FLAGS_AS_TEXT, ())  # noqa: S611  # nosec B611
+    page = (
+        _in_order_after(filters, cursor)
+        .values(*shown)
+        .annotate(summary_status=current_summary_status(), flags=flags)[: size + 1]
+    )
+    sql, params = page.query.sql_with_params()
+    digest = "SELECT encode(sha256(convert_to(string_agg(page::text, '|'), 'UTF8')), 'hex')"
+    with connection.cursor() as db:
+        # Reviewed: the inner SQL is the ORM's own, its values passed as parameters.
+        db.execute(f"{digest} FROM ({sql}) page", params)
+        return db.fetchone()[0] or "no rows"
 
 
 def open_emergency_count() -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import uuid
 
 from django.utils import timezone
 
@@ -39,3 +41,17 @@ def submit(
         )
         intake.refresh_from_db()
     return intake
+
+
+ROW = re.compile(r'data-intake="([0-9a-f-]{36})"')  # one per row (triage/_worklist_rows.html)
+
+
+def listed(response) -> list[Intake]:
+    """The intakes a worklist page or refresh shows, in the order shown."""
+    ids = [uuid.UUID(found) for found in ROW.findall(response.content.decode())]
+    by_id = Intake.objects.select_related("patient").in_bulk(ids)
+    return [by_id[intake_id] for intake_id in ids]
+
+
+def listed_names(response) -> list[str]:
+    return [intake.patient.family_name for intake in listed(response)]
