@@ -573,7 +573,7 @@ def main(argv: list[str]) -> None:
         RESULTS.write_text(json.dumps(results, indent=1))
     results = json.loads(RESULTS.read_text())
     config.output.write_text(report.render(results))
-    say(f"wrote {config.output.relative_to(ROOT)} (raw figures: {RESULTS.relative_to(ROOT)})")
+    say(f"wrote {config.output} (raw figures: {RESULTS})")
 
 
 if __name__ == "__main__":
