@@ -278,7 +278,7 @@ def page_digest(filters: WorklistFilters, cursor: str = "", size: int = PAGE_SIZ
     with connection.cursor() as db:
         # Reviewed: the inner SQL is the ORM's own, its values passed as parameters.
         db.execute(f"{digest} FROM ({sql}) page", params)
-        return db.fetchone()[0] or "no rows"
+        return db.fetchone()[0] or "no-rows"
 
 
 def open_emergency_count() -> int:
