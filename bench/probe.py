@@ -155,13 +155,11 @@ def worklist_cases(clinician: Any) -> dict[str, Case]:
     if cursor:
         queries[f"page {DEEP_PAGE}"] = {"after": cursor}
     # A name or MRN search lives in the session, as the search form leaves it (never in a URL).
-    return {
-        name: {
-            "path": f"/worklist/?{urlencode(query)}".rstrip("?"),
-            "cookie": session_cookie(clinician, search=query.pop("q", "")),
-        }
-        for name, query in queries.items()
-    }
+    cases = {}
+    for name, query in queries.items():
+        cookie = session_cookie(clinician, search=query.pop("q", ""))
+        cases[name] = {"path": f"/worklist/?{urlencode(query)}".rstrip("?"), "cookie": cookie}
+    return cases
 
 
 FRAGMENT = "first page, htmx refresh"  # the same URL, asked for by the 10-second poll

@@ -24,3 +24,10 @@ def test_a_misspelt_full_name_finds_the_patient_and_not_the_look_alikes(front_de
     assert found("Jonh Smith") == ["John Smith"]
     assert found("Maria Gracia") == ["Maria Garcia", "Mario Gracias"]
     assert found("smith") == ["Joan Smithers", "John Smith"]  # a whole word: every match
+
+
+def test_exact_matches_are_not_buried_among_look_alikes(front_desk):
+    for family in ("Nelson", "Nelsen", "Nelsson"):
+        submit("routine", by=front_desk, given="Susan", family=family)
+    assert found("Susan Nelson") == ["Susan Nelson"]  # as typed: no look-alikes needed
+    assert found("Susan Nelsn") == ["Susan Nelsen", "Susan Nelson", "Susan Nelsson"]
