@@ -1,0 +1,54 @@
+"""docker-compose.yml scales out as docs/scaling.md says, read as data (no Docker engine runs
+here, so `docker compose up --scale web=3 --scale worker=4` itself is not run)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+COMPOSE = yaml.safe_load((Path(__file__).parents[2] / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+SCALED = ("web", "worker", "worker-default")
+
+
+def command(service: str) -> list[str]:
+    return SERVICES[service]["command"]
+
+
+def queues(service: str) -> str:
+    args = command(service)
+    return args[args.index("-Q") + 1]
+
+
+@pytest.mark.parametrize("service", SCALED)
+def test_scaled_services_can_run_many_copies(service):
+    spec = SERVICES[service]
+    assert "container_name" not in spec  # a fixed name allows one container
+    assert "ports" not in spec  # a host port allows one container; the proxy reaches them
+    assert "private-files:/data/private" in spec["volumes"]  # PDFs shared by every copy
+
+
+@pytest.mark.parametrize("service", [*SCALED, "beat", "migrate"])
+def test_every_app_container_uses_the_shared_database_redis_and_proxy_setting(service):
+    env = SERVICES[service]["environment"]
+    assert env["DJANGO_ENV"] == "production"
+    assert "@db:5432/" in env["DATABASE_URL"] and env["REDIS_URL"].startswith("redis://redis:")
+    assert env["TRUSTED_PROXY_COUNT"] == 1  # nginx in front
+
+
+def test_pdf_work_never_shares_a_queue_with_the_short_jobs():
+    assert queues("worker") == "summaries"
+    assert queues("worker-default") == "default"
+
+
+def test_there_is_exactly_one_beat_and_no_worker_runs_one():
+    assert SERVICES["beat"]["deploy"]["replicas"] == 1
+    for service in ("worker", "worker-default"):
+        assert "beat" not in command(service) and "-B" not in command(service)
+
+
+def test_the_proxy_is_the_only_way_in():
+    published = [name for name, spec in SERVICES.items() if "ports" in spec]
+    assert published == ["proxy"]
