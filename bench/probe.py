@@ -63,13 +63,13 @@ from reports.suggestions import suggest_tests  # noqa: E402
 from tests.builders import VIGNETTES, load_vignette  # noqa: E402
 from triage import rendered_rows  # noqa: E402
 from triage.engine import evaluate_triage  # noqa: E402
-from triage.views import WORKLIST_SEARCH  # noqa: E402
 from triage.worklist import PAGE_SIZE, WorklistFilters, page_digest, worklist_page  # noqa: E402
 
 CLINICIAN, DESK = "bench-http-clinician", "bench-http-desk"
 DEEP_PAGE = 200
 Json = dict[str, Any]
 Case = dict[str, str]  # a worklist page measured: its "path" and the session "cookie" to ask with
+SEARCH_TOKEN = "bench-search"  # what the search form would put in the URL for the term
 
 
 def _user(username: str, role: str) -> Any:
@@ -94,7 +94,7 @@ def session_cookie(user: Any, search: str = "") -> str:
     store[BACKEND_SESSION_KEY] = backend
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if search:
-        store[search_terms.SESSION_KEY] = {WORKLIST_SEARCH: search}
+        store[search_terms.SESSION_KEY] = {SEARCH_TOKEN: search}
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
@@ -157,7 +157,10 @@ def worklist_cases(clinician: Any) -> dict[str, Case]:
     # A name or MRN search lives in the session, as the search form leaves it (never in a URL).
     cases = {}
     for name, query in queries.items():
-        cookie = session_cookie(clinician, search=query.pop("q", ""))
+        search = query.pop("q", "")
+        if search:
+            query[search_terms.PARAMETER] = SEARCH_TOKEN
+        cookie = session_cookie(clinician, search=search)
         cases[name] = {"path": f"/worklist/?{urlencode(query)}".rstrip("?"), "cookie": cookie}
     return cases
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +22,7 @@ from intake.document import DocumentInvalid, codes
 from intake.forms import PatientForm, PatientSearchForm
 from intake.patient_views import seen_revision
 from intake.presentation import answer_sections, problem_links
-from intake.search_terms import form_problems, recall, remember
+from intake.search_terms import form_problems, recall, remember, searched_url
 from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
 from intake.validators import validate_typed_text
 from triage.models import TriageAssessment
@@ -29,13 +30,12 @@ from triage.services import confirm_escalation, current_assessment
 
 ENTRY_ROLES = (Role.FRONT_DESK, Role.ADMIN)
 AMEND_ROLES = (Role.FRONT_DESK, Role.CLINICIAN, Role.ADMIN)
-DESK_SEARCH = "desk"
 
 
 @role_required(*ENTRY_ROLES)
 def desk(request):
     """The front desk's start: find a patient, and the drafts still open."""
-    query = recall(request, DESK_SEARCH)
+    query = recall(request)
     patients = services.find_patients(query) if query else []
     drafts = list(selectors.open_drafts_for(request.user)[:50])
     # The open drafts name their patients: the page is a read even without a search.
@@ -60,11 +60,11 @@ def desk(request):
 def desk_search(request):
     """Keep the desk's search in the session: a name or MRN must not ride in the URL."""
     form = PatientSearchForm(request.POST)
-    if form.is_valid():
-        remember(request, DESK_SEARCH, form.cleaned_data["q"])
-    else:
+    if not form.is_valid():
         messages.error(request, form_problems(form))
-    return redirect("intake:desk")
+        return redirect("intake:desk")
+    token = remember(request, form.cleaned_data["q"])
+    return redirect(searched_url(reverse("intake:desk"), token))
 
 
 @role_required(*ENTRY_ROLES)

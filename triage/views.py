@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -12,7 +12,7 @@ from accounts.roles import CLINICAL_ROLES, role_required
 from audit.services import Action, record
 from intake.models import IntakeVersion
 from intake.presentation import answer_sections
-from intake.search_terms import form_problems, recall, remember
+from intake.search_terms import form_problems, recall, remember, searched_url
 from intake.selectors import get_intake_for
 from reports.diagram import leg_diagram_svg
 from reports.selectors import current_summary
@@ -24,15 +24,13 @@ from triage.services import current_assessment
 from triage.trends import chart_bars, intake_trends
 from triage.worklist import open_emergency_count
 
-WORKLIST_SEARCH = "worklist"
-
 
 @role_required(*CLINICAL_ROLES)
 def worklist(request):
     # The filters ride in the URL (bookmarkable, and the 10-second refresh repeats them);
-    # a name or MRN is kept in the session instead (see intake.search_terms).
+    # a name or MRN is kept in the session, the URL holding a token for it (search_terms).
     data = request.GET.copy()
-    data["q"] = recall(request, WORKLIST_SEARCH)
+    data["q"] = recall(request)
     form = WorklistFilterForm(data)
     rows = rendered_rows(form.filters(), cursor=request.GET.get("after", ""))
     record(Action.VIEW, request=request, detail={"page": "worklist", "rows": rows.count})
@@ -54,18 +52,13 @@ def worklist_search(request):
     """Apply the filter form: the search term to the session, the other filters to the URL."""
     form = WorklistFilterForm(request.POST)
     if "clear" in request.POST:
-        remember(request, WORKLIST_SEARCH, "")
         return redirect("triage:worklist")
     if not form.is_valid():
         messages.error(request, form_problems(form))
         return redirect("triage:worklist")
-    remember(request, WORKLIST_SEARCH, form.cleaned_data["q"])
-    filters = QueryDict(mutable=True)
-    for name in form.fields:
-        if name != "q" and (value := request.POST.get(name)):
-            filters[name] = value
-    url = reverse("triage:worklist")
-    return redirect(f"{url}?{filters.urlencode()}" if filters else url)
+    token = remember(request, form.cleaned_data["q"])
+    filters = {name: request.POST.get(name, "") for name in form.fields if name != "q"}
+    return redirect(searched_url(reverse("triage:worklist"), token, **filters))
 
 
 @role_required(*CLINICAL_ROLES)
