@@ -1,9 +1,11 @@
-"""Answers and problems in words, for the review page and the clinician's intake page."""
+"""Answers and problems in words, for the review page, the clinician's intake page and the
+messages of refused forms."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.forms import Form
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -130,3 +132,10 @@ def problem_links(problems: tuple[Problem, ...], intake: Intake) -> list[Problem
             )
         )
     return links
+
+
+def form_problems(form: Form) -> str:
+    """A refused form's errors, each after its field's label, for a flash message."""
+    return " ".join(
+        f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+    )

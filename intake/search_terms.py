@@ -15,7 +15,6 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlencode
 
-from django.forms import Form
 from django.http import HttpRequest
 
 SESSION_KEY = "search_terms"
@@ -45,10 +44,3 @@ def searched_url(url: str, token: str, **params: str) -> str:
     """`url` with the search's token and the other (not identifying) parameters given."""
     query = {name: value for name, value in {**params, PARAMETER: token}.items() if value}
     return f"{url}?{urlencode(query)}" if query else url
-
-
-def form_problems(form: Form) -> str:
-    """A refused search form's errors, each after its field's label, for a flash message."""
-    return " ".join(
-        f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
-    )

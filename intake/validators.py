@@ -5,13 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from intake.document.parser import text_problem
+from intake.document.parser import CONTROL_CHARACTERS, DIRECTION_CONTROLS, text_problem
 
 MESSAGES = {
-    "must not contain control characters": _(
-        "Remove the invisible control characters from this text."
-    ),
-    "must not contain text-direction control characters": _(
+    CONTROL_CHARACTERS: _("Remove the invisible control characters from this text."),
+    DIRECTION_CONTROLS: _(
         "Remove the invisible text-direction characters from this text: "
         "they change how it is displayed."
     ),

@@ -21,8 +21,8 @@ from intake import selectors, services
 from intake.document import DocumentInvalid, codes
 from intake.forms import PatientForm, PatientSearchForm
 from intake.patient_views import seen_revision
-from intake.presentation import answer_sections, problem_links
-from intake.search_terms import form_problems, recall, remember, searched_url
+from intake.presentation import answer_sections, form_problems, problem_links
+from intake.search_terms import recall, remember, searched_url
 from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
 from intake.validators import validate_typed_text
 from triage.models import TriageAssessment

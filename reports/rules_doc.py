@@ -1,6 +1,6 @@
 """The clinical rules as a clinician reviews them, generated from the rule tables.
 
-Regenerate docs/clinical-rules.md with: python -m reports.rules_doc > docs/clinical-rules.md
+Regenerate docs/clinical-rules.md with: python manage.py clinical_rules_doc > docs/clinical-rules.md
 """
 
 from reports.suggestions import SUGGESTION_RULES
@@ -25,7 +25,7 @@ def render_clinical_rules_markdown() -> str:
         "",
         f"Rules version: **{RULES_VERSION}**. Generated from `triage/rules.py` and",
         "`reports/suggestions.py`; do not edit by hand. Regenerate with",
-        "`python -m reports.rules_doc > docs/clinical-rules.md`.",
+        "`python manage.py clinical_rules_doc > docs/clinical-rules.md`.",
         "",
         "Decision support for a clinician: flags to look at and tests to consider,",
         "never a diagnosis or an order. Every flag and suggestion carries the answers",
@@ -72,7 +72,3 @@ def render_clinical_rules_markdown() -> str:
         ),
     ]
     return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":
-    print(render_clinical_rules_markdown(), end="")

@@ -30,7 +30,9 @@ def request_summary(intake) -> PreVisitSummary:
 def enqueue_summary(summary_id: int) -> bool:
     """Send the task; a broker that is down or hung must not fail the request.
 
-    The pending row is already committed, so the sweeper sends it later.
+    Only ever called once the pending row is committed: from `transaction.on_commit`
+    (request_summary, retry_summary) or for rows the sweeper reads back from the database,
+    so the worker always finds its row, and a task that is not sent now is sent later.
     """
     from reports.tasks import generate_summary
 

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from accounts.roles import CLINICAL_ROLES, role_required
 from audit.services import Action, record
 from intake.models import IntakeVersion
-from intake.presentation import answer_sections
-from intake.search_terms import form_problems, recall, remember, searched_url
+from intake.presentation import answer_sections, form_problems
+from intake.search_terms import recall, remember, searched_url
 from intake.selectors import get_intake_for
 from reports.diagram import leg_diagram_svg
 from reports.selectors import current_summary
@@ -50,9 +50,9 @@ def worklist(request):
 @require_POST
 def worklist_search(request):
     """Apply the filter form: the search term to the session, the other filters to the URL."""
-    form = WorklistFilterForm(request.POST)
     if "clear" in request.POST:
         return redirect("triage:worklist")
+    form = WorklistFilterForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_problems(form))
         return redirect("triage:worklist")

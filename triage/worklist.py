@@ -142,8 +142,14 @@ def _search(queryset: QuerySet[Intake], query: str, *, look_alikes: bool) -> Que
     return queryset.filter(by_mrn | by_name)
 
 
-def _look_alikes_possible(filters: WorklistFilters) -> bool:
-    return connection.vendor == "postgresql" and len(fold(filters.query)) >= 3
+def _attempts(filters: WorklistFilters) -> tuple[bool, ...]:
+    """The searches to try in turn (`look_alikes` for each), the first page with rows
+    winning: names as typed, then, on PostgreSQL, names like the query. Exact matches are
+    never buried among look-alikes sorted by urgency, and a name spelt right does not pay
+    for the look-alike search (about 100 ms at a million patients for a common name)."""
+    if connection.vendor == "postgresql" and len(fold(filters.query)) >= 3:
+        return (False, True)
+    return (False,)
 
 
 def worklist_queryset(filters: WorklistFilters, *, look_alikes: bool = False) -> QuerySet[Intake]:
@@ -231,25 +237,16 @@ def _in_order_after(
 def worklist_page(
     filters: WorklistFilters, cursor: str = "", size: int = PAGE_SIZE
 ) -> WorklistPage:
-    """One page of the worklist, in a fixed number of queries whatever the table's size.
-
-    A name search lists the names holding every word as typed; only when the page has
-    none does it list names like the query, so exact matches are never buried among
-    look-alikes sorted by urgency, and a name spelt right does not pay for the look-alike
-    search (about 100 ms at a million patients for a common name).
-    """
-
-    def page(look_alikes: bool) -> list[Intake]:
-        return list(
+    """One page of the worklist, in a fixed number of queries whatever the table's size."""
+    for look_alikes in _attempts(filters):
+        rows = list(
             _in_order_after(filters, cursor, look_alikes=look_alikes)
             .select_related("patient")
             .only(*ROW_FIELDS)
             .annotate(summary_status=current_summary_status())[: size + 1]
         )
-
-    rows = page(look_alikes=False)
-    if not rows and _look_alikes_possible(filters):
-        rows = page(look_alikes=True)
+        if rows:
+            break
     flags = _current_flags(rows)
     for row in rows:
         row.age = row.patient.age_on(row.reported_on)
@@ -283,13 +280,14 @@ def page_digest(filters: WorklistFilters, cursor: str = "", size: int = PAGE_SIZ
     """
     if connection.vendor != "postgresql":
         return None
-    digest = _digest(filters, cursor, size, look_alikes=False)
-    if digest is None and _look_alikes_possible(filters):
-        digest = _digest(filters, cursor, size, look_alikes=True)  # as worklist_page does
-    return digest or "no-rows"
+    for look_alikes in _attempts(filters):  # the page worklist_page would list
+        if digest := _digest(filters, cursor, size, look_alikes=look_alikes):
+            return digest
+    return "no-rows"
 
 
 def _digest(filters: WorklistFilters, cursor: str, size: int, *, look_alikes: bool) -> str | None:
+    """The fingerprint of one search's page, or None when it has no rows."""
     shown = [name for name in ROW_FIELDS if name != "patient"]  # its fields are listed
     # Reviewed: a constant, no values in it.
     flags = RawSQL(_FLAGS_AS_TEXT, ())  # noqa: S611  # nosec B611
@@ -299,10 +297,10 @@ def _digest(filters: WorklistFilters, cursor: str, size: int, *, look_alikes: bo
         .annotate(summary_status=current_summary_status(), flags=flags)[: size + 1]
     )
     sql, params = page.query.sql_with_params()
-    digest = "SELECT encode(sha256(convert_to(string_agg(page::text, '|'), 'UTF8')), 'hex')"
+    hashed = "SELECT encode(sha256(convert_to(string_agg(page::text, '|'), 'UTF8')), 'hex')"
     with connection.cursor() as db:
         # Reviewed: the inner SQL is the ORM's own, its values passed as parameters.
-        db.execute(f"{digest} FROM ({sql}) page", params)
+        db.execute(f"{hashed} FROM ({sql}) page", params)
         return db.fetchone()[0]
 
 

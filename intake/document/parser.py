@@ -161,12 +161,17 @@ def _text(
     return check
 
 
+CONTROL_CHARACTERS = "must not contain control characters"
+DIRECTION_CONTROLS = "must not contain text-direction control characters"
+
+
 def text_problem(value: str) -> str | None:
-    """What makes typed text unfit to keep or show, or None: shared with the web forms."""
+    """What makes typed text unfit to keep or show (CONTROL_CHARACTERS, DIRECTION_CONTROLS),
+    or None: shared with the web forms (intake.validators)."""
     if _UNSTORABLE.search(value):
-        return "must not contain control characters"
+        return CONTROL_CHARACTERS
     if _DIRECTION_CONTROLS.search(value):
-        return "must not contain text-direction control characters"
+        return DIRECTION_CONTROLS
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import pytest
@@ -49,11 +50,20 @@ def test_counts_match_and_every_version_has_its_triage_and_summary(generated):
     assert generated.rows["intake_intake"] == N
 
 
-def test_the_level_mix_is_roughly_the_clinics(generated):
-    levels = Counter(intake.triage_level for intake in submitted())
-    assert 1 <= levels["emergency"] <= 0.1 * N
-    assert 0.05 * N <= levels["urgent"] <= 0.25 * N
-    assert levels["routine"] > 0.6 * N
+def within_chance(count: int, share: float, draws: int) -> bool:
+    """`count` is what `draws` draws at rate `share` give, within four standard deviations."""
+    return abs(count - draws * share) <= 4 * math.sqrt(draws * share * (1 - share))
+
+
+def test_the_level_mix_is_the_clinics(generated):
+    intakes = submitted()
+    levels = Counter(intake.triage_level for intake in intakes)
+    mix, draws = Mix(), len(intakes)
+    assert levels["emergency"] >= 1  # every generated clinic has one to show
+    assert within_chance(levels["emergency"], mix.emergency, draws), levels
+    assert within_chance(levels["urgent"], mix.urgent, draws), levels
+    assert within_chance(levels["routine"], 1 - mix.emergency - mix.urgent, draws), levels
+    assert set(levels) == {"emergency", "urgent", "routine"}  # no level outside the three
 
 
 def test_surnames_are_skewed_so_some_searches_match_many_rows(generated):

@@ -9,7 +9,7 @@ CLINICAL_RULES = Path(__file__).parents[2] / "docs" / "clinical-rules.md"
 def test_docs_clinical_rules_is_generated_from_the_rule_tables():
     assert CLINICAL_RULES.read_text(encoding="utf-8") == render_clinical_rules_markdown(), (
         "docs/clinical-rules.md is out of date; regenerate it with "
-        "`python -m reports.rules_doc > docs/clinical-rules.md`"
+        "`python manage.py clinical_rules_doc > docs/clinical-rules.md`"
     )
 
 
