@@ -13,10 +13,12 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
 COPY config ./config
+COPY audit ./audit
 COPY accounts ./accounts
 COPY intake ./intake
 COPY triage ./triage
 COPY reports ./reports
+COPY clinic ./clinic
 COPY locale ./locale
 COPY manage.py ./
 RUN pip install -c constraints.txt . \

@@ -44,10 +44,12 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_layers.py
 
 # Supply chain: bandit over the app code, pip-audit over the pinned versions.
 audit: install
-	$(VENV)/bin/bandit -q -c pyproject.toml -r config accounts audit intake triage reports
+	$(VENV)/bin/bandit -q -c pyproject.toml -r config audit accounts intake triage reports clinic
 	$(PY) .ci/audit_dependencies.py
 
 # 50 users for 2 minutes against gunicorn + PostgreSQL + Redis + a worker (docs/reliability.md).

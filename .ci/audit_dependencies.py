@@ -23,10 +23,24 @@ def main() -> int:
     }
     with tempfile.NamedTemporaryFile(suffix=".json") as report:
         subprocess.run(
-            [sys.executable, "-m", "pip_audit", "-r", str(ROOT / "constraints.txt"), "--no-deps",
-             "--disable-pip", "--progress-spinner", "off", "-f", "json", "-o", report.name],
-            check=False, capture_output=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "pip_audit",
+                "-r",
+                str(ROOT / "constraints.txt"),
+                "--no-deps",
+                "--disable-pip",
+                "--progress-spinner",
+                "off",
+                "-f",
+                "json",
+                "-o",
+                report.name,
+            ],
+            check=False,
+            capture_output=True,
+        )
         dependencies = json.loads(Path(report.name).read_text() or '{"dependencies": []}')
     dependencies = dependencies["dependencies"]
     findings = [

@@ -1,0 +1,1 @@
+"""Users, sign-in, two-step codes and the three roles. May import only `audit`."""

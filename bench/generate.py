@@ -42,8 +42,9 @@ from django.core.management.color import no_style
 from django.db import connection, connections, models, transaction
 
 from accounts.roles import Role, sync_role_groups
+from intake.answers import LIFESTYLE_FIELDS, LIST_FIELDS, SYMPTOM_FIELDS, apply_document
 from intake.document import codes, document_to_dict, parse_document
-from intake.exchange import LIFESTYLE_FIELDS, LIST_FIELDS, SYMPTOM_FIELDS, apply_document
+from intake.levels import OpenAlert
 from intake.models import Injury, Intake, IntakeVersion, Medication, Patient, Vaccination
 from intake.services import changed_paths, search_name_of
 from reports.models import PreVisitSummary
@@ -51,7 +52,6 @@ from reports.summary import build_summary_content, label
 from triage.engine import evaluate_triage
 from triage.models import TriageAssessment, TriageFlag
 from triage.rules import EMERGENCY, ROUTINE, URGENT
-from triage.services import OPEN_ALERT_RANK
 
 # Variants are built as if reported on this far-future day, so every date derived from
 # it is recognisable in a template and can be moved to the intake's own day.
@@ -831,7 +831,7 @@ class _Chunk:
         )  # fmt: skip
         open_alert = 0
         for position, flag in enumerate(variant.flags):
-            alert = OPEN_ALERT_RANK.get(flag.severity, 0)
+            alert = OpenAlert.for_severity(flag.severity)
             acknowledged = alert > 0 and (read is not None or rng.random() < 0.4)
             if alert and not acknowledged:
                 open_alert = max(open_alert, alert)

@@ -97,8 +97,13 @@ class Sample:
         return self.n / self.wall if self.wall else 0.0
 
     def as_dict(self) -> dict[str, float]:
-        return {"n": self.n, "median": self.median, "p95": self.p95, "p99": self.p99,
-                "per_second": self.per_second}  # fmt: skip
+        return {
+            "n": self.n,
+            "median": self.median,
+            "p95": self.p95,
+            "p99": self.p99,
+            "per_second": self.per_second,
+        }
 
 
 Target = tuple[int, Callable[[int], Request]]  # (port, the i-th request)

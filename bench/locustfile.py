@@ -112,11 +112,14 @@ class Clinician(HttpUser):
         token = CSRF_FIELD.search(page.text)
         with self.client.post(
             "/login/",
-            {"username": username, "password": CLINICIAN_PASSWORD,
-             "csrfmiddlewaretoken": token.group(1) if token else ""},
+            {
+                "username": username,
+                "password": CLINICIAN_PASSWORD,
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+            },
             name="POST /login/ (→ worklist)",
             catch_response=True,
-        ) as response:  # fmt: skip
+        ) as response:
             # A refused sign-in answers 200 with the form again; a good one lands on the worklist.
             if not response.url.endswith("/worklist/"):
                 response.failure(f"not signed in (status {response.status_code})")

@@ -159,10 +159,18 @@ def ensure_database(config: Config, size: int) -> Json:
     with tempfile.NamedTemporaryFile(suffix=".json") as stats_file:
         began = time.monotonic()
         subprocess.run(
-            [*manage, "generate_intakes", str(size), "--seed", str(config.seed),
-             "--stats-json", stats_file.name],
-            env=env, check=True,
-        )  # fmt: skip
+            [
+                *manage,
+                "generate_intakes",
+                str(size),
+                "--seed",
+                str(config.seed),
+                "--stats-json",
+                stats_file.name,
+            ],
+            env=env,
+            check=True,
+        )
         seconds = time.monotonic() - began
         stats = json.loads(Path(stats_file.name).read_text())
     marker = {
@@ -217,11 +225,19 @@ def gunicorn(config: Config, size: int, port: int, logs: Path) -> Service:
     """The app under bench.settings: the same configuration serves all three kinds of page."""
     service = Service(
         f"gunicorn:{port}",
-        [str(VENV_BIN / "gunicorn"), "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning"],
+        [
+            str(VENV_BIN / "gunicorn"),
+            "config.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
         environment(config, size, PRIVATE_FILES_ROOT=str(logs / "files")),
         logs / f"gunicorn-{size}.log",
-    )  # fmt: skip
+    )
     deadline = time.monotonic() + 60
     while True:
         service.check()
@@ -238,12 +254,27 @@ def celery_worker(config: Config, size: int, logs: Path) -> Service:
     """One worker process on the summaries queue, as the summaries service runs it."""
     return Service(
         "celery worker",
-        [str(VENV_BIN / "celery"), "-A", "config", "worker", "-P", "prefork", "-c", "1",
-         "-Q", "summaries", "--without-gossip", "--without-mingle", "-l", "WARNING",
-         "-n", "bench@%h"],
+        [
+            str(VENV_BIN / "celery"),
+            "-A",
+            "config",
+            "worker",
+            "-P",
+            "prefork",
+            "-c",
+            "1",
+            "-Q",
+            "summaries",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "WARNING",
+            "-n",
+            "bench@%h",
+        ],
         environment(config, size, PRIVATE_FILES_ROOT=str(logs / "files")),
         logs / "celery-worker.log",
-    )  # fmt: skip
+    )
 
 
 def probe(config: Config, size: int, *args: str) -> Json:
@@ -348,9 +379,12 @@ class Renderer:
     def __init__(self, config: Config, size: int) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bench.probe", "render"],
-            env=environment(config, size), cwd=ROOT, text=True,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        )  # fmt: skip
+            env=environment(config, size),
+            cwd=ROOT,
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
 
     def ms(self, intake_id: str) -> float:
         assert self.process.stdin and self.process.stdout
@@ -372,9 +406,12 @@ class Pipeline:
 
 
 def submit_to_ready(
-    site: Site, db: psycopg.Connection, documents: Documents, runs: int,
+    site: Site,
+    db: psycopg.Connection,
+    documents: Documents,
+    runs: int,
     renderer: Renderer | None = None,
-) -> Pipeline:  # fmt: skip
+) -> Pipeline:
     """Submit, then wait for the PDF; one at a time, so the worker is idle at each submit."""
     figures = Pipeline(load.Sample(), load.Sample(), load.Sample())
     for _ in range(runs):
@@ -436,10 +473,20 @@ def engine_figures(config: Config, size: int) -> Json:
 
 def pdf_figures(config: Config) -> Json:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench_pdf.py"), "--json",
-         "--renders", str(config.pdf_renders), "--long-renders", str(config.pdf_long_renders)],
-        env=environment(config, config.sizes[0]), cwd=ROOT, check=True, stdout=subprocess.PIPE,
-    )  # fmt: skip
+        [
+            sys.executable,
+            str(ROOT / "bench" / "bench_pdf.py"),
+            "--json",
+            "--renders",
+            str(config.pdf_renders),
+            "--long-renders",
+            str(config.pdf_long_renders),
+        ],
+        env=environment(config, config.sizes[0]),
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.PIPE,
+    )
     return {**json.loads(result.stdout), "renders": config.pdf_renders}
 
 
@@ -448,10 +495,13 @@ def pdf_figures(config: Config) -> Json:
 
 def machine(config: Config) -> Json:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         platform.processor(),
-    )  # fmt: skip
+    )
     memory = next(
         int(line.split()[1]) / 1024**2
         for line in Path("/proc/meminfo").read_text().splitlines()
@@ -511,8 +561,9 @@ def run(config: Config) -> Json:
         for offset, size in enumerate(config.sizes):
             count = documents_needed if size == largest else 0
             with phase(f"prepare {report.label(size)}"):
-                prepared = probe(config, size, "prepare", "--documents", str(count),
-                                 "--seed", str(config.seed))  # fmt: skip
+                prepared = probe(
+                    config, size, "prepare", "--documents", str(count), "--seed", str(config.seed)
+                )
             service = gunicorn(config, size, config.port + offset, logs)
             stack.callback(service.stop)
             sites.append(Site(size, config.port + offset, prepared))
@@ -542,10 +593,12 @@ def run(config: Config) -> Json:
             results["http_throughput"] = {
                 name: sample.as_dict()
                 for name, sample in load.throughput(
-                    http_targets(site, documents), rounds=config.rounds, count=config.burst,
+                    http_targets(site, documents),
+                    rounds=config.rounds,
+                    count=config.burst,
                     concurrency=config.concurrency,
                 ).items()
-            }  # fmt: skip
+            }
         with phase("submit → PDF ready"):
             results["pipeline"] = measure_pipeline(config, site, documents, logs)
     with phase("triage + suggestions alone"):
@@ -559,9 +612,12 @@ def run(config: Config) -> Json:
     results["phases"] = phase.log
     results["finished"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     results["settings"] = {
-        "runs": config.runs, "rounds": config.rounds, "burst": config.burst,
-        "concurrency": config.concurrency, "e2e_runs": config.e2e_runs,
-    }  # fmt: skip
+        "runs": config.runs,
+        "rounds": config.rounds,
+        "burst": config.burst,
+        "concurrency": config.concurrency,
+        "e2e_runs": config.e2e_runs,
+    }
     return results
 
 

@@ -46,8 +46,13 @@ PASSWORD = "load-test-password-2026"
 DOC = ROOT / "docs" / "reliability.md"
 START, END = "<!-- load:start -->", "<!-- load:end -->"
 
-ENV = {**os.environ, "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "DEBUG": "false",
-       "LOG_LEVEL": "WARNING"}  # fmt: skip
+ENV = {
+    **os.environ,
+    "DATABASE_URL": DATABASE_URL,
+    "REDIS_URL": REDIS_URL,
+    "DEBUG": "false",
+    "LOG_LEVEL": "WARNING",
+}
 
 SETUP = f"""
 from django.contrib.auth.models import User
@@ -135,8 +140,15 @@ def seconds(timespan: str) -> int:
 
 
 def manage(*args: str, stdin: str | None = None) -> str:
-    result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=ENV, input=stdin,
-                            capture_output=True, text=True, check=True)  # fmt: skip
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=ENV,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return result.stdout
 
 
@@ -230,8 +242,11 @@ def main() -> int:
     load_before = os.getloadavg()
     reset_database()
     manage("migrate", "--noinput", "-v", "0")
-    token = next(line.split()[1] for line in manage("shell", stdin=SETUP).splitlines()
-                 if line.startswith("TOKEN"))  # fmt: skip
+    token = next(
+        line.split()[1]
+        for line in manage("shell", stdin=SETUP).splitlines()
+        if line.startswith("TOKEN")
+    )
     logs = Path(tempfile.mkdtemp(prefix="legintake-load-"))
     accepted_file, figures_file = logs / "accepted.txt", logs / "figures.json"
     accepted_file.touch()
@@ -239,32 +254,86 @@ def main() -> int:
     services_env = {**ENV, "PRIVATE_FILES_ROOT": str(logs / "private")}
     worker = subprocess.Popen(
         # -B: the sweeper's beat inside the one worker, as production runs it beside the workers.
-        [PYTHON, "-m", "celery", "-A", "config", "worker", "-P", "prefork", "-c", "2",
-         "-Q", "default,summaries", "--without-gossip", "--without-mingle", "-l", "INFO",
-         "-B", "-s", str(logs / "celerybeat-schedule")],
-        cwd=ROOT, env=services_env, stdout=(logs / "worker.log").open("wb"),
+        [
+            PYTHON,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-P",
+            "prefork",
+            "-c",
+            "2",
+            "-Q",
+            "default,summaries",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "INFO",
+            "-B",
+            "-s",
+            str(logs / "celerybeat-schedule"),
+        ],
+        cwd=ROOT,
+        env=services_env,
+        stdout=(logs / "worker.log").open("wb"),
         stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    )
     web = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "config.wsgi", "-w", str(WEB_WORKERS),
-         "-b", f"127.0.0.1:{PORT}", "--timeout", "60", "--no-control-socket"],
-        cwd=ROOT, env=services_env, stdout=(logs / "web.log").open("wb"),
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "-w",
+            str(WEB_WORKERS),
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--timeout",
+            "60",
+            "--no-control-socket",
+        ],
+        cwd=ROOT,
+        env=services_env,
+        stdout=(logs / "web.log").open("wb"),
         stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    )
     try:
         wait_until_ready()
         subprocess.run(
             # The full DURATION at USERS users after the ramp; at the end each user finishes
             # the task it is in (--stop-timeout), so no request is cut off half-way.
-            [PYTHON, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-             "-u", str(USERS), "-r", str(SPAWN_RATE),
-             "-t", f"{RAMP_SECONDS + seconds(DURATION)}s", "--stop-timeout", "30",
-             "--host", f"http://127.0.0.1:{PORT}", "--only-summary"],
-            cwd=ROOT, check=False,
-            env={**ENV, "LOAD_FRONT_DESK_TOKEN": token, "LOAD_CLINICIAN_PASSWORD": PASSWORD,
-                 "LOAD_CLINICIANS": str(USERS), "LOAD_ACCEPTED_FILE": str(accepted_file),
-                 "LOAD_FIGURES_FILE": str(figures_file)},
-        )  # fmt: skip
+            [
+                PYTHON,
+                "-m",
+                "locust",
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "-u",
+                str(USERS),
+                "-r",
+                str(SPAWN_RATE),
+                "-t",
+                f"{RAMP_SECONDS + seconds(DURATION)}s",
+                "--stop-timeout",
+                "30",
+                "--host",
+                f"http://127.0.0.1:{PORT}",
+                "--only-summary",
+            ],
+            cwd=ROOT,
+            check=False,
+            env={
+                **ENV,
+                "LOAD_FRONT_DESK_TOKEN": token,
+                "LOAD_CLINICIAN_PASSWORD": PASSWORD,
+                "LOAD_CLINICIANS": str(USERS),
+                "LOAD_ACCEPTED_FILE": str(accepted_file),
+                "LOAD_FIGURES_FILE": str(figures_file),
+            },
+        )
         load_after = os.getloadavg()
         pending_at_stop = query(PENDING)[0][0]
         drained = drain(DRAIN_LIMIT)

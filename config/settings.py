@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "intake",
     "triage",
     "reports",
+    # On top: every page, API and use case that spans the apps above (imports go down).
+    "clinic",
 ]
 
 MIDDLEWARE = [
@@ -82,7 +84,7 @@ MIDDLEWARE = [
     # Signs a user out after SESSION_IDLE_SECONDS without activity (polling does not count).
     "accounts.idle.IdleTimeoutMiddleware",
     # A tablet handed to a patient reaches nothing but that patient's questions.
-    "intake.kiosk.KioskLockMiddleware",
+    "clinic.patient.kiosk.KioskLockMiddleware",
     # Every page needs a signed-in user unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # ...and an administrator (or anyone who enrolled) also needs the authenticator code.
@@ -130,7 +132,7 @@ if _postgres:
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1),
-                # How alike a name must be to match a search with a typo (triage/worklist.py;
+                # How alike a name must be to match a search with a typo (the worklist;
                 # pg_trgm's default, 0.3, matched ~1% of a million patients for a common
                 # full name: "Jonh Smith" found "Joan Smithers"). 0.45 still finds "Jonh
                 # Smith" and "Maria Gracia"; docs/performance.md has the figures.
@@ -162,13 +164,6 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# The worklist's rendered rows (triage/rendered_rows.py) carry patients' names: they stay
-# in the process that drew them, never in Redis.
-CACHES["worklist-rows"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "worklist-rows",
-    "OPTIONS": {"MAX_ENTRIES": 500},
-}
 
 # Celery reads the CELERY_* names (config/celery.py).
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -1,0 +1,2 @@
+"""Patients and their answers: models, the intake document (parse, validate, export) and the
+questions. May import `accounts` and `audit`."""

@@ -1,40 +1,23 @@
-"""FHIR R4 views of the intake: the Questionnaire, and intakes as QuestionnaireResponses.
+"""The intake in FHIR R4: the Questionnaire, and QuestionnaireResponses to and from documents.
 
 Each `linkId` is the intake document's dotted path (`symptoms.sides`) and each
 answer code is the document's code, so a QuestionnaireResponse converts to the
 document and back without a mapping table. fhir.resources checks a response's
 FHIR structure (its R4B model, which R4 resources of this kind satisfy); the
-answers are then checked by `parse_document`, like every other way in.
+answers are then checked by `parse_document`, like every other way in. Plain data in
+and out: the endpoints are `clinic.api.fhir`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from uuid import UUID
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import ValidationError
-from rest_framework import status
-from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.views import exception_handler
 
-from audit.services import Action, record
-from intake.api import (
-    ASCIIJSONRenderer,
-    JSONBodyParser,
-    StaffAPIView,
-    intake_document,
-    json_body,
-    readable_intake,
-)
-from intake.document import ROOT_PATH, DocumentInvalid, Problem, codes, parse_document
-from intake.models import Intake
+from intake.document import ROOT_PATH, DocumentInvalid, Problem, codes
 from intake.questions import OPTION_LABELS, QUESTIONS
-from intake.services import create_intake_from_document
 
 FHIR_JSON = "application/fhir+json"
 CODE_SYSTEM = "urn:legintake:codes"
@@ -67,63 +50,105 @@ _FREE_TEXT = codes.FREE_TEXT_MAX_LENGTH
 # The document's shape (intake.schema.json), in its order; `required` as the schema says.
 ITEMS: tuple[Question, ...] = (
     Question("reported_on", "date"),
-    Question("patient", "group", required=True, items=(
-        Question("patient.mrn", "string", max_length=codes.MRN_MAX_LENGTH),
-        Question("patient.given_name", "string", required=True, max_length=_NAME),
-        Question("patient.family_name", "string", required=True, max_length=_NAME),
-        Question("patient.date_of_birth", "date", required=True),
-        Question("patient.sex", "choice", codes.SEXES),
-        Question("patient.phone", "string", max_length=codes.PHONE_MAX_LENGTH),
-        Question("patient.email", "string", max_length=codes.EMAIL_MAX_LENGTH),
-        Question("patient.preferred_language", "choice", codes.LANGUAGES),
-    )),
-    Question("symptoms", "group", required=True, items=(
-        Question("symptoms.sides", "choice", codes.SIDES, required=True),
-        Question("symptoms.locations", "choice", codes.LOCATIONS, required=True, repeats=True),
-        Question("symptoms.onset", "choice", codes.ONSETS, required=True),
-        Question("symptoms.duration_days", "integer", required=True),
-        Question("symptoms.pattern", "choice", codes.PATTERNS, required=True),
-        Question("symptoms.frequency", "choice", codes.FREQUENCIES,
-                 enable_when=("symptoms.pattern", "comes_and_goes")),
-        Question("symptoms.positional", "boolean", required=True),
-        Question("symptoms.relieved_by_moving", "boolean", required=True),
-        Question("symptoms.progression", "choice", codes.PROGRESSIONS, required=True),
-        Question("symptoms.severity", "integer", required=True),
-        Question("symptoms.associated", "choice", codes.ASSOCIATED, repeats=True),
-        Question("symptoms.leg_changes", "choice", codes.LEG_CHANGES, repeats=True),
-        Question("symptoms.other_symptoms", "choice", codes.OTHER_SYMPTOMS, repeats=True),
-        Question("symptoms.description", "text", max_length=_FREE_TEXT),
-    )),
-    Question("red_flags", "group", required=True, items=tuple(
-        Question(f"red_flags.{code}", "boolean", required=True) for code in codes.RED_FLAG_CODES
-    )),
-    Question("medications", "group", repeats=True, items=(
-        Question("medications.name", "string", required=True,
-                 max_length=codes.ITEM_NAME_MAX_LENGTH),
-        Question("medications.dose", "string", max_length=codes.DOSE_MAX_LENGTH),
-        Question("medications.kind", "choice", codes.MEDICATION_KINDS),
-    )),
+    Question(
+        "patient",
+        "group",
+        required=True,
+        items=(
+            Question("patient.mrn", "string", max_length=codes.MRN_MAX_LENGTH),
+            Question("patient.given_name", "string", required=True, max_length=_NAME),
+            Question("patient.family_name", "string", required=True, max_length=_NAME),
+            Question("patient.date_of_birth", "date", required=True),
+            Question("patient.sex", "choice", codes.SEXES),
+            Question("patient.phone", "string", max_length=codes.PHONE_MAX_LENGTH),
+            Question("patient.email", "string", max_length=codes.EMAIL_MAX_LENGTH),
+            Question("patient.preferred_language", "choice", codes.LANGUAGES),
+        ),
+    ),
+    Question(
+        "symptoms",
+        "group",
+        required=True,
+        items=(
+            Question("symptoms.sides", "choice", codes.SIDES, required=True),
+            Question("symptoms.locations", "choice", codes.LOCATIONS, required=True, repeats=True),
+            Question("symptoms.onset", "choice", codes.ONSETS, required=True),
+            Question("symptoms.duration_days", "integer", required=True),
+            Question("symptoms.pattern", "choice", codes.PATTERNS, required=True),
+            Question(
+                "symptoms.frequency",
+                "choice",
+                codes.FREQUENCIES,
+                enable_when=("symptoms.pattern", "comes_and_goes"),
+            ),
+            Question("symptoms.positional", "boolean", required=True),
+            Question("symptoms.relieved_by_moving", "boolean", required=True),
+            Question("symptoms.progression", "choice", codes.PROGRESSIONS, required=True),
+            Question("symptoms.severity", "integer", required=True),
+            Question("symptoms.associated", "choice", codes.ASSOCIATED, repeats=True),
+            Question("symptoms.leg_changes", "choice", codes.LEG_CHANGES, repeats=True),
+            Question("symptoms.other_symptoms", "choice", codes.OTHER_SYMPTOMS, repeats=True),
+            Question("symptoms.description", "text", max_length=_FREE_TEXT),
+        ),
+    ),
+    Question(
+        "red_flags",
+        "group",
+        required=True,
+        items=tuple(
+            Question(f"red_flags.{code}", "boolean", required=True) for code in codes.RED_FLAG_CODES
+        ),
+    ),
+    Question(
+        "medications",
+        "group",
+        repeats=True,
+        items=(
+            Question(
+                "medications.name", "string", required=True, max_length=codes.ITEM_NAME_MAX_LENGTH
+            ),
+            Question("medications.dose", "string", max_length=codes.DOSE_MAX_LENGTH),
+            Question("medications.kind", "choice", codes.MEDICATION_KINDS),
+        ),
+    ),
     Question("treatments", "choice", codes.TREATMENTS, repeats=True),
-    Question("vaccinations", "group", repeats=True, items=(
-        Question("vaccinations.name", "string", required=True,
-                 max_length=codes.ITEM_NAME_MAX_LENGTH),
-        Question("vaccinations.date", "date"),
-    )),
-    Question("injuries", "group", repeats=True, items=(
-        Question("injuries.kind", "choice", codes.INJURY_KINDS, required=True),
-        Question("injuries.date", "date"),
-        Question("injuries.mechanism", "choice", codes.INJURY_MECHANISMS),
-        Question("injuries.description", "text", max_length=codes.INJURY_DESCRIPTION_MAX_LENGTH),
-    )),
+    Question(
+        "vaccinations",
+        "group",
+        repeats=True,
+        items=(
+            Question(
+                "vaccinations.name", "string", required=True, max_length=codes.ITEM_NAME_MAX_LENGTH
+            ),
+            Question("vaccinations.date", "date"),
+        ),
+    ),
+    Question(
+        "injuries",
+        "group",
+        repeats=True,
+        items=(
+            Question("injuries.kind", "choice", codes.INJURY_KINDS, required=True),
+            Question("injuries.date", "date"),
+            Question("injuries.mechanism", "choice", codes.INJURY_MECHANISMS),
+            Question(
+                "injuries.description", "text", max_length=codes.INJURY_DESCRIPTION_MAX_LENGTH
+            ),
+        ),
+    ),
     Question("conditions", "choice", codes.CONDITIONS, repeats=True),
     Question("exposures", "choice", codes.EXPOSURES, repeats=True),
-    Question("lifestyle", "group", items=(
-        Question("lifestyle.alcohol_drinks_per_week", "integer"),
-        Question("lifestyle.diet", "choice", codes.DIETS),
-        Question("lifestyle.smoking", "choice", codes.SMOKING),
-    )),
+    Question(
+        "lifestyle",
+        "group",
+        items=(
+            Question("lifestyle.alcohol_drinks_per_week", "integer"),
+            Question("lifestyle.diet", "choice", codes.DIETS),
+            Question("lifestyle.smoking", "choice", codes.SMOKING),
+        ),
+    ),
     Question("notes", "text", max_length=_FREE_TEXT),
-)  # fmt: skip
+)
 
 # Sections the forms show as headings rather than ask as questions.
 _SECTION_TITLES = {
@@ -205,12 +230,6 @@ def questionnaire_response(
     resource["status"] = "completed" if completed else "in-progress"
     resource["item"] = _response_items(answers, ITEMS)
     return resource
-
-
-def intake_questionnaire_response(intake: Intake) -> dict[str, object]:
-    return questionnaire_response(
-        intake_document(intake), resource_id=str(intake.pk), completed=not intake.is_draft
-    )
 
 
 def _response_items(answers: dict, questions: tuple[Question, ...]) -> list[dict[str, object]]:
@@ -349,81 +368,3 @@ def problem_issues(problems: tuple[Problem, ...]) -> list[dict[str, object]]:
         | ({"expression": [problem.path]} if problem.path != ROOT_PATH else {})
         for problem in problems
     ]
-
-
-# --- HTTP ----------------------------------------------------------------------------
-
-# FHIR issue types for the errors DRF answers before a view runs.
-_ISSUE_TYPES = {
-    401: "login",
-    403: "forbidden",
-    404: "not-found",
-    405: "not-supported",
-    406: "not-supported",
-    415: "not-supported",
-}
-
-
-def _fhir_exception_handler(exc, context) -> Response | None:
-    """DRF's errors (401, 403, 404...) as OperationOutcomes, as FHIR clients expect."""
-    response = exception_handler(exc, context)
-    if response is not None:
-        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
-        code = _ISSUE_TYPES.get(response.status_code, "processing")
-        response.data = operation_outcome(
-            [{"severity": "error", "code": code, "diagnostics": str(detail)}]
-        )
-    return response
-
-
-class FHIRJSONParser(JSONBodyParser):
-    media_type = FHIR_JSON
-
-
-class FHIRJSONRenderer(ASCIIJSONRenderer):
-    media_type = FHIR_JSON
-    format = "fhir"
-
-
-# FHIR resources describe themselves; the REST API's OpenAPI schema leaves them out.
-@extend_schema(exclude=True)
-class FHIRView(StaffAPIView):
-    parser_classes = [FHIRJSONParser, JSONBodyParser]
-    renderer_classes = [FHIRJSONRenderer, ASCIIJSONRenderer]
-
-    def get_exception_handler(self):
-        return _fhir_exception_handler
-
-
-class QuestionnaireView(FHIRView):
-    def get(self, request: Request) -> Response:
-        return Response(questionnaire())
-
-
-class QuestionnaireResponseListView(FHIRView):
-    def post(self, request: Request) -> Response:
-        """Create and submit an intake from a completed QuestionnaireResponse."""
-        try:
-            doc = parse_document(document_from_response(json_body(request)))
-            submission = create_intake_from_document(
-                doc, by=request.user, channel=Intake.Channel.API, request=request
-            )
-        except DocumentInvalid as invalid:
-            return Response(
-                operation_outcome(problem_issues(invalid.problems)),
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        intake = submission.intake
-        location = reverse("fhir:questionnaire-response", args=[intake.pk])
-        return Response(
-            intake_questionnaire_response(intake),
-            status=status.HTTP_201_CREATED,
-            headers={"Location": request.build_absolute_uri(location)},
-        )
-
-
-class QuestionnaireResponseView(FHIRView):
-    def get(self, request: Request, intake_id: UUID) -> Response:
-        intake = readable_intake(request.user, intake_id)
-        record(Action.VIEW, actor=request.user, obj=intake, request=request, detail={"via": "fhir"})
-        return Response(intake_questionnaire_response(intake))

@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intake.answers import ROW_FIELDS
 from intake.document import codes
 from intake.models import Injury, Intake, Medication, Patient, Vaccination
 from intake.questions import choices, question
-from intake.search_terms import MAX_LENGTH
+
+SEARCH_TERM_MAX_LENGTH = 100  # longer than any name or MRN
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -72,7 +74,7 @@ class PatientSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Find a patient by name, date of birth (YYYY-MM-DD) or MRN"),
         required=False,
-        max_length=MAX_LENGTH,
+        max_length=SEARCH_TERM_MAX_LENGTH,
     )
 
 
@@ -197,7 +199,7 @@ class HistoryForm(forms.ModelForm):
 class MedicationForm(forms.ModelForm):
     class Meta:
         model = Medication
-        fields = ["name", "dose", "kind"]
+        fields = ROW_FIELDS["medications"]
         labels = {
             "name": question("medications.name"),
             "dose": question("medications.dose"),
@@ -208,7 +210,7 @@ class MedicationForm(forms.ModelForm):
 class VaccinationForm(forms.ModelForm):
     class Meta:
         model = Vaccination
-        fields = ["name", "date"]
+        fields = ROW_FIELDS["vaccinations"]
         labels = {"name": question("vaccinations.name"), "date": question("vaccinations.date")}
         widgets = {"date": DateInput()}
 
@@ -216,7 +218,7 @@ class VaccinationForm(forms.ModelForm):
 class InjuryForm(forms.ModelForm):
     class Meta:
         model = Injury
-        fields = ["kind", "date", "mechanism", "description"]
+        fields = ROW_FIELDS["injuries"]
         labels = {
             "kind": question("injuries.kind"),
             "date": question("injuries.date"),

@@ -1,6 +1,6 @@
 """Patients and their intakes: every answer of clinical-content.md §1.
 
-The columns mirror the intake document; `intake.exchange` converts between the
+The columns mirror the intake document; `intake.answers` converts between the
 two. An unanswered question is NULL (never a default): in particular no red-flag
 question is "no" until someone answers it.
 """
@@ -11,10 +11,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
 from django.utils import timezone
 
 from intake.document import codes
+from intake.levels import Level, OpenAlert
 from intake.questions import choices
 from intake.validators import validate_typed_text
 
@@ -76,6 +77,15 @@ class Patient(models.Model):
     def age_on(self, day) -> int:
         before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
         return day.year - self.date_of_birth.year - before_birthday
+
+
+# The worklist's order, all ascending so that "after the cursor" is one row comparison the
+# index below can seek to: open alerts first (open_alert descending), then oldest first.
+WORKLIST_KEY = (
+    Func(F("open_alert"), template="(-%(expressions)s)", output_field=models.IntegerField()),
+    F("submitted_at"),
+    F("id"),
+)
 
 
 class Intake(models.Model):
@@ -151,11 +161,11 @@ class Intake(models.Model):
     )
 
     # The current version's triage, copied here so the worklist sorts without joins.
-    triage_level = models.CharField(max_length=16, blank=True)
+    triage_level = models.CharField(max_length=16, choices=Level.choices, blank=True)
     rules_version = models.CharField(max_length=32, blank=True)
-    # 2: an emergency flag nobody acknowledged yet, 1: the same for urgent, 0: neither.
-    # Kept by triage.services; the worklist's first sort key.
-    open_alert = models.PositiveSmallIntegerField(default=0)
+    # The highest flag of the current version nobody acknowledged yet; kept by
+    # triage.services; the worklist's first sort key (WORKLIST_KEY).
+    open_alert = models.PositiveSmallIntegerField(choices=OpenAlert.choices, default=OpenAlert.NONE)
     # A clinician has read this version; an amendment asks for a new review.
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -166,14 +176,8 @@ class Intake(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "-updated_at"], name="intake_status_updated"),
-            # The worklist's order: open alerts first, then oldest first; drafts never listed.
-            models.Index(
-                F("open_alert").desc(),
-                "submitted_at",
-                "id",
-                name="intake_worklist_order",
-                condition=~Q(status="draft"),
-            ),
+            # The worklist's order (WORKLIST_KEY); drafts are never listed.
+            models.Index(*WORKLIST_KEY, name="intake_worklist_key", condition=~Q(status="draft")),
             models.Index(
                 "triage_level",
                 "submitted_at",

@@ -13,55 +13,102 @@ from intake.document import codes
 
 OPTION_LABELS = {
     # patient
-    "female": _("Female"), "male": _("Male"), "other": _("Other"),
+    "female": _("Female"),
+    "male": _("Male"),
+    "other": _("Other"),
     "unknown": _("Prefer not to say"),
-    "en": "English", "es": "Español",
+    "en": "English",
+    "es": "Español",
     # symptoms
-    "left": _("Left leg"), "right": _("Right leg"), "both": _("Both legs"),
-    "toes": _("Toes"), "foot": _("Foot"), "ankle": _("Ankle"), "shin": _("Shin"),
-    "calf": _("Calf"), "knee": _("Knee"), "thigh": _("Thigh"), "buttock": _("Buttock"),
-    "sudden": _("Suddenly"), "gradual": _("Gradually"),
-    "constant": _("All the time"), "comes_and_goes": _("It comes and goes"),
-    "several_times_a_day": _("Several times a day"), "daily": _("About once a day"),
-    "weekly": _("About once a week"), "monthly_or_less": _("Once a month or less"),
-    "getting_better": _("Getting better"), "stable": _("About the same"),
-    "getting_worse": _("Getting worse"), "spreading_upward": _("Spreading up the leg"),
-    "leg_pain": _("Leg pain"), "anxiety": _("Anxiety"), "back_pain": _("Back pain"),
+    "left": _("Left leg"),
+    "right": _("Right leg"),
+    "both": _("Both legs"),
+    "toes": _("Toes"),
+    "foot": _("Foot"),
+    "ankle": _("Ankle"),
+    "shin": _("Shin"),
+    "calf": _("Calf"),
+    "knee": _("Knee"),
+    "thigh": _("Thigh"),
+    "buttock": _("Buttock"),
+    "sudden": _("Suddenly"),
+    "gradual": _("Gradually"),
+    "constant": _("All the time"),
+    "comes_and_goes": _("It comes and goes"),
+    "several_times_a_day": _("Several times a day"),
+    "daily": _("About once a day"),
+    "weekly": _("About once a week"),
+    "monthly_or_less": _("Once a month or less"),
+    "getting_better": _("Getting better"),
+    "stable": _("About the same"),
+    "getting_worse": _("Getting worse"),
+    "spreading_upward": _("Spreading up the leg"),
+    "leg_pain": _("Leg pain"),
+    "anxiety": _("Anxiety"),
+    "back_pain": _("Back pain"),
     "back_pain_radiating_down_leg": _("Back pain that runs down the leg"),
-    "burning": _("Burning"), "crawling_under_skin": _("A crawling feeling under the skin"),
-    "itching": _("Itching"), "muscle_spasms": _("Muscle spasms"),
+    "burning": _("Burning"),
+    "crawling_under_skin": _("A crawling feeling under the skin"),
+    "itching": _("Itching"),
+    "muscle_spasms": _("Muscle spasms"),
     "touch_sensitivity": _("Sensitivity to touch"),
     "difficulty_sitting_or_standing": _("Difficulty sitting or standing"),
     "leg_weakness": _("Weakness in the leg"),
-    "color": _("Colour"), "shape": _("Shape"), "temperature": _("Temperature"),
-    "dizziness": _("Dizziness"), "rash": _("A rash"), "muscle_cramps": _("Muscle cramps"),
+    "color": _("Colour"),
+    "shape": _("Shape"),
+    "temperature": _("Temperature"),
+    "dizziness": _("Dizziness"),
+    "rash": _("A rash"),
+    "muscle_cramps": _("Muscle cramps"),
     # medications, treatments
-    "prescription": _("Prescription"), "over_the_counter": _("Over the counter"),
+    "prescription": _("Prescription"),
+    "over_the_counter": _("Over the counter"),
     "supplement": _("Supplement or vitamin"),
-    "chemotherapy": _("Chemotherapy"), "radiation_therapy": _("Radiation therapy"),
+    "chemotherapy": _("Chemotherapy"),
+    "radiation_therapy": _("Radiation therapy"),
     # injuries
-    "back_injury": _("Back injury"), "head_injury": _("Head injury"),
-    "neck_injury": _("Neck injury"), "broken_leg": _("Broken leg"),
-    "herniated_disc": _("Herniated (slipped) disc"), "pinched_nerve": _("Pinched nerve"),
-    "car_accident": _("Car accident"), "fall": _("Fall"), "sports": _("Sports"),
+    "back_injury": _("Back injury"),
+    "head_injury": _("Head injury"),
+    "neck_injury": _("Neck injury"),
+    "broken_leg": _("Broken leg"),
+    "herniated_disc": _("Herniated (slipped) disc"),
+    "pinched_nerve": _("Pinched nerve"),
+    "car_accident": _("Car accident"),
+    "fall": _("Fall"),
+    "sports": _("Sports"),
     "work": _("At work"),
     # history
-    "diabetes": _("Diabetes"), "prediabetes": _("Prediabetes"),
+    "diabetes": _("Diabetes"),
+    "prediabetes": _("Prediabetes"),
     "hypothyroidism": _("Underactive thyroid (hypothyroidism)"),
-    "multiple_sclerosis": _("Multiple sclerosis"), "atherosclerosis": _("Atherosclerosis"),
+    "multiple_sclerosis": _("Multiple sclerosis"),
+    "atherosclerosis": _("Atherosclerosis"),
     "peripheral_arterial_disease": _("Peripheral arterial disease"),
-    "heart_disease": _("Heart disease"), "migraine": _("Migraine"),
-    "peripheral_neuropathy": _("Peripheral neuropathy"), "raynauds": _("Raynaud's"),
-    "seizures": _("Seizures"), "stroke": _("Stroke"), "lupus": _("Lupus"),
-    "transverse_myelitis": _("Transverse myelitis"), "fibromyalgia": _("Fibromyalgia"),
-    "shingles": _("Shingles"), "kidney_disease": _("Kidney disease"), "cancer": _("Cancer"),
+    "heart_disease": _("Heart disease"),
+    "migraine": _("Migraine"),
+    "peripheral_neuropathy": _("Peripheral neuropathy"),
+    "raynauds": _("Raynaud's"),
+    "seizures": _("Seizures"),
+    "stroke": _("Stroke"),
+    "lupus": _("Lupus"),
+    "transverse_myelitis": _("Transverse myelitis"),
+    "fibromyalgia": _("Fibromyalgia"),
+    "shingles": _("Shingles"),
+    "kidney_disease": _("Kidney disease"),
+    "cancer": _("Cancer"),
     "vitamin_deficiency": _("A vitamin deficiency"),
     "weight_loss_surgery": _("Weight-loss surgery"),
-    "frostbite": _("Frostbite"), "insect_bite": _("An insect bite"),
-    "seafood_toxin": _("Bad seafood (seafood toxin)"), "heavy_metals": _("Heavy metals"),
-    "omnivore": _("I eat meat and fish"), "vegetarian": _("Vegetarian"), "vegan": _("Vegan"),
-    "never": _("Never smoked"), "former": _("Used to smoke"), "current": _("Smoke now"),
-}  # fmt: skip
+    "frostbite": _("Frostbite"),
+    "insect_bite": _("An insect bite"),
+    "seafood_toxin": _("Bad seafood (seafood toxin)"),
+    "heavy_metals": _("Heavy metals"),
+    "omnivore": _("I eat meat and fish"),
+    "vegetarian": _("Vegetarian"),
+    "vegan": _("Vegan"),
+    "never": _("Never smoked"),
+    "former": _("Used to smoke"),
+    "current": _("Smoke now"),
+}
 
 QUESTIONS = {
     "patient.mrn": _("Medical record number"),
@@ -141,11 +188,26 @@ def question(path: str) -> str:
 
 # Every code has words: a new code without a label fails at import, not on a page.
 _ALL_CODES = (
-    codes.SEXES + codes.LANGUAGES + codes.SIDES + codes.LOCATIONS + codes.ONSETS + codes.PATTERNS
-    + codes.FREQUENCIES + codes.PROGRESSIONS + codes.ASSOCIATED + codes.LEG_CHANGES
-    + codes.OTHER_SYMPTOMS + codes.MEDICATION_KINDS + codes.TREATMENTS + codes.INJURY_KINDS
-    + codes.INJURY_MECHANISMS + codes.CONDITIONS + codes.EXPOSURES + codes.DIETS + codes.SMOKING
-)  # fmt: skip
+    codes.SEXES
+    + codes.LANGUAGES
+    + codes.SIDES
+    + codes.LOCATIONS
+    + codes.ONSETS
+    + codes.PATTERNS
+    + codes.FREQUENCIES
+    + codes.PROGRESSIONS
+    + codes.ASSOCIATED
+    + codes.LEG_CHANGES
+    + codes.OTHER_SYMPTOMS
+    + codes.MEDICATION_KINDS
+    + codes.TREATMENTS
+    + codes.INJURY_KINDS
+    + codes.INJURY_MECHANISMS
+    + codes.CONDITIONS
+    + codes.EXPOSURES
+    + codes.DIETS
+    + codes.SMOKING
+)
 if missing := (set(_ALL_CODES) - set(OPTION_LABELS)) | {
     f"red_flags.{code}" for code in codes.RED_FLAG_CODES if f"red_flags.{code}" not in QUESTIONS
 }:

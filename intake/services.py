@@ -1,26 +1,22 @@
-"""Every write to patients and intakes goes through these functions.
+"""Every write to patients and draft intakes goes through these functions.
 
 Each use case is one function in one transaction that also writes its audit
-record: create a patient, start an intake, save a step, submit, amend.
+record: create a patient, start an intake, save a step. Submitting and amending span
+triage and reports, so they live above, in `clinic.submission`.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.services import Action, record
-from intake.document import DocumentInvalid, IntakeDocument, document_to_dict, parse_document
-from intake.exchange import apply_document, apply_patient, intake_answers, replace_rows
-from intake.models import Intake, IntakeVersion, Patient
-from reports.services import request_summary
-from triage.engine import evaluate_triage
-from triage.models import TriageAssessment
-from triage.services import current_assessment, record_triage
+from intake.answers import intake_answers, replace_rows
+from intake.document import DocumentInvalid, parse_document
+from intake.models import Intake, Patient
 
 Changes = dict[str, object] | None
 RowChanges = dict[str, list[dict[str, object]]] | None
@@ -76,7 +72,7 @@ def likely_duplicates(*, given_name: str, family_name: str, date_of_birth, mrn: 
     return Patient.objects.filter(condition).order_by("family_name", "given_name")[:10]
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def save_patient(patient: Patient, *, by, request=None) -> Patient:
     creating = patient._state.adding
     patient.mrn = patient.mrn or None
@@ -89,14 +85,14 @@ def save_patient(patient: Patient, *, by, request=None) -> Patient:
 # --- drafts -------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def start_intake(*, patient: Patient, by, channel: str = Intake.Channel.FRONT_DESK, request=None):
     intake = Intake.objects.create(patient=patient, entered_by=by, channel=channel)
     record(Action.CREATE, actor=by, obj=intake, request=request, detail={"channel": channel})
     return intake
 
 
-def _apply_changes(
+def apply_changes(
     intake: Intake, *, answers: Changes, rows: RowChanges, patient_answers: Changes, by, request
 ) -> None:
     if patient_answers:
@@ -111,7 +107,7 @@ def _apply_changes(
         replace_rows(intake, **rows)
 
 
-def _lock(intake: Intake, seen_revision: int | None) -> Intake:
+def lock_for_edit(intake: Intake, seen_revision: int | None) -> Intake:
     current = Intake.objects.select_for_update().select_related("patient").get(pk=intake.pk)
     if seen_revision is not None and current.revision != seen_revision:
         raise EditConflict
@@ -134,13 +130,17 @@ def save_answers(
     `seen_revision` is the revision the form was opened at; if the intake changed
     since, nothing is saved and `EditConflict` is raised (no update is lost).
     """
-    current = _lock(intake, seen_revision)
+    current = lock_for_edit(intake, seen_revision)
     if not current.is_draft:
         raise NotADraft
-    _apply_changes(
-        current, answers=answers, rows=rows, patient_answers=patient_answers, by=by,
+    apply_changes(
+        current,
+        answers=answers,
+        rows=rows,
+        patient_answers=patient_answers,
+        by=by,
         request=request,
-    )  # fmt: skip
+    )
     # Which answers changed, by code: the values themselves stay out of the trail.
     record(
         Action.UPDATE,
@@ -162,64 +162,6 @@ def draft_problems(intake: Intake) -> tuple:
     return ()
 
 
-# --- submission and amendment -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Submission:
-    intake: Intake
-    assessment: TriageAssessment  # the level and the flags, as stored
-    repeated: bool = False  # True when this was a double submit of the same answers
-
-
-def _store_version(intake: Intake, doc: IntakeDocument, *, by, reason: str, changed: list[str]):
-    IntakeVersion.objects.create(
-        intake=intake,
-        number=intake.version,
-        document=document_to_dict(doc),
-        changed_paths=changed,
-        reason=reason,
-        created_by=by,
-    )
-
-
-def _triage_and_request_summary(intake: Intake, doc: IntakeDocument) -> Submission:
-    # Synchronous: an emergency is known before the response, whatever the queue is doing.
-    assessment = record_triage(intake, evaluate_triage(doc))
-    request_summary(intake)
-    return Submission(intake=intake, assessment=assessment)
-
-
-@transaction.atomic
-def submit_intake(*, intake: Intake, by, request=None) -> Submission:
-    """Validate, store, triage synchronously, audit, and request the summary: all or nothing.
-
-    Raises `DocumentInvalid` (nothing saved) when answers are missing or wrong. A
-    second submit of an already-submitted intake returns the first result.
-    """
-    intake = Intake.objects.select_for_update().select_related("patient").get(pk=intake.pk)
-    if not intake.is_draft:
-        return Submission(intake=intake, assessment=current_assessment(intake), repeated=True)
-    doc = parse_document(intake_answers(intake), today=intake.reported_on)
-    intake.status = Intake.Status.SUBMITTED
-    intake.version = 1
-    intake.revision += 1
-    intake.submitted_at = timezone.now()
-    intake.submitted_by = by if getattr(by, "is_authenticated", False) else None
-    intake.save()
-    _store_version(intake, doc, by=intake.submitted_by, reason="", changed=[])
-    submission = _triage_and_request_summary(intake, doc)
-    record(
-        Action.SUBMIT,
-        actor=intake.submitted_by,
-        actor_label="" if intake.submitted_by else intake.get_channel_display(),
-        obj=intake,
-        request=request,
-        detail={"version": 1, "level": submission.assessment.level},
-    )
-    return submission
-
-
 def changed_paths(before: dict, after: dict, prefix: str = "") -> list[str]:
     """The answer paths whose value differs between two documents, for amendment history."""
     paths = []
@@ -231,73 +173,3 @@ def changed_paths(before: dict, after: dict, prefix: str = "") -> list[str]:
         elif old != new:
             paths.append(path)
     return paths
-
-
-@transaction.atomic
-def amend_intake(
-    *,
-    intake: Intake,
-    by,
-    reason: str,
-    seen_revision: int,
-    answers: Changes = None,
-    rows: RowChanges = None,
-    patient_answers: Changes = None,
-    request=None,
-) -> Submission:
-    """Change a submitted intake's answers; the earlier version stays readable.
-
-    The whole document is validated again (`DocumentInvalid`: nothing changes),
-    triage runs again and a new summary is requested. `seen_revision` guards
-    against two people amending at once: the second gets `EditConflict`.
-    """
-    if not reason.strip():
-        raise ValueError("an amendment needs a reason")
-    current = _lock(intake, seen_revision)
-    if current.is_draft:
-        raise ValueError("a draft is edited, not amended")
-    _apply_changes(
-        current, answers=answers, rows=rows, patient_answers=patient_answers, by=by,
-        request=request,
-    )  # fmt: skip
-    doc = parse_document(intake_answers(current), today=current.reported_on)
-    before = IntakeVersion.objects.get(intake=current, number=current.version).document
-    current.status = Intake.Status.AMENDED
-    current.version += 1
-    current.reviewed_at = current.reviewed_by = None  # new answers need a new review
-    current.save()
-    changed = changed_paths(before, document_to_dict(doc))
-    _store_version(current, doc, by=by, reason=reason.strip(), changed=changed)
-    submission = _triage_and_request_summary(current, doc)
-    record(
-        Action.AMEND,
-        actor=by,
-        obj=current,
-        request=request,
-        detail={"version": current.version, "level": submission.assessment.level},
-    )
-    return submission
-
-
-@transaction.atomic
-def create_intake_from_document(
-    doc: IntakeDocument, *, by, channel: str = Intake.Channel.API, request=None
-) -> Submission:
-    """Import a whole document (API, FHIR): find or create the patient, then submit."""
-    patient = _matching_patient(doc) or Patient()
-    apply_patient(patient, doc)
-    save_patient(patient, by=by, request=request)
-    intake = start_intake(patient=patient, by=by, channel=channel, request=request)
-    apply_document(intake, doc)
-    return submit_intake(intake=intake, by=by, request=request)
-
-
-def _matching_patient(doc: IntakeDocument) -> Patient | None:
-    """The same person: by MRN when given, else by exact name and date of birth."""
-    if doc.patient.mrn:
-        return Patient.objects.filter(mrn=doc.patient.mrn).first()
-    return Patient.objects.filter(
-        mrn__isnull=True,
-        search_name=search_name_of(doc.patient.given_name, doc.patient.family_name),
-        date_of_birth=doc.patient.date_of_birth,
-    ).first()

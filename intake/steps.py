@@ -12,13 +12,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intake import forms as intake_forms
+from intake.answers import ROW_FIELDS
 from intake.models import Intake
-
-ROW_FIELDS = {
-    "medications": ("name", "dose", "kind"),
-    "vaccinations": ("name", "date"),
-    "injuries": ("kind", "date", "mechanism", "description"),
-}
 
 
 @dataclass(frozen=True)

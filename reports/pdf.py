@@ -23,6 +23,7 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from intake.levels import Level
 from reports.diagram import leg_diagram_svg
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,8 @@ PAGE_SIZES: tuple[PageSize, ...] = ("A4", "letter")
 
 # What each red-flag box tells the reader to do (clinical-content.md §2).
 RED_FLAG_BOXES = (
-    ("emergency", "Emergency: call 911 / send to the emergency department now"),
-    ("urgent", "Urgent: a clinician should see these today"),
+    (Level.EMERGENCY, "Emergency: call 911 / send to the emergency department now"),
+    (Level.URGENT, "Urgent: a clinician should see these today"),
 )
 
 

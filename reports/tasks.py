@@ -6,7 +6,7 @@ from celery import shared_task
 from celery.signals import worker_process_init
 from django.db import DatabaseError
 
-from reports import pdf, pipeline
+from reports import building, pdf
 
 
 @worker_process_init.connect
@@ -19,8 +19,8 @@ def warm_up_renderer(**kwargs) -> None:
     name="reports.generate_summary",
     acks_late=True,
     reject_on_worker_lost=True,  # a worker killed mid-task: the task goes back to the queue
-    autoretry_for=(pipeline.TransientError, DatabaseError),
-    max_retries=pipeline.MAX_ATTEMPTS,
+    autoretry_for=(building.TransientError, DatabaseError),
+    max_retries=building.MAX_ATTEMPTS,
     retry_backoff=2,
     retry_backoff_max=60,
     retry_jitter=True,
@@ -29,9 +29,12 @@ def warm_up_renderer(**kwargs) -> None:
     ignore_result=True,
 )
 def generate_summary(summary_id: int) -> None:
-    pipeline.build_summary(summary_id)
+    building.build_summary(summary_id)
 
 
 @shared_task(name="reports.resend_stale_summaries", ignore_result=True)
 def resend_stale_summaries() -> None:
-    pipeline.resend_stale_summaries()
+    # Lazily: the service imports this module to send its tasks (HackSoft's pattern).
+    from reports.scheduling import resend_stale_summaries
+
+    resend_stale_summaries()

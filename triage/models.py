@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from intake.levels import Level, Severity
 from intake.validators import validate_typed_text
-from triage.rules import SEVERITIES
 
 
 class TriageAssessment(models.Model):
@@ -16,7 +16,7 @@ class TriageAssessment(models.Model):
         "intake.Intake", on_delete=models.CASCADE, related_name="assessments"
     )
     intake_version = models.PositiveIntegerField()
-    level = models.CharField(max_length=16)
+    level = models.CharField(max_length=16, choices=Level.choices)
     rules_version = models.CharField(max_length=32)
     created_at = models.DateTimeField(auto_now_add=True)
     # An emergency must be escalated at the desk at once; who confirmed it, and when.
@@ -41,7 +41,7 @@ class TriageFlag(models.Model):
     assessment = models.ForeignKey(TriageAssessment, on_delete=models.CASCADE, related_name="flags")
     position = models.PositiveSmallIntegerField()
     code = models.CharField(max_length=48)
-    severity = models.CharField(max_length=16, choices=[(s, s) for s in SEVERITIES])
+    severity = models.CharField(max_length=16, choices=Severity.choices)
     title = models.CharField(max_length=200)
     source = models.CharField(max_length=300)
     evidence = models.JSONField(default=list)
@@ -61,7 +61,9 @@ class TriageFlag(models.Model):
 
     @property
     def needs_acknowledgement(self) -> bool:
-        return self.severity in ("emergency", "urgent") and self.acknowledged_at is None
+        return (
+            self.severity in (Severity.EMERGENCY, Severity.URGENT) and self.acknowledged_at is None
+        )
 
 
 class ClinicianNote(models.Model):

@@ -6,18 +6,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import Action, record
+from intake.levels import OpenAlert
 from intake.models import Intake
 from triage.engine import TriageResult
 from triage.models import ClinicianNote, TriageAssessment, TriageFlag
 
-OPEN_ALERT_RANK = {"emergency": 2, "urgent": 1}
 
-
-def open_alert_rank(flags) -> int:
-    """2 if an emergency flag awaits acknowledgement, 1 for urgent, else 0."""
+def open_alert_rank(flags) -> OpenAlert:
+    """The highest severity among the flags nobody acknowledged yet, as the worklist sorts it."""
     return max(
-        (OPEN_ALERT_RANK.get(flag.severity, 0) for flag in flags if flag.acknowledged_at is None),
-        default=0,
+        (OpenAlert.for_severity(flag.severity) for flag in flags if flag.acknowledged_at is None),
+        default=OpenAlert.NONE,
     )
 
 

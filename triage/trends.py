@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from intake.levels import Level, Severity
 from intake.models import Intake
 from triage.models import TriageFlag
 
@@ -55,16 +56,16 @@ def intake_trends(today: dt.date | None = None) -> Trends:
     days = [
         DayCount(
             day=day,
-            emergency=per_day.get((day, "emergency"), 0),
-            urgent=per_day.get((day, "urgent"), 0),
-            routine=per_day.get((day, "routine"), 0),
+            emergency=per_day.get((day, Level.EMERGENCY), 0),
+            urgent=per_day.get((day, Level.URGENT), 0),
+            routine=per_day.get((day, Level.ROUTINE), 0),
         )
         for day in (first + dt.timedelta(days=n) for n in range(DAYS))
     ]
     waits = [
         (acknowledged - submitted).total_seconds() / 60
         for acknowledged, submitted in TriageFlag.objects.filter(
-            severity="emergency",
+            severity=Severity.EMERGENCY,
             acknowledged_at__isnull=False,
             assessment__intake__submitted_at__date__gte=first,
         ).values_list("acknowledged_at", "assessment__intake__submitted_at")
@@ -104,13 +105,15 @@ def chart_bars(trends: Trends) -> list[Bar]:
     for index, day in enumerate(trends.days):
         top = float(CHART_BASELINE)
         segments = []
-        for level in ("emergency", "urgent", "routine"):
+        for level in Level.values:
             count = getattr(day, level)
             height = count * scale
             top -= height
             if count:
-                segments.append(Segment(y=round(top, 1), height=round(height, 1), level=level,
-                                        count=count))  # fmt: skip
-        bars.append(Bar(x=10 + index * BAR_STEP, day=day.day, segments=segments,
-                        labelled=index % 5 == 0))  # fmt: skip
+                segments.append(
+                    Segment(y=round(top, 1), height=round(height, 1), level=level, count=count)
+                )
+        bars.append(
+            Bar(x=10 + index * BAR_STEP, day=day.day, segments=segments, labelled=index % 5 == 0)
+        )
     return bars

@@ -77,9 +77,13 @@ def test_the_admin_exports_the_filtered_selection_and_the_export_is_audited(
 ):
     response = admin.post(
         f"{CHANGELIST}?action__exact=view",
-        {"action": "export_csv", "select_across": "1", "index": "0",
-         "_selected_action": [events[0].pk]},
-    )  # fmt: skip
+        {
+            "action": "export_csv",
+            "select_across": "1",
+            "index": "0",
+            "_selected_action": [events[0].pk],
+        },
+    )
 
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert len(lines) == 2 and f'"{events[0].object_id}"' in lines[1]

@@ -99,8 +99,13 @@ def test_a_would_be_formula_in_any_column_comes_out_as_text(admin):
     cells = [cell for row in rows for cell in row.values()]
     assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
     assert {row["actor_label"] for row in rows} >= {
-        '\'=HYPERLINK("http://x")', "'+1", "'-1", "'@cmd", "'\t=1", "'\r=1",
-    }  # fmt: skip
+        '\'=HYPERLINK("http://x")',
+        "'+1",
+        "'-1",
+        "'@cmd",
+        "'\t=1",
+        "'\r=1",
+    }
 
 
 def test_the_filters_choose_the_rows_by_day_action_and_type(admin, monkeypatch, front_desk):
@@ -113,8 +118,9 @@ def test_the_filters_choose_the_rows_by_day_action_and_type(admin, monkeypatch, 
         return [row["detail"] for row in rows_of(admin.get(url(**filters)))]
 
     assert days(**{"from": "2026-01-02", "to": "2026-01-02", "action": "view"}) == [
-        '{"day": "2026-01-02"}', "{}",
-    ]  # fmt: skip
+        '{"day": "2026-01-02"}',
+        "{}",
+    ]
     assert days(**{"from": "2026-01-03", "to": "2026-01-31"}) == ['{"day": "2026-01-03"}']
     assert days(action="download") == ["{}"]
     assert days(object_type="auth.User") == ["{}"]

@@ -9,17 +9,17 @@ import pytest
 from django.db import connection, transaction
 
 from bench.generate import Mix, Stats, generate
+from clinic.clinician.worklist import WorklistFilters, worklist_page
+from intake.answers import intake_answers
 from intake.document import document_to_dict, parse_document
-from intake.exchange import intake_answers
 from intake.models import Intake, IntakeVersion, Patient
 from intake.services import fold
+from reports.building import triage_of
 from reports.models import PreVisitSummary
-from reports.pipeline import triage_of
 from reports.summary import build_summary_content
 from triage.engine import evaluate_triage
 from triage.models import TriageAssessment, TriageFlag
 from triage.services import open_alert_rank
-from triage.worklist import WorklistFilters, worklist_page
 
 N = 200
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from audit.models import AuditEvent
 from intake.document import document_to_dict, parse_document
 from intake.models import Intake, IntakeVersion, Patient
 from intake.services import save_patient, start_intake
+from reports.building import build_summary
 from reports.models import PreVisitSummary
-from reports.pipeline import build_summary
 from tests.builders import VIGNETTES, benign_data, load_vignette, with_answers
 from tests.reports.test_evaluate_command import row_counts
 

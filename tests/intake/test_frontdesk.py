@@ -261,8 +261,9 @@ def test_saving_a_step_is_audited_by_answer_code_without_the_values(desk, front_
                         "duration_days": 3, "pattern": "constant", "positional": False,
                         "relieved_by_moving": False, "progression": "stable", "severity": 3,
                         "description": "Zqx7 private words"}}  # fmt: skip
-    desk.post(reverse("intake:step", args=[intake.pk, "symptoms"]),
-              step_data("symptoms", doc, revision=0))  # fmt: skip
+    desk.post(
+        reverse("intake:step", args=[intake.pk, "symptoms"]), step_data("symptoms", doc, revision=0)
+    )
     event = AuditEvent.objects.get(action="update", object_id=str(intake.pk))
     assert event.actor == front_desk
     assert "sides" in event.detail["answers"] and "description" in event.detail["answers"]

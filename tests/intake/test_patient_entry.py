@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from audit.models import AuditEvent
-from intake import patient_access
+from clinic.patient import access as patient_access
 from intake.forms import YES_NO
 from intake.models import Intake, PatientLink
 from intake.questions import OPTION_LABELS, QUESTIONS

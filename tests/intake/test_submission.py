@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from clinic import submission
 from intake import services
+from intake.answers import intake_answers
 from intake.document import parse_document
-from intake.exchange import intake_answers
 from intake.models import Intake, IntakeVersion
 from reports.models import PreVisitSummary
 from tests.intake.conftest import VIGNETTES
@@ -19,12 +20,12 @@ pytestmark = pytest.mark.django_db
 
 def submitted_intake(name: str, by) -> Intake:
     doc = parse_document(VIGNETTES[name]["document"])
-    return services.create_intake_from_document(doc, by=by, channel="front_desk").intake
+    return submission.create_intake_from_document(doc, by=by, channel="front_desk").intake
 
 
 def test_an_intake_round_trips_through_the_database_losslessly(vignette, front_desk):
     doc = parse_document(vignette["document"])
-    intake = services.create_intake_from_document(doc, by=front_desk).intake
+    intake = submission.create_intake_from_document(doc, by=front_desk).intake
     assert parse_document(intake_answers(Intake.objects.get(pk=intake.pk))) == doc
     stored = IntakeVersion.objects.get(intake=intake, number=1).document
     assert parse_document(stored) == doc
@@ -137,7 +138,7 @@ def test_two_people_amending_at_once_the_second_gets_a_conflict_and_nothing_is_l
 ):
     intake = submitted_intake("01-positional-transient", front_desk)
     opened_at = intake.revision
-    services.amend_intake(
+    submission.amend_intake(
         intake=intake,
         by=front_desk,
         reason="first",
@@ -145,7 +146,7 @@ def test_two_people_amending_at_once_the_second_gets_a_conflict_and_nothing_is_l
         answers={"severity": 5},
     )
     with pytest.raises(services.EditConflict):
-        services.amend_intake(
+        submission.amend_intake(
             intake=intake,
             by=clinician,
             reason="second",
@@ -159,7 +160,7 @@ def test_two_people_amending_at_once_the_second_gets_a_conflict_and_nothing_is_l
 def test_an_amendment_that_breaks_the_document_changes_nothing(front_desk):
     intake = submitted_intake("05-diabetic-feet", front_desk)
     with pytest.raises(services.DocumentInvalid):
-        services.amend_intake(
+        submission.amend_intake(
             intake=intake,
             by=front_desk,
             reason="oops",
@@ -200,6 +201,6 @@ def test_an_outsider_cannot_submit_or_see_an_intake_and_nothing_changes(client_f
 def test_the_reported_on_date_of_a_vignette_decides_recent_injury(front_desk):
     doc = dict(VIGNETTES["09-recent-fall-head"]["document"])
     late = parse_document({**doc, "reported_on": "2026-12-20"})  # 33 days after the fall
-    intake = services.create_intake_from_document(late, by=front_desk).intake
+    intake = submission.create_intake_from_document(late, by=front_desk).intake
     assert intake.reported_on == dt.date(2026, 12, 20)
     assert intake.triage_level != "emergency"

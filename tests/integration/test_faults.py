@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.db import close_old_connections
 
+from clinic import submission
 from intake import services
 from intake.models import Intake, IntakeVersion
 from reports.models import PreVisitSummary
@@ -58,14 +59,17 @@ def test_two_staff_amending_at_once_one_wins_the_other_gets_a_conflict(front_des
     opened_at = intake.revision
 
     def amend(by, severity):
-        return lambda: services.amend_intake(
-            intake=Intake.objects.get(pk=intake.pk), by=by, reason=f"set {severity}",
-            seen_revision=opened_at, answers={"severity": severity},
-        )  # fmt: skip
+        return lambda: submission.amend_intake(
+            intake=Intake.objects.get(pk=intake.pk),
+            by=by,
+            reason=f"set {severity}",
+            seen_revision=opened_at,
+            answers={"severity": severity},
+        )
 
     results = concurrently(amend(front_desk, 5), amend(clinician, 9))
     conflicts = [r for r in results if isinstance(r, services.EditConflict)]
-    wins = [r for r in results if isinstance(r, services.Submission)]
+    wins = [r for r in results if isinstance(r, submission.Submission)]
     assert (len(wins), len(conflicts)) == (1, 1), results
     intake.refresh_from_db()
     assert intake.version == 2
@@ -85,10 +89,10 @@ def test_a_form_submitted_twice_at_once_is_submitted_once(client_for, front_desk
         )
 
     def submit_once():
-        return services.submit_intake(intake=Intake.objects.get(pk=intake.pk), by=front_desk)
+        return submission.submit_intake(intake=Intake.objects.get(pk=intake.pk), by=front_desk)
 
     results = concurrently(*[submit_once] * 4)
-    assert all(isinstance(r, services.Submission) for r in results), results
+    assert all(isinstance(r, submission.Submission) for r in results), results
     assert sorted(r.repeated for r in results) == [False, True, True, True]
     assert TriageAssessment.objects.filter(intake=intake).count() == 1
     assert PreVisitSummary.objects.filter(intake=intake).count() == 1
@@ -102,10 +106,23 @@ class Gunicorn:
         env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "false"}
         env.pop("REDIS_URL", None)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "2", "-b",
-             f"127.0.0.1:{self.port}", "--timeout", "30"],
-            cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "30",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
         wait_until(lambda: self.get("/healthz")[0] == 200, 30, "gunicorn did not start")
 
     def get(self, path: str) -> tuple[int, str]:
@@ -128,8 +145,12 @@ def test_postgres_restarted_while_the_app_serves_it_recovers_without_a_restart(t
     postgres.start()
     try:
         url = postgres.url("postgres")
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-                       cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, check=True)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": url},
+            check=True,
+        )
         web = Gunicorn(url, tmp_path / "gunicorn.log")
         try:
             before = [web.get("/healthz")[0] for _ in range(10)]

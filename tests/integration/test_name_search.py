@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from clinic.clinician.worklist import WorklistFilters, worklist_page
 from tests.triage.clinic import submit
-from triage.worklist import WorklistFilters, worklist_page
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +17,13 @@ def found(query: str) -> list[str]:
 
 
 def test_a_misspelt_full_name_finds_the_patient_and_not_the_look_alikes(front_desk):
-    for given, family in [("John", "Smith"), ("Joan", "Smithers"), ("Maria", "Garcia"),
-                          ("Maria", "Lopez"), ("Mario", "Gracias")]:  # fmt: skip
+    for given, family in [
+        ("John", "Smith"),
+        ("Joan", "Smithers"),
+        ("Maria", "Garcia"),
+        ("Maria", "Lopez"),
+        ("Mario", "Gracias"),
+    ]:
         submit("routine", by=front_desk, given=given, family=family)
     # pg_trgm's default threshold (0.3) also listed Joan Smithers and Maria Lopez.
     assert found("Jonh Smith") == ["John Smith"]

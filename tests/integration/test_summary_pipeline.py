@@ -22,8 +22,11 @@ def summary_of(intake: Intake) -> PreVisitSummary:
 
 
 def wait_for_status(intake: Intake, status: str, timeout: float = 60) -> PreVisitSummary:
-    wait_until(lambda: summary_of(intake).status == status, timeout,
-               f"summary of {intake.pk} did not become {status}")  # fmt: skip
+    wait_until(
+        lambda: summary_of(intake).status == status,
+        timeout,
+        f"summary of {intake.pk} did not become {status}",
+    )
     return summary_of(intake)
 
 
@@ -98,8 +101,11 @@ def test_redis_down_at_submit_loses_nothing_and_the_sweeper_sends_it_later(
         assert summary_of(intake).status == "pending"
 
         redis.start()
-        wait_until(lambda: app.control.ping(destination=[worker.hostname], timeout=0.5), 60,
-                   "the worker did not reconnect to Redis")  # fmt: skip
+        wait_until(
+            lambda: app.control.ping(destination=[worker.hostname], timeout=0.5),
+            60,
+            "the worker did not reconnect to Redis",
+        )
         call_command("resend_pending_summaries", older_than=0)
         summary = wait_for_status(intake, "ready", timeout=60)
     finally:

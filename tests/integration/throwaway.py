@@ -43,17 +43,33 @@ class ThrowawayRedis:
 
     def start(self) -> None:
         subprocess.run(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--daemonize", "yes", "--dir", str(self.directory),
-             "--pidfile", str(self.directory / "redis.pid"),
-             "--logfile", str(self.directory / "redis.log")],
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "yes",
+                "--dir",
+                str(self.directory),
+                "--pidfile",
+                str(self.directory / "redis.pid"),
+                "--logfile",
+                str(self.directory / "redis.log"),
+            ],
             check=True,
-        )  # fmt: skip
+        )
         wait_until(self._answers, 10, "throwaway Redis did not answer")
 
     def stop(self) -> None:
-        subprocess.run(["redis-cli", "-p", str(self.port), "shutdown", "nosave"],
-                       capture_output=True)  # fmt: skip
+        subprocess.run(
+            ["redis-cli", "-p", str(self.port), "shutdown", "nosave"], capture_output=True
+        )
         wait_until(lambda: not self._answers(), 10, "throwaway Redis did not stop")
 
 
@@ -86,22 +102,48 @@ class ThrowawayPostgres:
     def init(self) -> None:
         if os.geteuid() == 0:
             shutil.chown(self.directory, "postgres")
-        self._as_postgres("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust",
-                          "-E", "UTF8", "--locale=C.UTF-8")  # fmt: skip
+        self._as_postgres(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
 
     def start(self) -> None:
         self._as_postgres(
-            "pg_ctl", "-D", str(self.data), "-l", str(self.directory / "log"), "-w", "-o",
-            f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1", "start",
-        )  # fmt: skip
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.directory / "log"),
+            "-w",
+            "-o",
+            f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1",
+            "start",
+        )
 
     def restart(self) -> None:
         # -l: the server must not inherit our pipe, or capturing its output would never end.
-        self._as_postgres("pg_ctl", "-D", str(self.data), "-l", str(self.directory / "log"),
-                          "-m", "fast", "-w", "restart")  # fmt: skip
+        self._as_postgres(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.directory / "log"),
+            "-m",
+            "fast",
+            "-w",
+            "restart",
+        )
 
     def stop(self) -> None:
         self._as_postgres(
             "pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False
         )
-        shutil.rmtree(self.directory, ignore_errors=True)  # fmt: skip
+        shutil.rmtree(self.directory, ignore_errors=True)

@@ -28,9 +28,23 @@ def test_database_url() -> str:
 
 
 WORKER_COMMAND = [
-    sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "prefork", "-c", "1",
-    "-Q", "default,summaries", "--without-gossip", "--without-mingle", "-l", "INFO",
-]  # fmt: skip
+    sys.executable,
+    "-m",
+    "celery",
+    "-A",
+    "config",
+    "worker",
+    "-P",
+    "prefork",
+    "-c",
+    "1",
+    "-Q",
+    "default,summaries",
+    "--without-gossip",
+    "--without-mingle",
+    "-l",
+    "INFO",
+]
 
 
 class CeleryWorker:

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from reports import pipeline
+from reports import building as pipeline
 from reports.models import PreVisitSummary
 from tests.triage.clinic import submit
 

@@ -7,10 +7,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from clinic import submission
 from intake import services as intake_services
-from reports import pipeline
+from reports import building as pipeline
+from reports import scheduling
 from reports.models import PreVisitSummary
-from reports.services import request_summary
+from reports.scheduling import request_summary
 from tests.triage.clinic import submit
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +46,7 @@ def test_running_twice_gives_one_summary_and_one_pdf(pending, settings, tmp_path
 
 def test_a_newer_version_supersedes_an_older_one_that_finishes_late(pending, clinician):
     intake = pending.intake
-    intake_services.amend_intake(
+    submission.amend_intake(
         intake=intake,
         by=clinician,
         reason="fix",
@@ -64,7 +66,7 @@ def test_a_version_superseded_during_the_render_is_not_stored(pending, clinician
 
     def amend_meanwhile(content, **options):
         intake.refresh_from_db()
-        intake_services.amend_intake(
+        submission.amend_intake(
             intake=intake,
             by=clinician,
             reason="meanwhile",
@@ -90,7 +92,7 @@ def test_a_failure_ends_failed_with_a_reason_for_staff_then_retry_makes_it_ready
     assert "Traceback" not in pending.failure_reason and "boom" not in pending.failure_reason
 
     with django_capture_on_commit_callbacks(execute=True):
-        pipeline.retry_summary(pending)  # eager in tests: the task runs on commit
+        scheduling.retry_summary(pending)  # eager in tests: the task runs on commit
     pending.refresh_from_db()
     assert pending.status == "ready" and pending.failure_reason == ""
 
@@ -114,14 +116,14 @@ def test_the_sweeper_resends_a_summary_whose_enqueue_was_lost(
 
 def test_the_sweeper_leaves_recently_sent_summaries_alone(pending):
     PreVisitSummary.objects.filter(pk=pending.pk).update(enqueued_at=timezone.now())
-    with mock.patch("reports.services.enqueue_summary") as enqueue:
-        assert pipeline.resend_stale_summaries() == 0
+    with mock.patch("reports.scheduling.enqueue_summary") as enqueue:
+        assert scheduling.resend_stale_summaries() == 0
     enqueue.assert_not_called()
     PreVisitSummary.objects.filter(pk=pending.pk).update(
         enqueued_at=timezone.now() - dt.timedelta(minutes=5)
     )
-    with mock.patch("reports.services.enqueue_summary") as enqueue:
-        assert pipeline.resend_stale_summaries() == 1
+    with mock.patch("reports.scheduling.enqueue_summary") as enqueue:
+        assert scheduling.resend_stale_summaries() == 1
     enqueue.assert_called_once_with(pending.pk)
 
 
@@ -135,9 +137,9 @@ def test_the_task_is_enqueued_after_commit_with_the_summary_id_only(
     with mock.patch("reports.tasks.generate_summary.delay") as delay:
         with django_capture_on_commit_callbacks() as callbacks:
             with pytest.raises(RuntimeError), intake_services.transaction.atomic():
-                intake_services.create_intake_from_document(doc, by=front_desk)
+                submission.create_intake_from_document(doc, by=front_desk)
                 raise RuntimeError  # rolled back: nothing may be sent
-            intake = intake_services.create_intake_from_document(doc, by=front_desk).intake
+            intake = submission.create_intake_from_document(doc, by=front_desk).intake
             delay.assert_not_called()  # not before the commit
         assert len(callbacks) == 1
         callbacks[0]()

@@ -13,11 +13,11 @@ from django.db import transaction
 from django.test import Client
 from django.urls import resolve, reverse
 
-from intake import patient_access
+from clinic.patient import access as patient_access
+from intake.answers import apply_document
 from intake.document import parse_document
-from intake.exchange import apply_document
 from intake.models import Intake
-from reports import pipeline
+from reports import building as pipeline
 from reports.models import PreVisitSummary
 from tests.intake.conftest import VIGNETTES
 from tests.intake.factories import IntakeFactory

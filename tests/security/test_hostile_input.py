@@ -21,7 +21,7 @@ from intake.fhir import questionnaire_response
 from intake.forms import PatientForm
 from intake.models import Intake
 from intake.steps import REVIEW, ROW_FIELDS, STEP_BY_SLUG, STEPS, Step
-from reports import pipeline
+from reports import building as pipeline
 from reports.models import PreVisitSummary
 from tests.builders import with_answers
 from tests.intake.conftest import VIGNETTES
@@ -84,12 +84,27 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "patient:set_language": ("language", "next"),
     "intake:desk": ("search",),
     "intake:desk-search": ("q",),
-    "triage:worklist": ("level", "reviewed", "open_only", "submitted_from", "submitted_to",
-                        "summary_status", "after", "search"),
-    "triage:worklist-search": ("q", "level", "reviewed", "open_only", "submitted_from",
-                               "submitted_to", "summary_status"),
+    "triage:worklist": (
+        "level",
+        "reviewed",
+        "open_only",
+        "submitted_from",
+        "submitted_to",
+        "summary_status",
+        "after",
+        "search",
+    ),
+    "triage:worklist-search": (
+        "q",
+        "level",
+        "reviewed",
+        "open_only",
+        "submitted_from",
+        "submitted_to",
+        "summary_status",
+    ),
     "audit:export": ("from", "to", "action", "object_type"),
-}  # fmt: skip
+}
 JSON_ENDPOINTS = ("api:intakes", "api:evaluate", "fhir:questionnaire-responses")
 ROUTES = [route for route in all_routes() if not is_admin_site(route.name)]
 SLUGS = [step.slug for step in STEPS] + [REVIEW, "no-such-step"]
@@ -223,10 +238,14 @@ def entered_at_the_desk(desk: Client, doc: dict) -> Intake:
     patient = doc["patient"]
     desk.post(
         reverse("intake:patient-new"),
-        {"given_name": patient["given_name"], "family_name": patient["family_name"],
-         "date_of_birth": patient["date_of_birth"], "preferred_language": "en",
-         "confirm_new": "yes"},
-    )  # fmt: skip
+        {
+            "given_name": patient["given_name"],
+            "family_name": patient["family_name"],
+            "date_of_birth": patient["date_of_birth"],
+            "preferred_language": "en",
+            "confirm_new": "yes",
+        },
+    )
     intake = Intake.objects.latest("created_at")
     for step in STEPS[1:]:
         intake.refresh_from_db()

@@ -27,7 +27,7 @@ from config.celery import app
 from intake.fhir import questionnaire_response
 from intake.models import Intake, Patient
 from intake.steps import STEPS
-from reports import pipeline
+from reports import building as pipeline
 from reports.models import PreVisitSummary
 from tests.builders import with_answers
 from tests.intake.conftest import VIGNETTES
@@ -65,8 +65,11 @@ class Outlets:
         ]
         mailed = [f"{message.subject} {message.body}" for message in mail.outbox]
         places = {
-            "log": logged, "url": self.urls, "task": self.task_messages, "mail": mailed,
-        }  # fmt: skip
+            "log": logged,
+            "url": self.urls,
+            "task": self.task_messages,
+            "mail": mailed,
+        }
         return {name: [text for text in texts if MARKER in text] for name, texts in places.items()}
 
 
@@ -115,9 +118,12 @@ def submitted_at_the_desk(desk: Client) -> Intake:
     patient = DOCUMENT["patient"]
     response = desk.post(
         reverse("intake:patient-new"),
-        {**{name: patient[name] for name in ("given_name", "family_name", "mrn")},
-         "date_of_birth": patient["date_of_birth"], "preferred_language": "en"},
-    )  # fmt: skip
+        {
+            **{name: patient[name] for name in ("given_name", "family_name", "mrn")},
+            "date_of_birth": patient["date_of_birth"],
+            "preferred_language": "en",
+        },
+    )
     assert response.status_code == 302, response.context and response.context["form"].errors
     intake = Intake.objects.get(patient__mrn=patient["mrn"])
     for step in STEPS[1:]:
@@ -137,9 +143,13 @@ def submitted_by_link(desk: Client) -> Intake:
     given, family = f"Bea {MARKER}", f"{MARKER}-Ortiz"
     desk.post(
         reverse("intake:patient-new"),
-        {"given_name": given, "family_name": family, "date_of_birth": "1980-05-06",
-         "preferred_language": "en"},
-    )  # fmt: skip
+        {
+            "given_name": given,
+            "family_name": family,
+            "date_of_birth": "1980-05-06",
+            "preferred_language": "en",
+        },
+    )
     intake = Intake.objects.get(patient__given_name=given)
     link = desk.post(reverse("patient:link-new", args=[intake.pk])).context["url"]
     patient = Client()
@@ -255,9 +265,13 @@ def test_a_server_error_shows_the_plain_error_page_without_the_request_data(
 
     response = client.post(
         reverse("intake:patient-new"),
-        {"given_name": MARKER, "family_name": MARKER, "date_of_birth": "1980-05-06",
-         "preferred_language": "en"},
-    )  # fmt: skip
+        {
+            "given_name": MARKER,
+            "family_name": MARKER,
+            "date_of_birth": "1980-05-06",
+            "preferred_language": "en",
+        },
+    )
 
     assert response.status_code == 500
     page = response.content.decode()

@@ -8,7 +8,7 @@ import uuid
 
 from django.utils import timezone
 
-from intake import services
+from clinic import submission
 from intake.document import parse_document
 from intake.models import Intake
 from tests.builders import with_answers
@@ -34,7 +34,7 @@ def submit(
     if mrn:
         answers["patient.mrn"] = mrn
     doc = parse_document(with_answers(VIGNETTES[LEVEL_VIGNETTE[level]]["document"], answers))
-    intake = services.create_intake_from_document(doc, by=by, channel="front_desk").intake
+    intake = submission.create_intake_from_document(doc, by=by, channel="front_desk").intake
     if minutes_ago:
         Intake.objects.filter(pk=intake.pk).update(
             submitted_at=timezone.now() - dt.timedelta(minutes=minutes_ago)

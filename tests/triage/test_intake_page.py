@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from intake import services as intake_services
+from clinic import submission
 from reports.models import PreVisitSummary
 from tests.triage.clinic import submit
 from triage.models import ClinicianNote, TriageFlag
@@ -71,7 +71,7 @@ def test_an_amendment_asks_for_a_new_review(clinician, front_desk):
     intake = submit("routine", by=front_desk)
     mark_reviewed(intake=intake, by=clinician)
     intake.refresh_from_db()
-    intake_services.amend_intake(
+    submission.amend_intake(
         intake=intake,
         by=clinician,
         reason="typo",

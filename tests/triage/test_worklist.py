@@ -4,11 +4,12 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from clinic import submission
+from clinic.clinician.worklist import Cursor, WorklistFilters, worklist_page
 from intake.models import Intake
 from tests.triage.clinic import listed, listed_names, submit
 from triage import services
 from triage.models import TriageFlag
-from triage.worklist import Cursor, WorklistFilters, worklist_page
 
 pytestmark = pytest.mark.django_db
 
@@ -151,8 +152,10 @@ def test_a_name_search_is_kept_in_the_session_and_the_other_filters_in_the_url(
     # The worklist from the navigation bar is never narrowed by an earlier search: it
     # would hide a new emergency.
     assert sorted(listed_names(client.get(reverse("triage:worklist")))) == [
-        "Other", "Quintero", "Quintero",
-    ]  # fmt: skip
+        "Other",
+        "Quintero",
+        "Quintero",
+    ]
     cleared = client.post(reverse("triage:worklist-search"), {"q": "quintero", "clear": "1"})
     assert cleared["Location"] == reverse("triage:worklist")
 
@@ -185,14 +188,16 @@ def test_a_clinician_lands_on_the_worklist(client_for, clinician):
 
 
 def test_an_amended_intakes_row_shows_only_its_current_flags(front_desk, clinician):
-    from intake import services as intake_services
 
     intake = submit("emergency", by=front_desk, family="Amended")
     before = worklist_page(WorklistFilters()).rows[0].current_flags
-    intake_services.amend_intake(
-        intake=intake, by=clinician, reason="misheard", seen_revision=intake.revision,
+    submission.amend_intake(
+        intake=intake,
+        by=clinician,
+        reason="misheard",
+        seen_revision=intake.revision,
         answers={"bladder_bowel_control_loss": False},
-    )  # fmt: skip
+    )
     after = worklist_page(WorklistFilters()).rows[0]
     assert "bladder_bowel_control_loss" in [flag.code for flag in before]
     assert "bladder_bowel_control_loss" not in [flag.code for flag in after.current_flags]

@@ -6,14 +6,16 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from intake.levels import Severity
+
 register = template.Library()
 
 # Symbol and word as well as colour: the level must read without colour vision.
 BADGES = {
-    "emergency": ("level-emergency", "⚠ Emergency"),
-    "urgent": ("level-urgent", "! Urgent"),
-    "attention": ("text-bg-secondary", "Attention"),
-    "routine": ("level-routine", "Routine"),
+    Severity.EMERGENCY: ("level-emergency", "⚠ Emergency"),
+    Severity.URGENT: ("level-urgent", "! Urgent"),
+    Severity.ATTENTION: ("text-bg-secondary", "Attention"),
+    Severity.ROUTINE: ("level-routine", "Routine"),
 }
 
 

@@ -14,3 +14,22 @@ document.addEventListener("submit", (event) => {
     setTimeout(() => { button.disabled = true; }, 0);
   });
 });
+
+// The worklist's refresh is a conditional GET. Pages with patient data are no-store, so the
+// browser never revalidates them by itself: each [data-conditional-refresh] element keeps
+// the ETag of the rows it shows and sends it back, and a 304 ("nothing changed") swaps
+// nothing, leaving the rows on the page as they are.
+htmx.config.responseHandling.unshift({ code: "304", swap: false });
+document.addEventListener("htmx:configRequest", (event) => {
+  const etag = event.detail.elt.dataset.etag;
+  if (event.detail.elt.matches("[data-conditional-refresh]") && etag) {
+    event.detail.headers["If-None-Match"] = etag;
+  }
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  const element = event.detail.elt;
+  const etag = event.detail.xhr.getResponseHeader("ETag");
+  if (element.matches("[data-conditional-refresh]") && event.detail.xhr.status === 200 && etag) {
+    element.dataset.etag = etag;
+  }
+});

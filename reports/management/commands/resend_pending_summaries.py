@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from reports.pipeline import STALE_AFTER, resend_stale_summaries
+from reports.scheduling import STALE_AFTER, resend_stale_summaries
 
 
 class Command(BaseCommand):

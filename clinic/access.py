@@ -1,0 +1,77 @@
+"""Who may read what: one scoped fetch per object kind, used by every view and API.
+
+Each takes the user and answers 404 for what they may not see, exactly as for what does
+not exist (healthchecks' `_get_check_for_user`). `tests/test_layers.py` fails on a bare
+`get_object_or_404` or `.objects.get(` on patient data in a view or API module.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.roles import CLINICAL_ROLES, STAFF_ROLES, has_role
+from intake.models import Intake, Patient
+from reports.models import PreVisitSummary
+from triage.models import TriageAssessment, TriageFlag
+
+
+def intakes_for(user) -> QuerySet[Intake]:
+    """The intakes this user may see. The clinic's staff see every patient of the clinic."""
+    if not has_role(user, STAFF_ROLES):
+        return Intake.objects.none()
+    return Intake.objects.select_related("patient")
+
+
+def intake_for(user, intake_id) -> Intake:
+    try:
+        return intakes_for(user).get(pk=intake_id)
+    except Intake.DoesNotExist:
+        raise Http404("No such intake") from None
+
+
+def patient_for(user, patient_id) -> Patient:
+    patients = Patient.objects.all() if has_role(user, STAFF_ROLES) else Patient.objects.none()
+    try:
+        return patients.get(pk=patient_id)
+    except Patient.DoesNotExist:
+        raise Http404("No such patient") from None
+
+
+def open_drafts_for(user) -> QuerySet[Intake]:
+    return intakes_for(user).filter(status=Intake.Status.DRAFT).order_by("-updated_at")
+
+
+def assessment_for(user, intake: Intake, assessment_id) -> TriageAssessment:
+    """One triage of an intake the user already holds through `intake_for`."""
+    assessment = TriageAssessment.objects.filter(
+        intake__in=intakes_for(user).filter(pk=intake.pk), pk=assessment_id
+    ).first()
+    if assessment is None:
+        raise Http404("No such assessment")
+    return assessment
+
+
+def flag_for(user, intake: Intake, flag_id) -> TriageFlag:
+    """A flag of any version of the intake; flags are a clinician's to act on."""
+    flags = TriageFlag.objects.filter(
+        assessment__intake__in=intakes_for(user).filter(pk=intake.pk), pk=flag_id
+    )
+    flag = flags.first() if has_role(user, CLINICAL_ROLES) else None
+    if flag is None:
+        raise Http404("No such flag")
+    return flag
+
+
+def summary_for(user, intake: Intake, version: int) -> PreVisitSummary:
+    """A version's pre-visit summary: a clinical document, for clinicians (and admins) only
+    (docs/decisions/0003-summary-downloads.md)."""
+    summaries = (
+        PreVisitSummary.objects.filter(intake__in=intakes_for(user).filter(pk=intake.pk))
+        if has_role(user, CLINICAL_ROLES)
+        else PreVisitSummary.objects.none()
+    )
+    summary = summaries.filter(intake_version=version).select_related("intake").first()
+    if summary is None:
+        raise Http404("No summary for that version")
+    return summary

@@ -1,0 +1,83 @@
+"""What the REST and FHIR endpoints share: JSON bodies, problem lists, the base view.
+
+Both `clinic.api.rest` and `clinic.api.fhir` build on it; it knows neither.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from importlib.resources import files
+
+from rest_framework import status
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api_permissions import HasRole
+from accounts.roles import STAFF_ROLES
+from intake.answers import intake_answers
+from intake.document import ROOT_PATH, DocumentInvalid, Problem
+from intake.models import Intake
+
+# The request body's shape, for the OpenAPI schema: the intake JSON Schema itself, so the
+# documentation cannot drift from the parser. OpenAPI has no use for the `$` keywords.
+INTAKE_DOCUMENT_SCHEMA = {
+    key: value
+    for key, value in json.loads(
+        (files("intake") / "schema" / "intake.schema.json").read_text(encoding="utf-8")
+    ).items()
+    if not key.startswith("$")
+}
+
+
+class JSONBodyParser(JSONParser):
+    """JSON bodies; nesting too deep for Python is bad input (400), not a server error."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - nested too deeply") from None
+
+
+class ASCIIJSONRenderer(JSONRenderer):
+    # Problem paths echo the client's keys, which may hold lone surrogates that
+    # cannot be encoded as UTF-8: escaping keeps any answer renderable.
+    ensure_ascii = True
+
+
+def json_body(request: Request) -> object:
+    """The request's JSON value; malformed JSON is reported as a problem with the document."""
+    try:
+        return request.data
+    except ParseError:
+        raise DocumentInvalid((Problem(ROOT_PATH, "must be valid JSON"),)) from None
+
+
+def problems_as_json(problems: Iterable[Problem]) -> list[dict[str, str]]:
+    return [{"path": problem.path, "message": problem.message} for problem in problems]
+
+
+def problems_response(invalid: DocumentInvalid) -> Response:
+    return Response(
+        {"problems": problems_as_json(invalid.problems)}, status=status.HTTP_400_BAD_REQUEST
+    )
+
+
+class StaffAPIView(APIView):
+    """Session or token authentication (the project default); any staff role; JSON in and out."""
+
+    permission_classes = [IsAuthenticated, HasRole.of(*STAFF_ROLES)]
+    parser_classes = [JSONBodyParser]
+    renderer_classes = [ASCIIJSONRenderer]
+
+
+def intake_document(intake: Intake) -> dict[str, object]:
+    """The answers as last submitted or amended, or a draft's answers so far."""
+    latest = intake.versions.order_by("-number").first()
+    return latest.document if latest else intake_answers(intake)

@@ -1,0 +1,35 @@
+"""FHIR R4 (`/fhir/`): the intake Questionnaire and intakes as QuestionnaireResponses.
+
+DRF authenticates these views itself (session or token), so the login redirect
+is switched off for them: an API client gets 401/403, never a login page.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+
+from clinic.api.fhir.views import (
+    QuestionnaireResponseListView,
+    QuestionnaireResponseView,
+    QuestionnaireView,
+)
+from intake.fhir import QUESTIONNAIRE_ID
+
+app_name = "fhir"
+
+urlpatterns = [
+    path(
+        f"Questionnaire/{QUESTIONNAIRE_ID}",
+        login_not_required(QuestionnaireView.as_view()),
+        name="questionnaire",
+    ),
+    path(
+        "QuestionnaireResponse",
+        login_not_required(QuestionnaireResponseListView.as_view()),
+        name="questionnaire-responses",
+    ),
+    path(
+        "QuestionnaireResponse/<uuid:intake_id>",
+        login_not_required(QuestionnaireResponseView.as_view()),
+        name="questionnaire-response",
+    ),
+]

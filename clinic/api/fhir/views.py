@@ -1,0 +1,121 @@
+"""FHIR R4 endpoints (`/fhir/`): the intake Questionnaire, and intakes as QuestionnaireResponses.
+
+The conversion is `intake.fhir`; these views only translate between HTTP and it,
+`clinic.submission` and `clinic.access`.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from audit.services import Action, record
+from clinic.access import intake_for
+from clinic.api.base import (
+    ASCIIJSONRenderer,
+    JSONBodyParser,
+    StaffAPIView,
+    intake_document,
+    json_body,
+)
+from clinic.submission import create_intake_from_document
+from intake.document import DocumentInvalid, parse_document
+from intake.fhir import (
+    FHIR_JSON,
+    document_from_response,
+    operation_outcome,
+    problem_issues,
+    questionnaire,
+    questionnaire_response,
+)
+from intake.models import Intake
+
+
+def intake_questionnaire_response(intake: Intake) -> dict[str, object]:
+    return questionnaire_response(
+        intake_document(intake), resource_id=str(intake.pk), completed=not intake.is_draft
+    )
+
+
+# --- HTTP ----------------------------------------------------------------------------
+
+# FHIR issue types for the errors DRF answers before a view runs.
+_ISSUE_TYPES = {
+    401: "login",
+    403: "forbidden",
+    404: "not-found",
+    405: "not-supported",
+    406: "not-supported",
+    415: "not-supported",
+}
+
+
+def _fhir_exception_handler(exc, context) -> Response | None:
+    """DRF's errors (401, 403, 404...) as OperationOutcomes, as FHIR clients expect."""
+    response = exception_handler(exc, context)
+    if response is not None:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+        code = _ISSUE_TYPES.get(response.status_code, "processing")
+        response.data = operation_outcome(
+            [{"severity": "error", "code": code, "diagnostics": str(detail)}]
+        )
+    return response
+
+
+class FHIRJSONParser(JSONBodyParser):
+    media_type = FHIR_JSON
+
+
+class FHIRJSONRenderer(ASCIIJSONRenderer):
+    media_type = FHIR_JSON
+    format = "fhir"
+
+
+# FHIR resources describe themselves; the REST API's OpenAPI schema leaves them out.
+@extend_schema(exclude=True)
+class FHIRView(StaffAPIView):
+    parser_classes = [FHIRJSONParser, JSONBodyParser]
+    renderer_classes = [FHIRJSONRenderer, ASCIIJSONRenderer]
+
+    def get_exception_handler(self):
+        return _fhir_exception_handler
+
+
+class QuestionnaireView(FHIRView):
+    def get(self, request: Request) -> Response:
+        return Response(questionnaire())
+
+
+class QuestionnaireResponseListView(FHIRView):
+    def post(self, request: Request) -> Response:
+        """Create and submit an intake from a completed QuestionnaireResponse."""
+        try:
+            doc = parse_document(document_from_response(json_body(request)))
+            submission = create_intake_from_document(
+                doc, by=request.user, channel=Intake.Channel.API, request=request
+            )
+        except DocumentInvalid as invalid:
+            return Response(
+                operation_outcome(problem_issues(invalid.problems)),
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        intake = submission.intake
+        location = reverse("fhir:questionnaire-response", args=[intake.pk])
+        return Response(
+            intake_questionnaire_response(intake),
+            status=status.HTTP_201_CREATED,
+            headers={"Location": request.build_absolute_uri(location)},
+        )
+
+
+class QuestionnaireResponseView(FHIRView):
+    def get(self, request: Request, intake_id: UUID) -> Response:
+        intake = intake_for(request.user, intake_id)
+        record(Action.VIEW, actor=request.user, obj=intake, request=request, detail={"via": "fhir"})
+        return Response(intake_questionnaire_response(intake))

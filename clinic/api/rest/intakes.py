@@ -1,0 +1,165 @@
+"""The intake REST API (`/api/v1/intakes`): submit a whole intake document, read an intake back.
+
+The views only translate between HTTP and `clinic.submission`; reads go through
+`clinic.access`.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from audit.services import Action, record
+from clinic.access import intake_for
+from clinic.api.base import (
+    INTAKE_DOCUMENT_SCHEMA,
+    StaffAPIView,
+    intake_document,
+    json_body,
+    problems_response,
+)
+from clinic.submission import create_intake_from_document
+from intake.document import DocumentInvalid, parse_document
+from intake.models import Intake
+from reports.models import PreVisitSummary
+from triage.rules import LEVELS, SEVERITIES
+from triage.services import current_assessment
+
+# --- shapes ------------------------------------------------------------------------
+
+
+class ProblemSerializer(serializers.Serializer):
+    path = serializers.CharField(help_text="The answer's dotted path, e.g. `symptoms.severity`.")
+    message = serializers.CharField()
+
+
+class ProblemsSerializer(serializers.Serializer):
+    problems = ProblemSerializer(many=True, help_text="Every problem with the document.")
+
+
+class FlagSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.ChoiceField(choices=SEVERITIES)
+    title = serializers.CharField()
+    evidence = serializers.ListField(
+        child=serializers.CharField(), help_text="The answer paths that raised the flag."
+    )
+    source = serializers.CharField()
+
+
+class SubmissionSerializer(serializers.Serializer):
+    """An `clinic.submission.Submission`: the new intake and its triage."""
+
+    id = serializers.UUIDField(source="intake.id")
+    status = serializers.ChoiceField(source="intake.status", choices=Intake.Status.choices)
+    version = serializers.IntegerField(source="intake.version")
+    level = serializers.ChoiceField(source="assessment.level", choices=LEVELS)
+    flags = FlagSerializer(source="assessment.flags", many=True)
+
+
+class TriageSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=LEVELS)
+    rules_version = serializers.CharField()
+    flags = FlagSerializer(many=True)
+
+
+class SummarySerializer(serializers.Serializer):
+    # Not a ChoiceField: its enum would clash by name with the intake's `status` in the schema.
+    status = serializers.CharField(help_text=", ".join(PreVisitSummary.Status.values))
+    rules_version = serializers.CharField()
+    suggested_tests = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_suggested_tests(self, summary: PreVisitSummary) -> list[object]:
+        if summary.status != PreVisitSummary.Status.READY:
+            return []
+        return (summary.content or {}).get("suggested_tests", [])
+
+    def get_pdf_url(self, summary: PreVisitSummary) -> str | None:
+        if summary.status != PreVisitSummary.Status.READY:
+            return None
+        return reverse("reports:summary-pdf", args=[summary.intake_id, summary.intake_version])
+
+
+class IntakeDetailSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=Intake.Status.choices)
+    version = serializers.IntegerField()
+    channel = serializers.ChoiceField(choices=Intake.Channel.choices)
+    document = serializers.SerializerMethodField()
+    triage = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        serializers.DictField(help_text="The intake document (a draft's answers so far).")
+    )
+    def get_document(self, intake: Intake) -> dict[str, object]:
+        return intake_document(intake)
+
+    @extend_schema_field(TriageSerializer(allow_null=True))
+    def get_triage(self, intake: Intake) -> dict | None:
+        assessment = current_assessment(intake)
+        return TriageSerializer(assessment).data if assessment else None
+
+    @extend_schema_field(SummarySerializer(allow_null=True))
+    def get_summary(self, intake: Intake) -> dict | None:
+        summary = intake.summaries.order_by("-intake_version").first()
+        return SummarySerializer(summary).data if summary else None
+
+
+# --- views ---------------------------------------------------------------------------
+
+
+class IntakeListView(StaffAPIView):
+    @extend_schema(
+        operation_id="intakes_create",
+        summary="Submit an intake",
+        description=(
+            "Creates and submits an intake from one intake document (finding the patient "
+            "by MRN, or by name and date of birth) and answers with its triage. A bad "
+            "document creates nothing and lists every problem by path."
+        ),
+        request={"application/json": INTAKE_DOCUMENT_SCHEMA},
+        responses={
+            201: SubmissionSerializer,
+            400: OpenApiResponse(ProblemsSerializer, description="The document was rejected."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        try:
+            submission = create_intake_from_document(
+                parse_document(json_body(request)),
+                by=request.user,
+                channel=Intake.Channel.API,
+                request=request,
+            )
+        except DocumentInvalid as invalid:
+            return problems_response(invalid)
+        location = reverse("api:intake", args=[submission.intake.pk])
+        return Response(
+            SubmissionSerializer(submission).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": request.build_absolute_uri(location)},
+        )
+
+
+class IntakeDetailView(StaffAPIView):
+    @extend_schema(
+        operation_id="intakes_retrieve",
+        summary="Read an intake",
+        description="The document, its current triage and its latest pre-visit summary.",
+        responses={
+            200: IntakeDetailSerializer,
+            404: OpenApiResponse(description="No such intake."),
+        },
+    )
+    def get(self, request: Request, intake_id: UUID) -> Response:
+        intake = intake_for(request.user, intake_id)
+        record(Action.VIEW, actor=request.user, obj=intake, request=request, detail={"via": "api"})
+        return Response(IntakeDetailSerializer(intake).data)

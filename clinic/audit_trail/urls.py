@@ -1,0 +1,9 @@
+from django.urls import path
+
+from clinic.audit_trail import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("export.csv", views.export_csv, name="export"),
+]

@@ -1,0 +1,167 @@
+"""The clinician's pages: the worklist, the intake, acknowledging flags, review and notes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import condition, require_POST
+
+from accounts.roles import CLINICAL_ROLES, role_required
+from audit.services import Action, record
+from clinic.access import flag_for, intake_for
+from clinic.clinician.forms import AcknowledgeForm, ClinicianNoteForm, WorklistFilterForm
+from clinic.clinician.worklist import (
+    open_emergency_count,
+    rows_etag,
+    worklist_page,
+)
+from clinic.presentation import answer_sections, form_problems
+from clinic.search_terms import recall, remember, searched_url
+from intake.models import IntakeVersion
+from reports.diagram import leg_diagram_svg
+from reports.selectors import current_summary
+from triage import services
+from triage.models import ClinicianNote
+from triage.services import current_assessment
+from triage.trends import chart_bars, intake_trends
+
+
+def _filter_form(request) -> WorklistFilterForm:
+    """The filters asked for, read once per request (the ETag and the view share them).
+
+    They ride in the URL (bookmarkable, and the 10-second refresh repeats them); a name or
+    MRN is kept in the session, the URL holding a token for it (clinic.search_terms).
+    """
+    if not hasattr(request, "worklist_form"):
+        data = request.GET.copy()
+        data["q"] = recall(request)
+        request.worklist_form = WorklistFilterForm(data)
+    return request.worklist_form
+
+
+def _refreshed_rows_etag(request) -> str | None:
+    """The 10-second refresh's ETag. Its script sends back the last one (pages with patient
+    data are no-store, so the browser would not), and an unchanged page answers 304."""
+    if not request.htmx:
+        return None
+    filters = _filter_form(request).filters()
+    return rows_etag(filters, cursor=request.GET.get("after", ""), now=timezone.now())
+
+
+@role_required(*CLINICAL_ROLES)
+@condition(etag_func=_refreshed_rows_etag)
+def worklist(request):
+    form = _filter_form(request)
+    page = worklist_page(form.filters(), cursor=request.GET.get("after", ""))
+    record(Action.VIEW, request=request, detail={"page": "worklist", "rows": len(page.rows)})
+    for row in page.rows:  # here rather than {% url %} per row: half the cost
+        row.url = reverse("triage:intake", args=[row.pk])
+    if request.htmx:  # the 10-second refresh: the rows alone
+        return render(request, "triage/_worklist_rows.html", {"page": page})
+    next_url = None
+    if page.next_cursor:
+        query = request.GET.copy()
+        query["after"] = page.next_cursor
+        next_url = f"?{query.urlencode()}"
+    return render(
+        request,
+        "triage/worklist.html",
+        {"form": form, "page": page, "next_url": next_url},
+    )
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def worklist_search(request):
+    """Apply the filter form: the search term to the session, the other filters to the URL."""
+    if "clear" in request.POST:
+        return redirect("triage:worklist")
+    form = WorklistFilterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_problems(form))
+        return redirect("triage:worklist")
+    token = remember(request, form.cleaned_data["q"])
+    filters = {name: request.POST.get(name, "") for name in form.fields if name != "q"}
+    return redirect(searched_url(reverse("triage:worklist"), token, **filters))
+
+
+@role_required(*CLINICAL_ROLES)
+def trends(request):
+    trends = intake_trends()
+    return render(request, "triage/trends.html", {"trends": trends, "bars": chart_bars(trends)})
+
+
+@role_required(*CLINICAL_ROLES)
+def emergency_count(request):
+    """The navigation bar's count, polled by htmx on every page."""
+    return render(
+        request, "triage/_emergency_count.html", {"open_emergencies": open_emergency_count()}
+    )
+
+
+@role_required(*CLINICAL_ROLES)
+def intake_detail(request, intake_id):
+    intake = intake_for(request.user, intake_id)
+    if intake.is_draft:
+        raise Http404("A draft has no clinical page yet")
+    versions = list(IntakeVersion.objects.filter(intake=intake).select_related("created_by"))
+    current = versions[-1]
+    record(Action.VIEW, request=request, obj=intake, detail={"version": intake.version})
+    return render(
+        request,
+        "triage/intake_detail.html",
+        {
+            "intake": intake,
+            "assessment": current_assessment(intake),
+            "sections": answer_sections(intake, current.document),
+            "versions": versions,
+            "summary": current_summary(intake),
+            "notes": ClinicianNote.objects.filter(intake=intake).select_related("author"),
+            "note_form": ClinicianNoteForm(),
+            "acknowledge_form": AcknowledgeForm(),
+            "diagram": leg_diagram_svg(
+                current.document["symptoms"]["sides"], current.document["symptoms"]["locations"]
+            ),
+        },
+    )
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def acknowledge(request, intake_id, flag_id):
+    intake = intake_for(request.user, intake_id)
+    flag = flag_for(request.user, intake, flag_id)
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        services.acknowledge_flag(
+            flag=flag, by=request.user, note=form.cleaned_data["note"], request=request
+        )
+        messages.success(request, f"Acknowledged: {flag.title}.")
+    else:  # nothing half-done: the flag stays open until its note can be kept with it
+        messages.error(request, f"Not acknowledged: {flag.title}. {form_problems(form)}")
+    return redirect("triage:intake", intake_id=intake.pk)
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def mark_reviewed(request, intake_id):
+    intake = intake_for(request.user, intake_id)
+    services.mark_reviewed(intake=intake, by=request.user, request=request)
+    return redirect("triage:intake", intake_id=intake.pk)
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def add_note(request, intake_id):
+    intake = intake_for(request.user, intake_id)
+    form = ClinicianNoteForm(request.POST)
+    if form.is_valid():
+        services.add_clinician_note(
+            intake=intake, by=request.user, text=form.cleaned_data["text"], request=request
+        )
+    else:
+        messages.error(request, f"The note was not added. {form_problems(form)}")
+    return redirect("triage:intake", intake_id=intake.pk)

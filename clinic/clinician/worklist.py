@@ -1,0 +1,355 @@
+"""The clinician's worklist: what to look at first, filtered, searched, paged by keyset.
+
+Order: unacknowledged emergencies, then unacknowledged urgent, then the rest;
+oldest first within each group. Pages are cut by a cursor on the sort key
+(open_alert, submitted_at, id), so page 200 costs what page 1 does, and no
+COUNT(*) runs over the table.
+
+The sort key is `intake.models.WORKLIST_KEY`, (-open_alert, submitted_at, id), all
+ascending, so "after the cursor" is one row comparison that the database seeks to in the
+`intake_worklist_key` index (declared with that same key in `Intake.Meta`) instead of
+walking every earlier row.
+
+The 10-second refresh is a conditional GET: `rows_etag` fingerprints what the rows show,
+from the page's own query, and an unchanged page answers 304. Nothing is kept between
+requests.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateTimeField,
+    Exists,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    UUIDField,
+    Value,
+)
+from django.utils import timezone
+
+from intake.levels import Level, OpenAlert
+from intake.models import WORKLIST_KEY, Intake
+from intake.services import fold
+from reports.models import PreVisitSummary
+from triage.models import TriageFlag
+
+PAGE_SIZE = 50
+LEVELS = Level.values
+
+
+@dataclass(frozen=True)
+class WorklistFilters:
+    level: str = ""
+    reviewed: str = ""  # "yes", "no" or "" for both
+    open_only: bool = False  # only intakes with an unacknowledged emergency or urgent flag
+    submitted_from: dt.date | None = None
+    submitted_to: dt.date | None = None
+    summary_status: str = ""
+    query: str = ""  # a name, or an MRN (exact or prefix)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    open_alert: int
+    submitted_at: dt.datetime
+    id: uuid.UUID
+
+    def encode(self) -> str:
+        raw = json.dumps([self.open_alert, self.submitted_at.isoformat(), str(self.id)])
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str) -> Cursor | None:
+        """None for a malformed cursor: the list starts again from the top."""
+        try:
+            padded = token + "=" * (-len(token) % 4)
+            open_alert, submitted_at, intake_id = json.loads(base64.urlsafe_b64decode(padded))
+            return cls(
+                int(open_alert), dt.datetime.fromisoformat(submitted_at), uuid.UUID(intake_id)
+            )
+        except (ValueError, TypeError):
+            return None
+
+
+@dataclass
+class WorklistPage:
+    rows: list[Intake]
+    next_cursor: str | None
+    filters: WorklistFilters = field(default_factory=WorklistFilters)
+
+
+def current_summary_status() -> Subquery:
+    return Subquery(
+        PreVisitSummary.objects.filter(intake=OuterRef("pk"), intake_version=OuterRef("version"))
+        # No ordering: the default one joins the intake again, per row, for nothing.
+        .order_by()
+        .values("status")[:1]
+    )
+
+
+ORDER = WORKLIST_KEY
+
+
+def _row(*values: object) -> Func:
+    return Func(*values, template="(%(expressions)s)")
+
+
+def _after(cursor: Cursor) -> Func:
+    """Rows strictly after the cursor in the worklist order, as one row comparison."""
+    return Func(
+        _row(*ORDER),
+        _row(
+            Value(-cursor.open_alert, output_field=IntegerField()),
+            Value(cursor.submitted_at, output_field=DateTimeField()),
+            Value(cursor.id, output_field=UUIDField()),
+        ),
+        template="%(expressions)s",
+        arg_joiner=" > ",
+        output_field=BooleanField(),
+    )
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    """Midnight in the clinic's time zone: the same days `submitted_at__date` means, as a
+    range on the column itself, which an index can serve."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _search(queryset: QuerySet[Intake], query: str, *, look_alikes: bool) -> QuerySet[Intake]:
+    """Intakes whose patient's MRN starts with the query or whose name holds every word;
+    with `look_alikes`, names like the query instead (a typo: "Jonh Smith")."""
+    folded = fold(query)
+    if look_alikes:
+        # The `%` operator (trigram similarity above pg_trgm.similarity_threshold, set per
+        # connection in config/settings.py) can use the trigram index of migration 0002.
+        return queryset.filter(patient__search_name__trigram_similar=folded)
+    by_mrn = Q(patient__mrn__istartswith=query.strip())
+    by_name = Q(*(Q(patient__search_name__contains=word) for word in folded.split()))
+    return queryset.filter(by_mrn | by_name)
+
+
+def _attempts(filters: WorklistFilters) -> tuple[bool, ...]:
+    """The searches to try in turn (`look_alikes` for each), the first page with rows
+    winning: names as typed, then, on PostgreSQL, names like the query. Exact matches are
+    never buried among look-alikes sorted by urgency, and a name spelt right does not pay
+    for the look-alike search (about 100 ms at a million patients for a common name)."""
+    if connection.vendor == "postgresql" and len(fold(filters.query)) >= 3:
+        return (False, True)
+    return (False,)
+
+
+def worklist_queryset(filters: WorklistFilters, *, look_alikes: bool = False) -> QuerySet[Intake]:
+    queryset = Intake.objects.exclude(status=Intake.Status.DRAFT)
+    if filters.level in LEVELS:
+        queryset = queryset.filter(triage_level=filters.level)
+    if filters.reviewed == "yes":
+        queryset = queryset.filter(reviewed_at__isnull=False)
+    elif filters.reviewed == "no":
+        queryset = queryset.filter(reviewed_at__isnull=True)
+    if filters.open_only:
+        queryset = queryset.filter(open_alert__gt=0)
+    if filters.submitted_from:
+        queryset = queryset.filter(submitted_at__gte=_start_of(filters.submitted_from))
+    if filters.submitted_to:
+        next_day = filters.submitted_to + dt.timedelta(days=1)
+        queryset = queryset.filter(submitted_at__lt=_start_of(next_day))
+    if filters.summary_status in PreVisitSummary.Status.values:
+        queryset = queryset.filter(
+            Exists(
+                PreVisitSummary.objects.filter(
+                    intake=OuterRef("pk"),
+                    intake_version=OuterRef("version"),
+                    status=filters.summary_status,
+                )
+            )
+        )
+    if filters.query.strip():
+        queryset = _search(queryset, filters.query, look_alikes=look_alikes)
+    return queryset
+
+
+# What a worklist row shows (triage/_worklist_rows.html) and the cursor needs. Loading only
+# these skips decoding the intake's answers (seven JSON lists) for every row of every page.
+# A field the rows start showing must be added here, or it costs a query per row and
+# `rows_etag` would not see it change.
+ROW_FIELDS = (
+    "id", "patient", "version", "open_alert", "submitted_at", "triage_level", "reviewed_at",
+    "reported_on", "patient__given_name", "patient__family_name", "patient__mrn",
+    "patient__date_of_birth",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class RowFlag:
+    """A flag as a worklist row shows it."""
+
+    code: str
+    severity: str
+    title: str
+    acknowledged_at: dt.datetime | None
+
+
+def _current_flags(rows: list[Intake]) -> dict[uuid.UUID, list[RowFlag]]:
+    """Each row's flags from its current assessment, in order: one query, and plain tuples
+    rather than prefetched models (which cost more than the rest of the page's queries)."""
+    versions = {row.pk: row.version for row in rows}
+    flags: dict[uuid.UUID, list[RowFlag]] = defaultdict(list)
+    every_version = (
+        TriageFlag.objects.filter(assessment__intake__in=versions)
+        .order_by("assessment__intake_id", "position")
+        .values_list(
+            "assessment__intake_id",
+            "assessment__intake_version",
+            "code",
+            "severity",
+            "title",
+            "acknowledged_at",
+        )
+    )
+    for intake_id, version, *flag in every_version:
+        if version == versions[intake_id]:  # an amended intake's earlier flags are history
+            flags[intake_id].append(RowFlag(*flag))
+    return flags
+
+
+def _in_order_after(
+    filters: WorklistFilters, cursor: str, *, look_alikes: bool = False
+) -> QuerySet[Intake]:
+    """The filtered worklist in its order, from just after the cursor."""
+    queryset = worklist_queryset(filters, look_alikes=look_alikes)
+    after = Cursor.decode(cursor) if cursor else None
+    if after:
+        queryset = queryset.filter(_after(after))
+    return queryset.order_by(*ORDER)
+
+
+def _by_alert_band(filters: WorklistFilters) -> bool:
+    """Whether to read a date window band by band (see `_page_query`)."""
+    dated = filters.submitted_from is not None or filters.submitted_to is not None
+    return dated and connection.features.supports_slicing_ordering_in_compound
+
+
+def _page_query(
+    filters: WorklistFilters,
+    cursor: str,
+    limit: int,
+    shown: Callable[[QuerySet[Intake]], QuerySet],
+    *,
+    look_alikes: bool,
+) -> QuerySet:
+    """The page's one query: its first `limit` rows in order, projected by `shown`.
+
+    A date window is read as one index range per alert band, merged in the worklist's
+    order: over the whole key, PostgreSQL 15 (which has no skip scan) walks
+    `intake_worklist_key` from the top to reach a week three weeks back.
+    """
+    queryset = shown(_in_order_after(filters, cursor, look_alikes=look_alikes))
+    if not _by_alert_band(filters):
+        return queryset[:limit]
+    bands = [
+        queryset.alias(band=ORDER[0]).filter(band=-alert).order_by("submitted_at", "id")[:limit]
+        for alert in sorted(OpenAlert, reverse=True)
+    ]
+    merged = bands[0].union(*bands[1:], all=True)
+    return merged.order_by("alert_rank", "submitted_at", "id")[:limit]
+
+
+def _first_page_with_rows(filters: WorklistFilters, cursor: str, limit: int, shown) -> list:
+    """The rows of the first search attempt that finds any (names as typed, then alike)."""
+    rows: list = []
+    for look_alikes in _attempts(filters):
+        rows = list(_page_query(filters, cursor, limit, shown, look_alikes=look_alikes))
+        if rows:
+            break
+    return rows
+
+
+def _as_rows(queryset: QuerySet[Intake]) -> QuerySet[Intake]:
+    return (
+        queryset.select_related("patient")
+        .only(*ROW_FIELDS)
+        .annotate(summary_status=current_summary_status(), alert_rank=ORDER[0])
+    )
+
+
+def worklist_page(
+    filters: WorklistFilters, cursor: str = "", size: int = PAGE_SIZE
+) -> WorklistPage:
+    """One page of the worklist, in a fixed number of queries whatever the table's size."""
+    rows = _first_page_with_rows(filters, cursor, size + 1, _as_rows)
+    flags = _current_flags(rows)
+    for row in rows:
+        row.age = row.patient.age_on(row.reported_on)
+        row.current_flags = flags.get(row.pk, [])
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = (
+        Cursor(rows[-1].open_alert, rows[-1].submitted_at, rows[-1].id).encode() if more else None
+    )
+    return WorklistPage(rows=rows, next_cursor=next_cursor, filters=filters)
+
+
+def open_emergency_count() -> int:
+    """Intakes with an emergency flag nobody acknowledged: the number in the navigation bar."""
+    return (
+        Intake.objects.exclude(status=Intake.Status.DRAFT)
+        .filter(open_alert=OpenAlert.EMERGENCY)
+        .count()
+    )
+
+
+def _acknowledged_flags() -> Subquery:
+    """How many of the current version's flags are acknowledged: all that changes on a flag."""
+    return Subquery(
+        TriageFlag.objects.filter(
+            assessment__intake=OuterRef("pk"),
+            assessment__intake_version=OuterRef("version"),
+            acknowledged_at__isnull=False,
+        )
+        .order_by()
+        .values("assessment__intake")
+        .annotate(count=Count("*"))
+        .values("count")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def rows_etag(
+    filters: WorklistFilters, cursor: str = "", size: int = PAGE_SIZE, *, now: dt.datetime
+) -> str:
+    """A fingerprint of everything `worklist_page` would show, from one query.
+
+    The page's own query (`_page_query`: same filters, order, cursor and search attempts),
+    projected to what the rows show: ROW_FIELDS, the summary status, and how many flags
+    are acknowledged (a version's flags change in nothing else). Any change to a row shown (a
+    new intake sorting in, a flag acknowledged, a summary ready, a name corrected, bulk
+    updates included) changes it; so does the minute, since the rows say "5 minutes ago"
+    and a patient's age changes at midnight.
+    """
+    rows = _first_page_with_rows(filters, cursor, size + 1, _as_shown_values)
+    return hashlib.sha256(f"{now:%Y%m%d%H%M}|{rows!r}".encode()).hexdigest()
+
+
+def _as_shown_values(queryset: QuerySet[Intake]) -> QuerySet:
+    shown = [name for name in ROW_FIELDS if name != "patient"]
+    return queryset.values_list(*shown).annotate(
+        summary_status=current_summary_status(),
+        acknowledged=_acknowledged_flags(),
+        alert_rank=ORDER[0],
+    )

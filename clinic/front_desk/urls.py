@@ -1,0 +1,18 @@
+from django.urls import path
+
+from clinic.front_desk import views
+
+app_name = "intake"
+
+urlpatterns = [
+    path("", views.desk, name="desk"),
+    path("search/", views.desk_search, name="desk-search"),
+    path("patients/new/", views.patient_new, name="patient-new"),
+    path("patients/<uuid:patient_id>/start/", views.intake_start, name="start"),
+    path("<uuid:intake_id>/review/", views.review, name="review"),
+    path("<uuid:intake_id>/submit/", views.submit, name="submit"),
+    path("<uuid:intake_id>/result/", views.submitted, name="submitted"),
+    path("<uuid:intake_id>/escalated/<int:assessment_id>/", views.escalated, name="escalated"),
+    path("<uuid:intake_id>/amend/<slug:slug>/", views.amend, name="amend"),
+    path("<uuid:intake_id>/<slug:slug>/", views.step, name="step"),
+]

@@ -1,0 +1,285 @@
+"""Front-desk pages: find or add the patient, fill the intake step by step, submit.
+
+Views translate between HTTP and `intake.services`; they hold no clinical logic.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role, role_required
+from audit.services import Action, record
+from clinic import access, submission
+from clinic.patient.views import seen_revision
+from clinic.presentation import answer_sections, form_problems, problem_links
+from clinic.search_terms import recall, remember, searched_url
+from intake import services
+from intake.document import DocumentInvalid, codes
+from intake.forms import PatientForm, PatientSearchForm
+from intake.levels import Level
+from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
+from intake.validators import validate_typed_text
+from triage.services import confirm_escalation, current_assessment
+
+ENTRY_ROLES = (Role.FRONT_DESK, Role.ADMIN)
+AMEND_ROLES = (Role.FRONT_DESK, Role.CLINICIAN, Role.ADMIN)
+
+
+@role_required(*ENTRY_ROLES)
+def desk(request):
+    """The front desk's start: find a patient, and the drafts still open."""
+    query = recall(request)
+    patients = services.find_patients(query) if query else []
+    drafts = list(access.open_drafts_for(request.user)[:50])
+    # The open drafts name their patients: the page is a read even without a search.
+    detail = {"page": "desk", "drafts": len(drafts)}
+    if query:
+        detail |= {"search": "patients", "hits": len(patients)}
+    record(Action.VIEW, request=request, detail=detail)
+    return render(
+        request,
+        "intake/desk.html",
+        {
+            "form": PatientSearchForm(initial={"q": query}),
+            "query": query,
+            "patients": patients,
+            "drafts": drafts,
+        },
+    )
+
+
+@role_required(*ENTRY_ROLES)
+@require_POST
+def desk_search(request):
+    """Keep the desk's search in the session: a name or MRN must not ride in the URL."""
+    form = PatientSearchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_problems(form))
+        return redirect("intake:desk")
+    token = remember(request, form.cleaned_data["q"])
+    return redirect(searched_url(reverse("intake:desk"), token))
+
+
+@role_required(*ENTRY_ROLES)
+def patient_new(request):
+    """Add a patient; likely duplicates are shown first and must be passed over knowingly."""
+    form = PatientForm(request.POST or None)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = list(
+            services.likely_duplicates(
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"],
+                mrn=data["mrn"] or "",
+            )
+        )
+        if not duplicates or request.POST.get("confirm_new") == "yes":
+            with transaction.atomic():
+                patient = services.save_patient(
+                    form.save(commit=False), by=request.user, request=request
+                )
+                intake = services.start_intake(patient=patient, by=request.user, request=request)
+            return redirect("intake:step", intake_id=intake.pk, slug=STEPS[1].slug)
+        # Other patients' names and birth dates are about to be shown.
+        record(
+            Action.VIEW, request=request, detail={"search": "duplicates", "hits": len(duplicates)}
+        )
+    return render(request, "intake/patient_new.html", {"form": form, "duplicates": duplicates})
+
+
+@role_required(*ENTRY_ROLES)
+@require_POST
+def intake_start(request, patient_id):
+    patient = access.patient_for(request.user, patient_id)
+    intake = services.start_intake(patient=patient, by=request.user, request=request)
+    return redirect("intake:step", intake_id=intake.pk, slug=STEPS[1].slug)
+
+
+def _stale_form(request, intake):
+    messages.error(
+        request,
+        _(
+            "Someone else saved this intake while you had it open. Their answers are shown; "
+            "please check them and make your change again."
+        ),
+    )
+    return redirect(request.path)
+
+
+@role_required(*ENTRY_ROLES)
+def step(request, intake_id, slug):
+    """One step of a draft. Moving on saves it on the server: a closed tab loses nothing."""
+    intake = access.intake_for(request.user, intake_id)
+    if not intake.is_draft:
+        return redirect("intake:submitted", intake_id=intake.pk)
+    current = STEP_BY_SLUG.get(slug)
+    if current is None:
+        return redirect("intake:review", intake_id=intake.pk)
+    bound = bind_step(current, intake, request.POST or None)
+    if request.method == "POST" and bound.is_valid():
+        try:
+            services.save_answers(
+                intake,
+                by=request.user,
+                request=request,
+                seen_revision=seen_revision(request),
+                **_changes(bound),
+            )
+        except services.EditConflict:
+            return _stale_form(request, intake)
+        if "add_row" in request.POST:
+            return redirect(request.path)  # saved; the page comes back with a fresh blank row
+        target = request.POST.get("go", "")
+        if target not in STEP_BY_SLUG and target != REVIEW:  # only a page of this questionnaire
+            target = next_slug(current)
+        return redirect("intake:step", intake_id=intake.pk, slug=target)
+    record(Action.VIEW, request=request, obj=intake, detail={"page": "step", "step": slug})
+    return render(
+        request,
+        "intake/step.html",
+        {
+            "intake": intake,
+            "bound": bound,
+            "steps": STEPS,
+            "current": current,
+            "previous": previous_slug(current),
+        },
+    )
+
+
+def _changes(bound) -> dict:
+    if bound.step.on_patient:
+        return {"patient_answers": bound.answers()}
+    return {"answers": bound.answers(), "rows": bound.rows()}
+
+
+@role_required(*ENTRY_ROLES)
+def review(request, intake_id):
+    intake = access.intake_for(request.user, intake_id)
+    if not intake.is_draft:
+        return redirect("intake:submitted", intake_id=intake.pk)
+    problems = services.draft_problems(intake)
+    record(Action.VIEW, request=request, obj=intake, detail={"page": "review"})
+    return render(
+        request,
+        "intake/review.html",
+        {
+            "intake": intake,
+            "steps": STEPS,
+            "current": None,
+            "sections": answer_sections(intake),
+            "problems": problem_links(problems, intake),
+        },
+    )
+
+
+@role_required(*ENTRY_ROLES)
+@require_POST
+def submit(request, intake_id):
+    """Submit once: a double click or a repeated POST lands on the same result."""
+    intake = access.intake_for(request.user, intake_id)
+    try:
+        submission.submit_intake(intake=intake, by=request.user, request=request)
+    except DocumentInvalid:
+        messages.error(request, _("Some answers are missing or need checking; see below."))
+        return redirect("intake:review", intake_id=intake.pk)
+    return redirect("intake:submitted", intake_id=intake.pk)
+
+
+@role_required(*AMEND_ROLES)
+def submitted(request, intake_id):
+    """The result, shown at once: an emergency fills the top of the page."""
+    intake = access.intake_for(request.user, intake_id)
+    if intake.is_draft:
+        return redirect("intake:review", intake_id=intake.pk)
+    record(Action.VIEW, request=request, obj=intake, detail={"page": "result"})
+    return render(
+        request,
+        "intake/submitted.html",
+        {"intake": intake, "assessment": current_assessment(intake)},
+    )
+
+
+@role_required(*AMEND_ROLES)
+@require_POST
+def escalated(request, intake_id, assessment_id):
+    intake = access.intake_for(request.user, intake_id)
+    try:
+        assessment = access.assessment_for(request.user, intake, assessment_id)
+    except Http404:
+        assessment = None  # another intake's triage: as wrong a request as a routine one
+    if assessment is None or assessment.level != Level.EMERGENCY:
+        return HttpResponseBadRequest("Only an emergency is escalated.")
+    confirm_escalation(assessment=assessment, by=request.user, request=request)
+    messages.success(request, _("Escalation recorded."))
+    return redirect("intake:submitted", intake_id=intake.pk)
+
+
+def _amendment_reason(request) -> tuple[str, str]:
+    """The reason as typed, and what is wrong with it ("" if nothing). Typed text like any
+    answer: required, at most FREE_TEXT_MAX_LENGTH characters, no control characters."""
+    field = forms.CharField(
+        max_length=codes.FREE_TEXT_MAX_LENGTH,
+        validators=[validate_typed_text],
+        error_messages={"required": _("Please give the reason for the amendment.")},
+    )
+    typed = request.POST.get("reason", "")
+    try:
+        return field.clean(typed), ""
+    except ValidationError as error:
+        return typed.strip(), error.messages[0]
+
+
+@role_required(*AMEND_ROLES)
+def amend(request, intake_id, slug):
+    """Correct one step of a submitted intake, with a reason; triage runs again."""
+    intake = access.intake_for(request.user, intake_id)
+    current = STEP_BY_SLUG.get(slug)
+    if intake.is_draft or current is None:
+        return redirect("intake:step", intake_id=intake.pk, slug=slug if current else "symptoms")
+    bound = bind_step(current, intake, request.POST or None)
+    reason, reason_error = _amendment_reason(request)
+    problems = ()
+    if request.method == "POST" and bound.is_valid():
+        if reason_error:
+            messages.error(request, reason_error)
+        else:
+            try:
+                submission.amend_intake(
+                    intake=intake,
+                    by=request.user,
+                    reason=reason,
+                    seen_revision=seen_revision(request),
+                    request=request,
+                    **_changes(bound),
+                )
+            except services.EditConflict:
+                return _stale_form(request, intake)
+            except DocumentInvalid as invalid:
+                problems = problem_links(invalid.problems, intake)
+            else:
+                messages.success(request, _("Amendment saved; triage has run again."))
+                return redirect("intake:submitted", intake_id=intake.pk)
+    record(Action.VIEW, request=request, obj=intake, detail={"page": "amend", "step": slug})
+    return render(
+        request,
+        "intake/amend.html",
+        {
+            "intake": intake,
+            "bound": bound,
+            "current": current,
+            "reason": reason,
+            "problems": problems,
+            "steps": STEPS,
+        },
+    )

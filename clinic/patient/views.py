@@ -1,0 +1,445 @@
+"""The patient's own pages, on a kiosk tablet or through a one-time link, and the staff
+actions that open them.
+
+The patient walks the front desk's steps without the identity step, in their own
+language, and sees none of their identity. Access is a kiosk session or a signed link,
+checked here: these pages need no account. The rules live in `clinic.patient.access`
+and `intake.services`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from uuid import UUID
+
+import qrcode
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from qrcode.image.svg import SvgPathImage
+
+from accounts.roles import Role, role_required
+from audit.services import Action, record
+from clinic import access
+from clinic.patient import access as patient_access
+from clinic.presentation import STEP_OF_SECTION, ProblemLink, answer_sections, problem_links
+from intake import services
+from intake.document import RED_FLAG_CODES, DocumentInvalid
+from intake.levels import Severity
+from intake.models import Intake, Patient
+from intake.questions import QUESTIONS
+from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
+from triage.models import TriageAssessment
+from triage.services import current_assessment
+
+ENTRY_ROLES = (Role.FRONT_DESK, Role.ADMIN)
+# The patient's identity is entered (and checked) by the front desk, not by the patient.
+PATIENT_STEPS = STEPS[1:]
+PATIENT_SLUGS = [step.slug for step in PATIENT_STEPS]
+TOTAL_PAGES = len(PATIENT_STEPS) + 1  # the steps, then the review
+
+# What each step says to the patient, above the shared questions.
+HEADINGS = {
+    "symptoms": (
+        gettext_lazy("Tell us about the numbness or tingling"),
+        gettext_lazy("Answer as best you can. There are no wrong answers."),
+    ),
+    "red-flags": (
+        gettext_lazy("A few important safety questions"),
+        gettext_lazy("Please answer yes or no to each question."),
+    ),
+    "medications": (
+        gettext_lazy("Your medicines, treatments and vaccinations"),
+        gettext_lazy(
+            "List the medicines, vitamins and supplements you take. "
+            "Leave the boxes empty if there is nothing to add."
+        ),
+    ),
+    "injuries": (
+        gettext_lazy("Any injuries"),
+        gettext_lazy(
+            "Tell us about any injury, for example to your back, head, neck or legs. "
+            "Leave the boxes empty if you have had none."
+        ),
+    ),
+    "history": (
+        gettext_lazy("Your health and habits"),
+        gettext_lazy("Tick any that apply. You can skip what you would rather not answer."),
+    ),
+}
+# Emergency flags that are not a single red-flag question, in the patient's words.
+PATIENT_WORDS = {"recent_injury": gettext_lazy("A recent injury to your back, head or neck")}
+
+LINK_PROBLEMS = {
+    patient_access.LinkInvalid: (
+        404,
+        gettext_lazy("This link does not work"),
+        gettext_lazy("It may be incomplete or mistyped. Please ask the front desk for a new link."),
+    ),
+    patient_access.LinkExpired: (
+        410,
+        gettext_lazy("This link has expired"),
+        gettext_lazy("Please ask the front desk for a new one."),
+    ),
+    patient_access.LinkUsed: (
+        410,
+        gettext_lazy("This link has already been used"),
+        gettext_lazy(
+            "Your answers were sent to the clinic. "
+            "If something needs changing, please tell the front desk."
+        ),
+    ),
+    patient_access.LinkRevoked: (
+        410,
+        gettext_lazy("This link is no longer active"),
+        gettext_lazy("Please ask the front desk for a new one."),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Pages:
+    """Where one patient's pages live: the kiosk's fixed URLs, or a link's token URLs."""
+
+    channel: str
+    token: str | None = None
+
+    def url(self, name: str, *args: str) -> str:
+        if self.token is None:
+            return reverse(f"patient:kiosk-{name}", args=args)
+        return reverse(f"patient:link-{name}", args=[self.token, *args])
+
+    def step(self, slug: str) -> str:
+        return self.url("step", slug)
+
+    @property
+    def reader(self) -> str:
+        """Who reads these pages, for the audit trail: the patient has no account."""
+        return "patient tablet" if self.token is None else "patient link"
+
+
+KIOSK = Pages(channel=Intake.Channel.PATIENT_TABLET)
+
+
+def _link_pages(token: str) -> Pages:
+    return Pages(channel=Intake.Channel.PATIENT_LINK, token=token)
+
+
+# --- staff: open the patient's pages -------------------------------------------------------
+
+
+def _not_a_draft(request: HttpRequest, intake: Intake) -> HttpResponse:
+    messages.error(request, _("This intake was already submitted."))
+    return redirect("intake:submitted", intake_id=intake.pk)
+
+
+@role_required(*ENTRY_ROLES)
+@require_POST
+def kiosk_start(request: HttpRequest, intake_id: UUID) -> HttpResponse:
+    """Hand the tablet over: the staff user is signed out and the tablet shows only this intake."""
+    intake = access.intake_for(request.user, intake_id)
+    if not intake.is_draft:
+        return _not_a_draft(request, intake)
+    record(Action.KIOSK, actor=request.user, obj=intake, request=request)
+    patient_access.start_kiosk(request, intake)
+    response = redirect(KIOSK.step(PATIENT_SLUGS[0]))
+    # The previous patient's language choice must not carry over to this one.
+    response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    return response
+
+
+@role_required(*ENTRY_ROLES)
+@require_POST
+@never_cache  # the page holds a live link: no copy in any cache
+def link_new(request: HttpRequest, intake_id: UUID) -> HttpResponse:
+    intake = access.intake_for(request.user, intake_id)
+    if not intake.is_draft:
+        return _not_a_draft(request, intake)
+    with transaction.atomic():
+        link, token = patient_access.make_link(intake, by=request.user)
+        record(
+            Action.LINK,
+            actor=request.user,
+            obj=intake,
+            request=request,
+            detail={"link": str(link.id), "expires_at": link.expires_at.isoformat()},
+        )
+    url = request.build_absolute_uri(reverse("patient:link-start", args=[token]))
+    qr_svg = qrcode.make(url, image_factory=SvgPathImage).to_string(encoding="unicode")
+    return render(
+        request,
+        "intake/patient/link_created.html",
+        {"intake": intake, "link": link, "url": url, "qr_svg": qr_svg},
+    )
+
+
+# --- the pages both ways share -------------------------------------------------------------
+
+
+def _speak_patients_language(request: HttpRequest, patient: Patient) -> None:
+    """The patient's preferred language, unless they chose one with the switch."""
+    if not request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+        translation.activate(patient.preferred_language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+
+def seen_revision(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        return -1  # unreadable: treated as stale, so nothing is overwritten
+
+
+def _step_page(request: HttpRequest, intake: Intake, slug: str, pages: Pages) -> HttpResponse:
+    _speak_patients_language(request, intake.patient)
+    if slug == REVIEW:
+        return _review_page(request, intake, pages)
+    if slug not in PATIENT_SLUGS:
+        return redirect(pages.step(PATIENT_SLUGS[0]))
+    current = STEP_BY_SLUG[slug]
+    bound = bind_step(current, intake, request.POST or None)
+    if request.method == "POST" and bound.is_valid():
+        try:
+            services.save_answers(
+                intake,
+                by=None,
+                answers={**bound.answers(), "channel": pages.channel},
+                rows=bound.rows(),
+                seen_revision=seen_revision(request),
+                request=request,
+            )
+        except services.EditConflict:
+            messages.error(
+                request,
+                _(
+                    "Your answers were updated at the front desk while you were on this page. "
+                    "Please check them and try again."
+                ),
+            )
+            return redirect(request.path)
+        except services.NotADraft:
+            return redirect(request.path)  # submitted meanwhile: the page says what to do
+        if "add_row" in request.POST:
+            return redirect(request.path)  # saved; back with a fresh blank row
+        return redirect(pages.step(next_slug(current, PATIENT_STEPS)))
+    heading, intro = HEADINGS[slug]
+    previous = previous_slug(current, PATIENT_STEPS)
+    record(
+        Action.VIEW,
+        actor_label=pages.reader,
+        obj=intake,
+        request=request,
+        detail={"page": "step", "step": slug},
+    )
+    return render(
+        request,
+        "intake/patient/step.html",
+        {
+            "intake": intake,
+            "bound": bound,
+            "heading": heading,
+            "intro": intro,
+            "number": PATIENT_SLUGS.index(slug) + 1,
+            "total": TOTAL_PAGES,
+            "back_url": pages.step(previous) if previous else "",
+        },
+    )
+
+
+def _patient_problem_links(intake: Intake, pages: Pages) -> list[ProblemLink]:
+    """The problems in the staff's words, linked to the patient's own pages instead."""
+    problems = services.draft_problems(intake)
+    links = []
+    for problem, words in zip(problems, problem_links(problems, intake), strict=True):
+        slug = STEP_OF_SECTION.get(problem.path.split(".")[0], PATIENT_SLUGS[0])
+        links.append(
+            ProblemLink(text=words.text, url=pages.step(slug) if slug in PATIENT_SLUGS else "")
+        )
+    return links
+
+
+def _review_page(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse:
+    record(
+        Action.VIEW,
+        actor_label=pages.reader,
+        obj=intake,
+        request=request,
+        detail={"page": "review"},
+    )
+    return render(
+        request,
+        "intake/patient/review.html",
+        {
+            "intake": intake,
+            "sections": [s for s in answer_sections(intake) if s.step in PATIENT_SLUGS],
+            "problems": _patient_problem_links(intake, pages),
+            "step_links": [(step.title, pages.step(step.slug)) for step in PATIENT_STEPS],
+            "submit_url": pages.url("submit"),
+            "total": TOTAL_PAGES,
+        },
+    )
+
+
+def _submit(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse | None:
+    """Submit; on missing answers, the response back to the review page (else None)."""
+    _speak_patients_language(request, intake.patient)
+    try:
+        patient_access.submit_by_patient(intake, channel=pages.channel, request=request)
+    except DocumentInvalid:
+        messages.error(request, _("Some answers are missing. Please see below."))
+        return redirect(pages.step(REVIEW))
+    return None
+
+
+def emergency_reasons(assessment: TriageAssessment | None) -> list[str]:
+    """The emergency answers in the patient's words: their own questions, not the staff's titles."""
+    if assessment is None:
+        return []
+    reasons = []
+    for flag in assessment.flags.all():
+        if flag.severity != Severity.EMERGENCY:
+            continue
+        if flag.code in RED_FLAG_CODES:
+            reasons.append(str(QUESTIONS[f"red_flags.{flag.code}"]))
+        else:
+            reasons.append(str(PATIENT_WORDS.get(flag.code, _("One of your other answers"))))
+    return reasons
+
+
+def _done_page(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse:
+    _speak_patients_language(request, intake.patient)
+    assessment = current_assessment(intake)
+    # The result and its emergency reasons are the patient's clinical data.
+    record(
+        Action.VIEW, actor_label=pages.reader, obj=intake, request=request, detail={"page": "done"}
+    )
+    return render(
+        request,
+        "intake/patient/done.html",
+        {
+            "kiosk": pages is KIOSK,
+            "level": assessment.level if assessment else "",
+            "reasons": emergency_reasons(assessment),
+        },
+    )
+
+
+# --- kiosk ----------------------------------------------------------------------------------
+
+
+def _kiosk_view(view: Callable) -> Callable:
+    """Give the view the tablet's intake; without a kiosk session, staff must sign in."""
+
+    @login_not_required
+    @never_cache  # a returned tablet's back button must not show the last patient's answers
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        intake = patient_access.kiosk_intake(request)
+        if intake is None:
+            return redirect_to_login(request.get_full_path())
+        if not intake.is_draft:  # submitted at the desk meanwhile: the patient is done
+            patient_access.finish_kiosk(request)
+            return redirect("patient:kiosk-done")
+        return view(request, intake, *args, **kwargs)
+
+    return wrapper
+
+
+@_kiosk_view
+def kiosk_step(request: HttpRequest, intake: Intake, slug: str) -> HttpResponse:
+    patient_access.remember_kiosk_page(request, slug)
+    return _step_page(request, intake, slug, KIOSK)
+
+
+@login_not_required
+@require_POST
+@_kiosk_view
+def kiosk_submit(request: HttpRequest, intake: Intake) -> HttpResponse:
+    back_to_review = _submit(request, intake, KIOSK)
+    if back_to_review:
+        return back_to_review
+    patient_access.finish_kiosk(request)
+    return redirect("patient:kiosk-done")
+
+
+@login_not_required
+@never_cache
+def kiosk_done(request: HttpRequest) -> HttpResponse:
+    """The hand-back screen: the only page the tablet shows until staff sign in again."""
+    intake = patient_access.finished_kiosk_intake(request)
+    if intake is None:
+        return redirect_to_login(request.get_full_path())
+    return _done_page(request, intake, KIOSK)
+
+
+# --- link -----------------------------------------------------------------------------------
+
+
+def _link_problem_page(request: HttpRequest, problem: patient_access.LinkProblem) -> HttpResponse:
+    status, heading, message = LINK_PROBLEMS[type(problem)]
+    return render(
+        request,
+        "intake/patient/link_problem.html",
+        {"heading": heading, "message": message},
+        status=status,
+    )
+
+
+def _link_view(*, for_done_page: bool = False) -> Callable:
+    """Give the view the link its token names, or show the plain-words page for a bad one."""
+
+    def decorator(view: Callable) -> Callable:
+        @login_not_required
+        @never_cache
+        @wraps(view)
+        def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+            try:
+                link = patient_access.resolve_link(token, for_done_page=for_done_page)
+            except patient_access.LinkProblem as problem:
+                return _link_problem_page(request, problem)
+            return view(request, link.intake, _link_pages(token), *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+@_link_view()
+def link_start(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse:
+    record(
+        Action.VIEW, actor_label=pages.reader, obj=intake, request=request, detail={"page": "start"}
+    )
+    return redirect(pages.step(PATIENT_SLUGS[0]))
+
+
+@_link_view()
+def link_step(request: HttpRequest, intake: Intake, pages: Pages, slug: str) -> HttpResponse:
+    return _step_page(request, intake, slug, pages)
+
+
+@login_not_required
+@require_POST
+@_link_view(for_done_page=True)
+def link_submit(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse:
+    # A repeated submit (double tap) lands on the thank-you page like the first one.
+    back_to_review = _submit(request, intake, pages) if intake.is_draft else None
+    return back_to_review or redirect(pages.url("done"))
+
+
+@_link_view(for_done_page=True)
+def link_done(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse:
+    if intake.is_draft:
+        return redirect(pages.step(REVIEW))
+    return _done_page(request, intake, pages)

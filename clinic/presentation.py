@@ -1,0 +1,150 @@
+"""Answers and problems in words, for the review page, the clinician's intake page and the
+messages of refused forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.forms import Form
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from intake.answers import LIFESTYLE_FIELDS, PATIENT_FIELDS, SYMPTOM_FIELDS, intake_answers
+from intake.document import RED_FLAG_CODES, Problem
+from intake.models import Intake
+from intake.questions import OPTION_LABELS, QUESTIONS
+
+# Where each part of the document is entered, by its first path segment.
+STEP_OF_SECTION = {
+    "patient": "patient",
+    "reported_on": "patient",
+    "symptoms": "symptoms",
+    "red_flags": "red-flags",
+    "medications": "medications",
+    "treatments": "medications",
+    "vaccinations": "medications",
+    "injuries": "injuries",
+    "conditions": "history",
+    "exposures": "history",
+    "lifestyle": "history",
+    "notes": "history",
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    path: str
+    question: str
+    text: str
+    answered: bool
+    alarming: bool = False  # a red-flag question answered yes
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    step: str
+    answers: list[Answer]
+
+
+def in_words(value: object) -> str:
+    if value is True:
+        return _("Yes")
+    if value is False:
+        return _("No")
+    if isinstance(value, list):
+        return ", ".join(in_words(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(in_words(v) for v in value.values() if v not in (None, ""))
+    return str(OPTION_LABELS.get(value, value)) if isinstance(value, str) else str(value)
+
+
+def _answers(values: dict, prefix: str, names: tuple[str, ...]) -> list[Answer]:
+    return [
+        Answer(
+            path=f"{prefix}.{name}",
+            question=str(QUESTIONS[f"{prefix}.{name}"]),
+            text=in_words(values[name]) if name in values else _("Not answered"),
+            answered=name in values,
+            alarming=prefix == "red_flags" and values.get(name) is True,
+        )
+        for name in names
+    ]
+
+
+def _list(values: dict, name: str) -> Answer:
+    return Answer(
+        path=name,
+        question=str(QUESTIONS[name]),
+        text=in_words(values[name]) if values.get(name) else _("None"),
+        answered=True,
+    )
+
+
+def answer_sections(intake: Intake, answers: dict | None = None) -> list[Section]:
+    """Every question with its answer in words, grouped as the questionnaire is."""
+    doc = answers if answers is not None else intake_answers(intake)
+
+    def part(name: str, fields: tuple[str, ...]) -> list[Answer]:
+        return _answers(doc.get(name, {}), name, fields)
+
+    return [
+        Section(_("Patient"), "patient", part("patient", PATIENT_FIELDS)),
+        Section(_("Symptoms"), "symptoms", part("symptoms", SYMPTOM_FIELDS)),
+        Section(_("Warning signs"), "red-flags", part("red_flags", RED_FLAG_CODES)),
+        Section(
+            _("Medicines, treatments and vaccinations"),
+            "medications",
+            [_list(doc, "medications"), _list(doc, "treatments"), _list(doc, "vaccinations")],
+        ),
+        Section(_("Injuries"), "injuries", [_list(doc, "injuries")]),
+        Section(
+            _("History and lifestyle"),
+            "history",
+            [
+                _list(doc, "conditions"),
+                _list(doc, "exposures"),
+                *part("lifestyle", LIFESTYLE_FIELDS),
+                _list(doc, "notes"),
+            ],
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class ProblemLink:
+    text: str
+    url: str
+
+
+def _question_for(path: str) -> str:
+    """The question a problem path belongs to: `medications.2.name` → the medication name."""
+    parts = [part for part in path.split(".") if not part.isdigit()]
+    while parts:
+        label = QUESTIONS.get(".".join(parts))
+        if label:
+            return str(label)
+        parts.pop()
+    return path
+
+
+def problem_links(problems: tuple[Problem, ...], intake: Intake) -> list[ProblemLink]:
+    """Each problem in words, linked to the step where it is fixed."""
+    links = []
+    for problem in problems:
+        step = STEP_OF_SECTION.get(problem.path.split(".")[0], "symptoms")
+        message = _("is required") if problem.message == "is required" else problem.message
+        links.append(
+            ProblemLink(
+                text=f"{_question_for(problem.path)} — {message}",
+                url=reverse("intake:step", args=[intake.pk, step]),
+            )
+        )
+    return links
+
+
+def form_problems(form: Form) -> str:
+    """A refused form's errors, each after its field's label, for a flash message."""
+    return " ".join(
+        f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+    )

@@ -1,0 +1,172 @@
+"""Submitting and amending an intake: the use case that spans intake, triage and reports.
+
+One transaction stores the version, triages it synchronously (an emergency is known
+before the response, whatever the queue is doing), audits it and asks for the summary,
+whose task is sent after commit with the summary's id only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import Action, record
+from intake import services
+from intake.answers import add_rows, apply_patient, document_rows, intake_answers, set_answers
+from intake.document import IntakeDocument, document_to_dict, parse_document
+from intake.models import Intake, IntakeVersion, Patient
+from reports.scheduling import request_summary
+from triage.engine import evaluate_triage
+from triage.models import TriageAssessment
+from triage.services import current_assessment, record_triage
+
+Changes = services.Changes
+RowChanges = services.RowChanges
+
+
+@dataclass(frozen=True)
+class Submission:
+    intake: Intake
+    assessment: TriageAssessment  # the level and the flags, as stored
+    repeated: bool = False  # True when this was a double submit of the same answers
+
+
+def _store_version(intake: Intake, doc: IntakeDocument, *, by, reason: str, changed: list[str]):
+    IntakeVersion.objects.create(
+        intake=intake,
+        number=intake.version,
+        document=document_to_dict(doc),
+        changed_paths=changed,
+        reason=reason,
+        created_by=by,
+    )
+
+
+def _triage_and_request_summary(intake: Intake, doc: IntakeDocument) -> Submission:
+    # Synchronous: an emergency is known before the response, whatever the queue is doing.
+    assessment = record_triage(intake, evaluate_triage(doc))
+    request_summary(intake)
+    return Submission(intake=intake, assessment=assessment)
+
+
+@transaction.atomic
+def submit_intake(*, intake: Intake, by, request=None) -> Submission:
+    """Validate, store, triage synchronously, audit, and request the summary: all or nothing.
+
+    Raises `DocumentInvalid` (nothing saved) when answers are missing or wrong. A
+    second submit of an already-submitted intake returns the first result.
+    """
+    intake = Intake.objects.select_for_update().select_related("patient").get(pk=intake.pk)
+    if not intake.is_draft:
+        return Submission(intake=intake, assessment=current_assessment(intake), repeated=True)
+    doc = parse_document(intake_answers(intake), today=intake.reported_on)
+    _mark_submitted(intake, by=by)
+    intake.save()
+    return _store_submission(intake, doc, request=request)
+
+
+def _mark_submitted(intake: Intake, *, by) -> None:
+    intake.status = Intake.Status.SUBMITTED
+    intake.version = 1
+    intake.revision += 1
+    intake.submitted_at = timezone.now()
+    intake.submitted_by = by if getattr(by, "is_authenticated", False) else None
+
+
+def _store_submission(intake: Intake, doc: IntakeDocument, *, request) -> Submission:
+    """The first version of a submitted intake, its triage, its summary and its audit."""
+    _store_version(intake, doc, by=intake.submitted_by, reason="", changed=[])
+    submission = _triage_and_request_summary(intake, doc)
+    record(
+        Action.SUBMIT,
+        actor=intake.submitted_by,
+        actor_label="" if intake.submitted_by else intake.get_channel_display(),
+        obj=intake,
+        request=request,
+        detail={"version": 1, "level": submission.assessment.level},
+    )
+    return submission
+
+
+@transaction.atomic
+def amend_intake(
+    *,
+    intake: Intake,
+    by,
+    reason: str,
+    seen_revision: int,
+    answers: Changes = None,
+    rows: RowChanges = None,
+    patient_answers: Changes = None,
+    request=None,
+) -> Submission:
+    """Change a submitted intake's answers; the earlier version stays readable.
+
+    The whole document is validated again (`DocumentInvalid`: nothing changes),
+    triage runs again and a new summary is requested. `seen_revision` guards
+    against two people amending at once: the second gets `EditConflict`.
+    """
+    if not reason.strip():
+        raise ValueError("an amendment needs a reason")
+    current = services.lock_for_edit(intake, seen_revision)
+    if current.is_draft:
+        raise ValueError("a draft is edited, not amended")
+    services.apply_changes(
+        current,
+        answers=answers,
+        rows=rows,
+        patient_answers=patient_answers,
+        by=by,
+        request=request,
+    )
+    doc = parse_document(intake_answers(current), today=current.reported_on)
+    before = IntakeVersion.objects.get(intake=current, number=current.version).document
+    current.status = Intake.Status.AMENDED
+    current.version += 1
+    current.reviewed_at = current.reviewed_by = None  # new answers need a new review
+    current.save()
+    changed = services.changed_paths(before, document_to_dict(doc))
+    _store_version(current, doc, by=by, reason=reason.strip(), changed=changed)
+    submission = _triage_and_request_summary(current, doc)
+    record(
+        Action.AMEND,
+        actor=by,
+        obj=current,
+        request=request,
+        detail={"version": current.version, "level": submission.assessment.level},
+    )
+    return submission
+
+
+@transaction.atomic
+def create_intake_from_document(
+    doc: IntakeDocument, *, by, channel: str = Intake.Channel.API, request=None
+) -> Submission:
+    """Import a whole document (API, FHIR): find or create the patient, then submit.
+
+    The intake is new, so it is written once, submitted, with its rows added: nothing is
+    locked, deleted or read back that this transaction has not just written.
+    """
+    patient = _matching_patient(doc) or Patient()
+    apply_patient(patient, doc)
+    services.save_patient(patient, by=by, request=request)
+    intake = Intake(patient=patient, entered_by=by, channel=channel)
+    set_answers(intake, doc)
+    _mark_submitted(intake, by=by)
+    intake.save(force_insert=True)
+    record(Action.CREATE, actor=by, obj=intake, request=request, detail={"channel": channel})
+    add_rows(intake, **document_rows(doc))
+    return _store_submission(intake, doc, request=request)
+
+
+def _matching_patient(doc: IntakeDocument) -> Patient | None:
+    """The same person: by MRN when given, else by exact name and date of birth."""
+    if doc.patient.mrn:
+        return Patient.objects.filter(mrn=doc.patient.mrn).first()
+    return Patient.objects.filter(
+        mrn__isnull=True,
+        search_name=services.search_name_of(doc.patient.given_name, doc.patient.family_name),
+        date_of_birth=doc.patient.date_of_birth,
+    ).first()

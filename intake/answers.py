@@ -1,0 +1,138 @@
+"""Between an `Intake` row and the intake document, both ways, losslessly.
+
+`intake_answers` reads what has been entered so far as JSON-compatible data
+(unanswered questions are left out, so the parser names each one);
+`apply_document` writes a parsed document onto an intake and its patient.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from intake.document import (
+    RED_FLAG_CODES,
+    IntakeDocument,
+)
+from intake.models import Injury, Intake, Medication, Patient, Vaccination
+
+PATIENT_FIELDS = (
+    "mrn", "given_name", "family_name", "date_of_birth", "sex", "phone", "email",
+    "preferred_language",
+)  # fmt: skip
+SYMPTOM_FIELDS = (
+    "sides", "locations", "onset", "duration_days", "pattern", "frequency", "positional",
+    "relieved_by_moving", "progression", "severity", "associated", "leg_changes",
+    "other_symptoms", "description",
+)  # fmt: skip
+LIST_FIELDS = ("treatments", "conditions", "exposures")
+# The repeating parts of an intake: each relation's model and the answers its rows hold.
+ROW_MODELS = {"medications": Medication, "vaccinations": Vaccination, "injuries": Injury}
+ROW_FIELDS = {
+    "medications": ("name", "dose", "kind"),
+    "vaccinations": ("name", "date"),
+    "injuries": ("kind", "date", "mechanism", "description"),
+}
+LIFESTYLE_FIELDS = ("alcohol_drinks_per_week", "diet", "smoking")
+
+
+def _answered(value: object) -> bool:
+    return value is not None and value != "" and value != []
+
+
+def _section(obj: object, fields: tuple[str, ...]) -> dict[str, object]:
+    values = {name: getattr(obj, name) for name in fields}
+    return {
+        name: value.isoformat() if hasattr(value, "isoformat") else value
+        for name, value in values.items()
+        if _answered(value)
+    }
+
+
+def _rows(rows, fields: tuple[str, ...]) -> list[dict[str, object]]:
+    return [_section(row, fields) for row in rows]
+
+
+def intake_answers(intake: Intake) -> dict[str, object]:
+    """The answers so far, shaped as the intake document (input for `parse_document`)."""
+    answers: dict[str, object] = {
+        "reported_on": intake.reported_on.isoformat(),
+        "patient": _section(intake.patient, PATIENT_FIELDS),
+        "symptoms": _section(intake, SYMPTOM_FIELDS),
+        "red_flags": _section(intake, RED_FLAG_CODES),
+        **{
+            relation: _rows(getattr(intake, relation).all(), fields)
+            for relation, fields in ROW_FIELDS.items()
+        },
+        **{name: getattr(intake, name) for name in LIST_FIELDS},
+        "notes": intake.notes,
+    }
+    lifestyle = _section(intake, LIFESTYLE_FIELDS)
+    if lifestyle:
+        answers["lifestyle"] = lifestyle
+    return {name: value for name, value in answers.items() if _answered(value)}
+
+
+def apply_patient(patient: Patient, doc: IntakeDocument) -> None:
+    for name in PATIENT_FIELDS:
+        value = getattr(doc.patient, name)
+        setattr(patient, name, value if value is not None else "")
+    patient.mrn = doc.patient.mrn or None
+
+
+def set_answers(intake: Intake, doc: IntakeDocument) -> None:
+    """Every answer of `doc` that is a column of `intake`, set on the object (not saved)."""
+    intake.reported_on = doc.reported_on
+    for name in SYMPTOM_FIELDS:
+        value = getattr(doc.symptoms, name)
+        if isinstance(value, tuple):
+            value = list(value)
+        setattr(intake, name, "" if value is None and name == "frequency" else value)
+    for name in RED_FLAG_CODES:
+        setattr(intake, name, getattr(doc.red_flags, name))
+    for name in LIST_FIELDS:
+        setattr(intake, name, list(getattr(doc, name)))
+    for name in LIFESTYLE_FIELDS:
+        value = getattr(doc.lifestyle, name) if doc.lifestyle else None
+        setattr(intake, name, "" if value is None and name != "alcohol_drinks_per_week" else value)
+    intake.notes = doc.notes
+
+
+def _row_value(item: object, name: str) -> object:
+    value = getattr(item, name)
+    # An unanswered code is blank in a text column, never NULL (dates stay NULL).
+    return "" if value is None and name in ("kind", "mechanism") else value
+
+
+def document_rows(doc: IntakeDocument) -> dict[str, list[dict[str, object]]]:
+    """The document's repeating parts as the rows' field values."""
+    return {
+        relation: [
+            {name: _row_value(item, name) for name in fields} for item in getattr(doc, relation)
+        ]
+        for relation, fields in ROW_FIELDS.items()
+    }
+
+
+@transaction.atomic(savepoint=False)
+def apply_document(intake: Intake, doc: IntakeDocument) -> None:
+    """Write every answer of `doc` onto `intake` (saved) and replace its repeating rows."""
+    set_answers(intake, doc)
+    intake.save()
+    replace_rows(intake, **document_rows(doc))
+
+
+def add_rows(intake: Intake, **rows: list[dict[str, object]]) -> None:
+    """Store the named repeating parts of an intake that has none yet, in the given order."""
+    for relation, values in rows.items():
+        model = ROW_MODELS[relation]
+        model.objects.bulk_create(
+            model(intake=intake, position=position, **value)
+            for position, value in enumerate(values)
+        )
+
+
+def replace_rows(intake: Intake, **rows: list[dict[str, object]]) -> None:
+    """Replace the named repeating parts of an intake, keeping the given order."""
+    for relation in rows:
+        ROW_MODELS[relation].objects.filter(intake=intake).delete()
+    add_rows(intake, **rows)

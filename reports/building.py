@@ -1,0 +1,152 @@
+"""Building one pre-visit summary from its row: idempotent, superseded by newer versions,
+capped in attempts. The Celery task calls `build_summary`; nothing here sends a task.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from intake.document import parse_document
+from intake.models import IntakeVersion
+from reports.models import PreVisitSummary
+from reports.pdf import render_summary_pdf
+from reports.summary import build_summary_content
+from triage.engine import Flag, TriageResult
+from triage.models import TriageAssessment
+
+logger = logging.getLogger(__name__)
+Status = PreVisitSummary.Status
+
+MAX_ATTEMPTS = 3  # a document that always crashes the renderer ends `failed`, not in a loop
+
+
+class TransientError(Exception):
+    """Worth another try later (the database or storage was briefly unavailable)."""
+
+
+def _claim(summary_id: int) -> PreVisitSummary | None:
+    """Lock the row and count an attempt; None when there is nothing (more) to do."""
+    with transaction.atomic():
+        summary = (
+            PreVisitSummary.objects.select_for_update()
+            .select_related("intake")
+            .filter(pk=summary_id)
+            .first()
+        )
+        if summary is None or summary.status in (Status.READY, Status.SUPERSEDED):
+            return None
+        if summary.intake_version != summary.intake.version:
+            _finish(summary, Status.SUPERSEDED)
+            return None
+        if summary.attempts >= MAX_ATTEMPTS:
+            _fail(summary, f"Gave up after {MAX_ATTEMPTS} attempts; use Retry once fixed.")
+            return None
+        summary.attempts += 1
+        summary.save(update_fields=["attempts", "updated_at"])
+        return summary
+
+
+def _finish(summary: PreVisitSummary, status: str) -> None:
+    summary.status = status
+    summary.save(update_fields=["status", "updated_at"])
+
+
+def _fail(summary: PreVisitSummary, reason: str) -> None:
+    summary.status = Status.FAILED
+    summary.failure_reason = reason[:300]
+    summary.save(update_fields=["status", "failure_reason", "updated_at"])
+    logger.error("summary %s failed: %s", summary.pk, reason)
+
+
+def triage_of(assessment: TriageAssessment) -> TriageResult:
+    """The triage result as it was stored for that version (what the clinician saw)."""
+    flags = tuple(
+        Flag(f.code, f.severity, f.title, f.source, tuple(f.evidence))
+        for f in assessment.flags.all()
+    )
+    return TriageResult(level=assessment.level, flags=flags, rules_version=assessment.rules_version)
+
+
+def acknowledgements_of(assessment: TriageAssessment) -> dict[str, dict[str, str]]:
+    return {
+        flag.code: {
+            "by": flag.acknowledged_by.get_full_name() or flag.acknowledged_by.get_username(),
+            "at": flag.acknowledged_at.isoformat(),
+        }
+        for flag in assessment.flags.select_related("acknowledged_by")
+        if flag.acknowledged_at is not None
+    }
+
+
+def _slow_down_for_tests() -> None:
+    # The integration suite kills a worker mid-task; this widens the window. Never in production.
+    delay = float(os.environ.get("SUMMARY_TEST_DELAY_SECONDS", "0") or 0)
+    if delay and not settings.PRODUCTION:
+        time.sleep(delay)
+
+
+def build_summary(summary_id: int) -> str | None:
+    """Build the summary and its PDF for one row; returns the final status, or None if skipped.
+
+    Running it twice for the same version leaves one summary and one PDF.
+    """
+    summary = _claim(summary_id)
+    if summary is None:
+        return None
+    try:
+        version = IntakeVersion.objects.get(
+            intake_id=summary.intake_id, number=summary.intake_version
+        )
+        assessment = TriageAssessment.objects.get(
+            intake_id=summary.intake_id, intake_version=summary.intake_version
+        )
+        doc = parse_document(version.document)
+        content = build_summary_content(
+            doc,
+            triage_of(assessment),
+            acknowledgements=acknowledgements_of(assessment),
+            submitted_at=version.created_at,
+        )
+        _slow_down_for_tests()
+        rendered = render_summary_pdf(content, page_size=settings.SUMMARY_PAGE_SIZE)
+    except TransientError:
+        raise
+    except Exception as error:  # a bug or a bad document: retrying would fail the same way
+        logger.exception("summary %s could not be built", summary_id)
+        with transaction.atomic():
+            locked = PreVisitSummary.objects.select_for_update().get(pk=summary_id)
+            _fail(locked, f"The summary could not be built ({type(error).__name__}).")
+        return Status.FAILED
+    return _store(summary_id, content, rendered)
+
+
+def _store(summary_id: int, content: dict, rendered) -> str:
+    with transaction.atomic():
+        summary = (
+            PreVisitSummary.objects.select_for_update().select_related("intake").get(pk=summary_id)
+        )
+        if summary.status == Status.READY:
+            return Status.READY  # another run got there first: keep its file
+        if summary.intake_version != summary.intake.version:
+            _finish(summary, Status.SUPERSEDED)  # a newer version arrived while we rendered
+            return Status.SUPERSEDED
+        name = f"summary-{summary.intake_id}-v{summary.intake_version}.pdf"
+        if summary.pdf:
+            summary.pdf.delete(save=False)
+        summary.pdf.save(name, ContentFile(rendered.pdf), save=False)
+        summary.pdf_pages = rendered.pages
+        summary.content = content
+        summary.rules_version = content["rules_version"]
+        summary.status = Status.READY
+        summary.failure_reason = ""
+        summary.ready_at = timezone.now()
+        summary.save()
+        logger.info("summary %s ready (%s pages)", summary_id, rendered.pages)
+        return Status.READY
