@@ -2,14 +2,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.i18n import set_language
 
+from clinic.front_desk import handover
 from clinic.patient import views
 
 app_name = "patient"
 
 urlpatterns = [
     # staff: hand over the tablet, or make a link
-    path("kiosk/start/<uuid:intake_id>/", views.kiosk_start, name="kiosk-start"),
-    path("links/new/<uuid:intake_id>/", views.link_new, name="link-new"),
+    path("kiosk/start/<uuid:intake_id>/", handover.kiosk_start, name="kiosk-start"),
+    path("links/new/<uuid:intake_id>/", handover.link_new, name="link-new"),
     # the patient on the clinic's tablet
     path("kiosk/submit/", views.kiosk_submit, name="kiosk-submit"),
     path("kiosk/done/", views.kiosk_done, name="kiosk-done"),

@@ -1,5 +1,7 @@
-"""The patient's own pages, on a kiosk tablet or through a one-time link, and the staff
-actions that open them.
+"""The patient's own pages, on a kiosk tablet or through a one-time link.
+
+The desk opens them from `clinic.front_desk.handover`; their wording is
+`clinic.patient.wording`, the tablet's lock `clinic.patient.kiosk`.
 
 The patient walks the front desk's steps without the identity step, in their own
 language, and sees none of their identity. Access is a kiosk session or a signed link,
@@ -12,28 +14,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from uuid import UUID
 
-import qrcode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from qrcode.image.svg import SvgPathImage
 
-from accounts.roles import Role, role_required
 from audit.services import Action, record
-from clinic import access
 from clinic.patient import access as patient_access
+from clinic.patient.wording import HEADINGS, LINK_PROBLEMS, PATIENT_WORDS
 from clinic.presentation import STEP_OF_SECTION, ProblemLink, answer_sections, problem_links
 from intake import services
 from intake.document import RED_FLAG_CODES, DocumentInvalid
@@ -44,69 +40,10 @@ from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, prev
 from triage.models import TriageAssessment
 from triage.services import current_assessment
 
-ENTRY_ROLES = (Role.FRONT_DESK, Role.ADMIN)
 # The patient's identity is entered (and checked) by the front desk, not by the patient.
 PATIENT_STEPS = STEPS[1:]
 PATIENT_SLUGS = [step.slug for step in PATIENT_STEPS]
 TOTAL_PAGES = len(PATIENT_STEPS) + 1  # the steps, then the review
-
-# What each step says to the patient, above the shared questions.
-HEADINGS = {
-    "symptoms": (
-        gettext_lazy("Tell us about the numbness or tingling"),
-        gettext_lazy("Answer as best you can. There are no wrong answers."),
-    ),
-    "red-flags": (
-        gettext_lazy("A few important safety questions"),
-        gettext_lazy("Please answer yes or no to each question."),
-    ),
-    "medications": (
-        gettext_lazy("Your medicines, treatments and vaccinations"),
-        gettext_lazy(
-            "List the medicines, vitamins and supplements you take. "
-            "Leave the boxes empty if there is nothing to add."
-        ),
-    ),
-    "injuries": (
-        gettext_lazy("Any injuries"),
-        gettext_lazy(
-            "Tell us about any injury, for example to your back, head, neck or legs. "
-            "Leave the boxes empty if you have had none."
-        ),
-    ),
-    "history": (
-        gettext_lazy("Your health and habits"),
-        gettext_lazy("Tick any that apply. You can skip what you would rather not answer."),
-    ),
-}
-# Emergency flags that are not a single red-flag question, in the patient's words.
-PATIENT_WORDS = {"recent_injury": gettext_lazy("A recent injury to your back, head or neck")}
-
-LINK_PROBLEMS = {
-    patient_access.LinkInvalid: (
-        404,
-        gettext_lazy("This link does not work"),
-        gettext_lazy("It may be incomplete or mistyped. Please ask the front desk for a new link."),
-    ),
-    patient_access.LinkExpired: (
-        410,
-        gettext_lazy("This link has expired"),
-        gettext_lazy("Please ask the front desk for a new one."),
-    ),
-    patient_access.LinkUsed: (
-        410,
-        gettext_lazy("This link has already been used"),
-        gettext_lazy(
-            "Your answers were sent to the clinic. "
-            "If something needs changing, please tell the front desk."
-        ),
-    ),
-    patient_access.LinkRevoked: (
-        410,
-        gettext_lazy("This link is no longer active"),
-        gettext_lazy("Please ask the front desk for a new one."),
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -135,54 +72,6 @@ KIOSK = Pages(channel=Intake.Channel.PATIENT_TABLET)
 
 def _link_pages(token: str) -> Pages:
     return Pages(channel=Intake.Channel.PATIENT_LINK, token=token)
-
-
-# --- staff: open the patient's pages -------------------------------------------------------
-
-
-def _not_a_draft(request: HttpRequest, intake: Intake) -> HttpResponse:
-    messages.error(request, _("This intake was already submitted."))
-    return redirect("intake:submitted", intake_id=intake.pk)
-
-
-@role_required(*ENTRY_ROLES)
-@require_POST
-def kiosk_start(request: HttpRequest, intake_id: UUID) -> HttpResponse:
-    """Hand the tablet over: the staff user is signed out and the tablet shows only this intake."""
-    intake = access.intake_for(request.user, intake_id)
-    if not intake.is_draft:
-        return _not_a_draft(request, intake)
-    record(Action.KIOSK, actor=request.user, obj=intake, request=request)
-    patient_access.start_kiosk(request, intake)
-    response = redirect(KIOSK.step(PATIENT_SLUGS[0]))
-    # The previous patient's language choice must not carry over to this one.
-    response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
-    return response
-
-
-@role_required(*ENTRY_ROLES)
-@require_POST
-@never_cache  # the page holds a live link: no copy in any cache
-def link_new(request: HttpRequest, intake_id: UUID) -> HttpResponse:
-    intake = access.intake_for(request.user, intake_id)
-    if not intake.is_draft:
-        return _not_a_draft(request, intake)
-    with transaction.atomic():
-        link, token = patient_access.make_link(intake, by=request.user)
-        record(
-            Action.LINK,
-            actor=request.user,
-            obj=intake,
-            request=request,
-            detail={"link": str(link.id), "expires_at": link.expires_at.isoformat()},
-        )
-    url = request.build_absolute_uri(reverse("patient:link-start", args=[token]))
-    qr_svg = qrcode.make(url, image_factory=SvgPathImage).to_string(encoding="unicode")
-    return render(
-        request,
-        "intake/patient/link_created.html",
-        {"intake": intake, "link": link, "url": url, "qr_svg": qr_svg},
-    )
 
 
 # --- the pages both ways share -------------------------------------------------------------

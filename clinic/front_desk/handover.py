@@ -1,0 +1,71 @@
+"""The desk hands an intake over to the patient: the waiting-room tablet, or a one-time link."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import qrcode
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from qrcode.image.svg import SvgPathImage
+
+from accounts.roles import Role, role_required
+from audit.services import Action, record
+from clinic import access
+from clinic.patient import access as patient_access
+from clinic.patient.views import KIOSK, PATIENT_SLUGS
+from intake.models import Intake
+
+ENTRY_ROLES = (Role.FRONT_DESK, Role.ADMIN)
+
+
+def _not_a_draft(request: HttpRequest, intake: Intake) -> HttpResponse:
+    messages.error(request, _("This intake was already submitted."))
+    return redirect("intake:submitted", intake_id=intake.pk)
+
+
+@role_required(*ENTRY_ROLES)
+@require_POST
+def kiosk_start(request: HttpRequest, intake_id: UUID) -> HttpResponse:
+    """Hand the tablet over: the staff user is signed out and the tablet shows only this intake."""
+    intake = access.intake_for(request.user, intake_id)
+    if not intake.is_draft:
+        return _not_a_draft(request, intake)
+    record(Action.KIOSK, actor=request.user, obj=intake, request=request)
+    patient_access.start_kiosk(request, intake)
+    response = redirect(KIOSK.step(PATIENT_SLUGS[0]))
+    # The previous patient's language choice must not carry over to this one.
+    response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    return response
+
+
+@role_required(*ENTRY_ROLES)
+@require_POST
+@never_cache  # the page holds a live link: no copy in any cache
+def link_new(request: HttpRequest, intake_id: UUID) -> HttpResponse:
+    intake = access.intake_for(request.user, intake_id)
+    if not intake.is_draft:
+        return _not_a_draft(request, intake)
+    with transaction.atomic():
+        link, token = patient_access.make_link(intake, by=request.user)
+        record(
+            Action.LINK,
+            actor=request.user,
+            obj=intake,
+            request=request,
+            detail={"link": str(link.id), "expires_at": link.expires_at.isoformat()},
+        )
+    url = request.build_absolute_uri(reverse("patient:link-start", args=[token]))
+    qr_svg = qrcode.make(url, image_factory=SvgPathImage).to_string(encoding="unicode")
+    return render(
+        request,
+        "intake/patient/link_created.html",
+        {"intake": intake, "link": link, "url": url, "qr_svg": qr_svg},
+    )
