@@ -71,4 +71,4 @@ def _row(intake) -> SafeString:
 def worklist_rows(page) -> SafeString:
     if not page.rows:
         return NO_ROWS
-    return SafeString("".join(_row(intake) for intake in page.rows))
+    return format_html_join("", "{}", ((_row(intake),) for intake in page.rows))
