@@ -10,7 +10,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from intake.document import (
-    RED_FLAG_CODES,
+    ALL_RED_FLAG_CODES,
+    ALL_RISK_FACTOR_CODES,
+    NOT_ASKED,
     IntakeDocument,
 )
 from intake.models import Injury, Intake, Medication, Patient, Vaccination
@@ -24,7 +26,10 @@ SYMPTOM_FIELDS = (
     "relieved_by_moving", "progression", "severity", "associated", "leg_changes",
     "other_symptoms", "description",
 )  # fmt: skip
+# `symptoms.last_changed_days` in two columns: asked and answered, then the days.
+CHANGE_FIELDS = ("suddenly_changed", "last_changed_days")
 LIST_FIELDS = ("treatments", "conditions", "exposures")
+INJURY_FIELDS = ("kind", "date", "older_than_14_days", "mechanism", "description")
 LIFESTYLE_FIELDS = ("alcohol_drinks_per_week", "diet", "smoking")
 
 
@@ -45,23 +50,33 @@ def _rows(rows, fields: tuple[str, ...]) -> list[dict[str, object]]:
     return [_section(row, fields) for row in rows]
 
 
+def _last_changed(intake: Intake) -> dict[str, object]:
+    """`last_changed_days` as the document has it: absent (not asked), null (no) or days."""
+    if intake.suddenly_changed is None or (
+        intake.suddenly_changed and intake.last_changed_days is None
+    ):
+        return {}
+    return {"last_changed_days": intake.last_changed_days if intake.suddenly_changed else None}
+
+
 def intake_answers(intake: Intake) -> dict[str, object]:
     """The answers so far, shaped as the intake document (input for `parse_document`)."""
     answers: dict[str, object] = {
         "reported_on": intake.reported_on.isoformat(),
         "patient": _section(intake.patient, PATIENT_FIELDS),
-        "symptoms": _section(intake, SYMPTOM_FIELDS),
-        "red_flags": _section(intake, RED_FLAG_CODES),
+        "symptoms": _section(intake, SYMPTOM_FIELDS) | _last_changed(intake),
+        "red_flags": _section(intake, ALL_RED_FLAG_CODES),
+        "risk_factors": _section(intake, ALL_RISK_FACTOR_CODES),
         "medications": _rows(intake.medications.all(), ("name", "dose", "kind")),
         "vaccinations": _rows(intake.vaccinations.all(), ("name", "date")),
-        "injuries": _rows(intake.injuries.all(), ("kind", "date", "mechanism", "description")),
+        "injuries": _rows(intake.injuries.all(), INJURY_FIELDS),
         **{name: getattr(intake, name) for name in LIST_FIELDS},
         "notes": intake.notes,
     }
     lifestyle = _section(intake, LIFESTYLE_FIELDS)
     if lifestyle:
         answers["lifestyle"] = lifestyle
-    return {name: value for name, value in answers.items() if _answered(value)}
+    return {name: value for name, value in answers.items() if _answered(value) and value != {}}
 
 
 def apply_patient(patient: Patient, doc: IntakeDocument) -> None:
@@ -80,8 +95,13 @@ def apply_document(intake: Intake, doc: IntakeDocument) -> None:
         if isinstance(value, tuple):
             value = list(value)
         setattr(intake, name, "" if value is None and name == "frequency" else value)
-    for name in RED_FLAG_CODES:
+    changed = doc.symptoms.last_changed_days
+    intake.suddenly_changed = None if changed is NOT_ASKED else changed is not None
+    intake.last_changed_days = changed if isinstance(changed, int) else None
+    for name in ALL_RED_FLAG_CODES:
         setattr(intake, name, getattr(doc.red_flags, name))
+    for name in ALL_RISK_FACTOR_CODES:
+        setattr(intake, name, getattr(doc.risk_factors, name))
     for name in LIST_FIELDS:
         setattr(intake, name, list(getattr(doc, name)))
     for name in LIFESTYLE_FIELDS:
@@ -96,8 +116,8 @@ def apply_document(intake: Intake, doc: IntakeDocument) -> None:
         ],
         vaccinations=[{"name": v.name, "date": v.date} for v in doc.vaccinations],
         injuries=[
-            {"kind": i.kind, "date": i.date, "mechanism": i.mechanism or "",
-             "description": i.description}
+            {"kind": i.kind, "date": i.date, "older_than_14_days": i.older_than_14_days,
+             "mechanism": i.mechanism or "", "description": i.description}
             for i in doc.injuries
         ],
     )  # fmt: skip

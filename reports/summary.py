@@ -18,7 +18,7 @@ from intake.document import IntakeDocument
 from intake.questions import OPTION_LABELS, QUESTIONS
 from reports.diagram import known_locations, shaded_regions
 from reports.evaluation import suggestion_json
-from reports.suggestions import suggest_tests
+from reports.suggestions import POSITIONAL_STATEMENT, fits_positional_pressure, suggest_tests
 from triage.engine import Flag, TriageResult
 from triage.rules import ATTENTION, EMERGENCY, RULES, URGENT
 
@@ -26,13 +26,8 @@ Json = dict[str, Any]
 
 NOTICE = "These are suggestions to support the clinician's judgement, not diagnoses or orders."
 
-# Article: "usually goes away after you move around"; "if your leg numbness and tingling
-# persist or come back frequently, make an appointment"; "Call 911 in these situations".
-POSITIONAL_STATEMENT = (
-    "The pattern fits positional compression: numbness after sitting or standing in one "
-    "position for a long time comes from reduced blood flow or pressure on a nerve, and "
-    "usually goes away after moving around. No tests are suggested."
-)
+# Article: "if your leg numbness and tingling persist or come back frequently, make an
+# appointment"; "Call 911 in these situations". The statement itself: reports.suggestions.
 COME_BACK_IF = (
     "it persists or comes back often",
     "it spreads, or gets worse",
@@ -40,9 +35,9 @@ COME_BACK_IF = (
     "the leg changes colour, shape or temperature",
     "it happens with no apparent reason",
 )
+# Every emergency flag of the triage table (§2), the same list the desk alert uses.
 CALL_911_IF = (
-    "Call 911 for a back, head or neck injury, inability to move or walk, loss of bladder "
-    "or bowel control, confusion, loss of consciousness, slurred speech or vision problems."
+    "Call 911 for: " + "; ".join(rule.title for rule in RULES if rule.severity == EMERGENCY) + "."
 )
 
 _NO_ACKNOWLEDGEMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType({})
@@ -258,7 +253,7 @@ def _content(
     patient, s = doc.patient, doc.symptoms
     suggestions = suggest_tests(doc, triage)
     red_flags = _flags(doc, triage, (EMERGENCY, URGENT), acknowledgements)
-    benign = not suggestions and not red_flags and s.positional and s.relieved_by_moving
+    benign = fits_positional_pressure(doc, triage)
     lifestyle = doc.lifestyle
     return {
         "rules_version": triage.rules_version,

@@ -17,9 +17,26 @@ def load_vignette(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+# The 2026.12.1 questions vignette 01 (written for 2026.11.1) does not answer, answered no.
+NEW_QUESTIONS_ANSWERED_NO = {
+    "symptoms.last_changed_days": None,
+    "red_flags.urinary_difficulty": False,
+    "risk_factors": {
+        "fever": False,
+        "injects_drugs": False,
+        "immunosuppressed": False,
+        "spinal_procedure_recent": False,
+        "blood_thinner": False,
+    },
+}
+
+
 def benign_data() -> dict[str, Any]:
-    """Short, positional, relieved by moving: no flags, no tests (vignette 01)."""
-    return load_vignette(VIGNETTES[0])["document"]
+    """Short, positional, relieved by moving, every question asked: no flags, no tests.
+
+    Vignette 01 with the questions new in 2026.12.1 answered no.
+    """
+    return with_answers(load_vignette(VIGNETTES[0])["document"], NEW_QUESTIONS_ANSWERED_NO)
 
 
 def days_before(days: int) -> str:

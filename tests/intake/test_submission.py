@@ -199,7 +199,8 @@ def test_an_outsider_cannot_submit_or_see_an_intake_and_nothing_changes(client_f
 
 def test_the_reported_on_date_of_a_vignette_decides_recent_injury(front_desk):
     doc = dict(VIGNETTES["09-recent-fall-head"]["document"])
-    late = parse_document({**doc, "reported_on": "2026-12-20"})  # 33 days after the fall
+    # 33 days after the fall; parsed on that day (a reported_on after tomorrow is refused).
+    late = parse_document({**doc, "reported_on": "2026-12-20"}, today=dt.date(2026, 12, 20))
     intake = services.create_intake_from_document(late, by=front_desk).intake
     assert intake.reported_on == dt.date(2026, 12, 20)
     assert intake.triage_level != "emergency"
