@@ -66,17 +66,20 @@ def intake_answers(intake: Intake) -> dict[str, object]:
         "patient": _section(intake.patient, PATIENT_FIELDS),
         "symptoms": _section(intake, SYMPTOM_FIELDS) | _last_changed(intake),
         "red_flags": _section(intake, ALL_RED_FLAG_CODES),
-        "risk_factors": _section(intake, ALL_RISK_FACTOR_CODES),
         "medications": _rows(intake.medications.all(), ("name", "dose", "kind")),
         "vaccinations": _rows(intake.vaccinations.all(), ("name", "date")),
         "injuries": _rows(intake.injuries.all(), INJURY_FIELDS),
         **{name: getattr(intake, name) for name in LIST_FIELDS},
         "notes": intake.notes,
     }
-    lifestyle = _section(intake, LIFESTYLE_FIELDS)
-    if lifestyle:
-        answers["lifestyle"] = lifestyle
-    return {name: value for name, value in answers.items() if _answered(value) and value != {}}
+    # Optional sections: absent until something in them is answered.
+    for name, section in (
+        ("risk_factors", _section(intake, ALL_RISK_FACTOR_CODES)),
+        ("lifestyle", _section(intake, LIFESTYLE_FIELDS)),
+    ):
+        if section:
+            answers[name] = section
+    return {name: value for name, value in answers.items() if _answered(value)}
 
 
 def apply_patient(patient: Patient, doc: IntakeDocument) -> None:

@@ -324,7 +324,7 @@ SUGGESTION_RULES = (
         "Serum protein electrophoresis with immunofixation",
         True,
         AAN_FIRST_LINE_NOTE,
-        (_with(DISTAL_SYMMETRIC, "[ext] AAN 2009"),),
+        (DISTAL_SYMMETRIC,),
     ),
     SuggestionRule(
         "nerve_conduction_study",

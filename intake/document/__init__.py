@@ -66,7 +66,13 @@ from intake.document.model import (
     answer_at,
     document_to_dict,
 )
-from intake.document.parser import ROOT_PATH, DocumentInvalid, Problem, parse_document
+from intake.document.parser import (
+    ROOT_PATH,
+    DocumentInvalid,
+    Problem,
+    emergency_answers,
+    parse_document,
+)
 
 __all__ = [
     "ALCOHOL_DRINKS_PER_WEEK_MAX",
@@ -131,5 +137,6 @@ __all__ = [
     "Vaccination",
     "answer_at",
     "document_to_dict",
+    "emergency_answers",
     "parse_document",
 ]

@@ -446,6 +446,19 @@ _DOCUMENT = _Shape(
 )
 
 
+def emergency_answers(data: object) -> tuple[str, ...]:
+    """The `red_flags` answers that are the JSON `true`, even in a document refused (§4).
+
+    An emergency is never thrown away with a bad document: whatever else is wrong, every
+    red-flag key whose value is exactly true is listed, in document order, unknown keys
+    included (not `1`, not `"yes"`). A document that is not an object has none.
+    """
+    red_flags = data.get("red_flags") if isinstance(data, dict) else None
+    if not isinstance(red_flags, dict):
+        return ()
+    return tuple(f"red_flags.{key}" for key, value in red_flags.items() if value is True)
+
+
 def parse_document(data: object, *, today: dt.date | None = None) -> IntakeDocument:
     """Read one intake document (parsed JSON), or raise `DocumentInvalid` listing every problem.
 

@@ -125,9 +125,40 @@ def test_a_bad_document_lists_every_problem_by_path(client_for, clinician):
             {"path": "symptoms.severity", "message": "must be between 0 and 10"},
             {"path": "red_flags.confusion", "message": "must be true or false"},
             {"path": "extra", "message": "is not allowed here"},
-        ]
+        ],
+        "emergency_answers": [],  # §4 of 2026.12.1: listed even when there are none
     }
     assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_a_refused_document_still_reports_its_emergency_answers(client_for, clinician):
+    bad = with_answers(
+        benign_data(),
+        {
+            "symptoms.severity": 11,
+            "red_flags.bladder_bowel_control_loss": True,
+            "red_flags.confusion": 1,  # not the JSON true
+            "red_flags.saddle_numbness": "yes",
+            "red_flags.numb_down_there": True,  # unknown, still listed
+        },
+    )
+
+    response = post_json(client_for(clinician), bad)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "problems": [
+            {"path": "symptoms.severity", "message": "must be between 0 and 10"},
+            {"path": "red_flags.saddle_numbness", "message": "must be true or false"},
+            {"path": "red_flags.confusion", "message": "must be true or false"},
+            {"path": "red_flags.numb_down_there", "message": "is not allowed here"},
+        ],
+        "emergency_answers": [
+            "red_flags.bladder_bowel_control_loss",
+            "red_flags.numb_down_there",
+        ],
+    }
 
 
 @pytest.mark.django_db
