@@ -11,6 +11,7 @@ from intake.document import parse_document
 from reports.evaluation import evaluate_document
 from tests.builders import VIGNETTES, benign_data, load_vignette, with_answers
 from tests.reports.test_evaluate_command import row_counts
+from tests.strategies import invalid_documents
 
 URL = "/api/v1/evaluate"
 SCHEMA_URL = "/api/v1/schema"
@@ -29,7 +30,7 @@ JSON_VALUES = st.recursive(
     max_leaves=25,
 )
 # Paths into the benign document, to vary one answer at a time with a random value.
-SECTIONS = ("patient", "symptoms", "red_flags")
+SECTIONS = ("patient", "symptoms", "red_flags", "risk_factors")
 ANSWER_PATHS = [
     *SECTIONS,
     *(f"{section}.{name}" for section in SECTIONS for name in benign_data()[section]),
@@ -178,7 +179,7 @@ def test_a_body_that_is_not_a_json_object_is_a_400_with_problems(
 ):
     response = post(client_for(clinician), body)
     assert response.status_code == 400
-    assert response.json() == {"problems": [problem]}
+    assert response.json() == {"problems": [problem], "emergency_answers": []}
 
 
 @pytest.mark.django_db
@@ -222,6 +223,25 @@ def test_any_value_for_any_answer_is_evaluated_or_rejected_never_a_500(
     response = post_json(client_for(clinician), with_answers(benign_data(), {path: value}))
     assert response.status_code in {200, 400}
     assert ("level" in response.json()) == (response.status_code == 200)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=invalid_documents())
+def test_a_refused_document_always_lists_its_true_red_flags(client_for, clinician, data):
+    response = post_json(client_for(clinician), data)
+
+    red_flags = data.get("red_flags") if isinstance(data, dict) else None
+    expected = (
+        [f"red_flags.{key}" for key, value in red_flags.items() if value is True]
+        if isinstance(red_flags, dict)
+        else []
+    )
+    assert response.status_code == 400
+    assert response.json()["problems"]
+    assert response.json()["emergency_answers"] == expected
 
 
 @pytest.mark.django_db
