@@ -2,9 +2,10 @@
 
 Each row's test returns its evidence: the answer paths (or quoted words) that
 made it fire; an empty tuple means it does not fire. The derived terms of §2
-come first, each a small function the rows combine. Any change to this module
-or to reports/suggestions.py changes what clinicians see: bump RULES_VERSION
-and record the new fingerprint (tests/triage/rules_fingerprints.json).
+come first, each a small function the rows combine. Any change to this module,
+to the word lists of triage/matching.py or to reports/suggestions.py changes what
+clinicians see: bump RULES_VERSION and record the new fingerprint
+(tests/triage/rules_fingerprints.json).
 """
 
 from __future__ import annotations
@@ -351,9 +352,8 @@ DERIVED_TERMS = (
     DerivedTerm("age", "completed years on `reported_on`"),
     DerivedTerm(
         "free-text red-flag term",
-        "a term of either free-text list (matched as §1.1 says) in `symptoms.description`, "
-        "`notes` or an `injuries[].description`, whatever the preferred language: "
-        + ", ".join(f"`{term}`" for term in FREE_TEXT_TERMS),
+        "a term of either free-text list (see the word lists) in `symptoms.description`, "
+        "`notes` or an `injuries[].description`, whatever the preferred language",
     ),
 )
 
