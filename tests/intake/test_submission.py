@@ -11,6 +11,7 @@ from intake.document import parse_document
 from intake.exchange import intake_answers
 from intake.models import Intake, IntakeVersion
 from reports.models import PreVisitSummary
+from tests.builders import DELETE, document
 from tests.intake.conftest import VIGNETTES
 from triage.models import TriageAssessment
 
@@ -22,8 +23,9 @@ def submitted_intake(name: str, by) -> Intake:
     return services.create_intake_from_document(doc, by=by, channel="front_desk").intake
 
 
-def test_an_intake_round_trips_through_the_database_losslessly(vignette, front_desk):
-    doc = parse_document(vignette["document"])
+@pytest.mark.parametrize("name", sorted(VIGNETTES))
+def test_an_intake_round_trips_through_the_database_losslessly(name, front_desk):
+    doc = parse_document(VIGNETTES[name]["document"])
     intake = services.create_intake_from_document(doc, by=front_desk).intake
     assert parse_document(intake_answers(Intake.objects.get(pk=intake.pk))) == doc
     stored = IntakeVersion.objects.get(intake=intake, number=1).document
@@ -204,3 +206,39 @@ def test_the_reported_on_date_of_a_vignette_decides_recent_injury(front_desk):
     intake = services.create_intake_from_document(late, by=front_desk).intake
     assert intake.reported_on == dt.date(2026, 12, 20)
     assert intake.triage_level != "emergency"
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        pytest.param(
+            {
+                "symptoms.last_changed_days": 3,
+                "symptoms.leg_changes": ["pale_or_blue", "wound_or_ulcer", "color"],
+                "symptoms.other_symptoms": ["unsteady_or_falling"],
+                "red_flags.urinary_difficulty": True,
+                "risk_factors.cancer_active": False,
+                "conditions": ["cancer"],
+                "exposures": ["nitrous_oxide"],
+                "injuries": [
+                    {"kind": "back_injury", "older_than_14_days": True,
+                     "mechanism": "lifting_or_twisting"},
+                    {"kind": "broken_leg", "date": "2026-11-19", "older_than_14_days": False},
+                ],
+            },
+            id="every-new-answer",
+        ),
+        pytest.param(
+            {"symptoms.last_changed_days": DELETE, "red_flags.urinary_difficulty": DELETE,
+             "risk_factors": DELETE},
+            id="none-asked",
+        ),
+        pytest.param({"risk_factors": {"fever": True}}, id="one-risk-factor-asked"),
+    ],
+)  # fmt: skip
+def test_the_new_answers_round_trip_through_the_database(answers, front_desk):
+    doc = document(answers)
+
+    intake = services.create_intake_from_document(doc, by=front_desk).intake
+
+    assert parse_document(intake_answers(Intake.objects.get(pk=intake.pk))) == doc
