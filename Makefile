@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 TEST_ARGS ?=
 
-.PHONY: install run test worker beat lint audit format lock bench load clean
+.PHONY: install run test worker beat lint audit format lock bench load safety clean
 
 install: $(STAMP)
 
@@ -46,6 +46,11 @@ lint: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q -p no:cacheprovider tests/test_layers.py
+
+# Every vignette (tests/data/vignettes) through evaluate_intake: emergency recall, level and
+# exact agreement with the references. A regression check, not an external validation.
+safety: install
+	$(PY) manage.py safety_figures
 
 # Supply chain: bandit over the app code, pip-audit over the pinned versions.
 audit: install

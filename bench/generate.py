@@ -42,7 +42,14 @@ from django.core.management.color import no_style
 from django.db import connection, connections, models, transaction
 
 from accounts.roles import Role, sync_role_groups
-from intake.answers import LIFESTYLE_FIELDS, LIST_FIELDS, SYMPTOM_FIELDS, apply_document
+from intake.answers import (
+    CHANGE_FIELDS,
+    INJURY_FIELDS,
+    LIFESTYLE_FIELDS,
+    LIST_FIELDS,
+    SYMPTOM_FIELDS,
+    apply_document,
+)
 from intake.document import codes, document_to_dict, parse_document
 from intake.levels import OpenAlert
 from intake.models import Injury, Intake, IntakeVersion, Medication, Patient, Vaccination
@@ -308,7 +315,15 @@ class JsonTemplate:
 # --- variants ------------------------------------------------------------------------
 
 # What `apply_document` writes onto an intake: the rest of its columns are set per row.
-CLINICAL_FIELDS = (*SYMPTOM_FIELDS, *codes.RED_FLAG_CODES, *LIST_FIELDS, *LIFESTYLE_FIELDS, "notes")
+CLINICAL_FIELDS = (
+    *SYMPTOM_FIELDS,
+    *CHANGE_FIELDS,
+    *codes.ALL_RED_FLAG_CODES,
+    *codes.ALL_RISK_FACTOR_CODES,
+    *LIST_FIELDS,
+    *LIFESTYLE_FIELDS,
+    "notes",
+)
 _JSON_FIELDS = frozenset(
     f.name for f in Intake._meta.concrete_fields if isinstance(f, models.JSONField)
 )
@@ -332,7 +347,8 @@ class Variant:
     clinical: tuple[object, ...]  # CLINICAL_FIELDS values as COPY takes them
     medications: tuple[tuple[str, str, str], ...]
     vaccinations: tuple[tuple[str, int | None], ...]  # (name, day offset)
-    injuries: tuple[tuple[str, int | None, str, str], ...]  # (kind, day offset, mechanism, text)
+    # (kind, day offset, older than 14 days, mechanism, text)
+    injuries: tuple[tuple[str, int | None, bool | None, str, str], ...]
     document_template: JsonTemplate
     content_template: JsonTemplate
 
@@ -372,10 +388,8 @@ def _variant(document: dict[str, Any]) -> Variant:
             (name, _offset(day)) for name, day in intake.vaccinations.values_list("name", "date")
         ),
         injuries=tuple(
-            (kind, _offset(day), mechanism, text)
-            for kind, day, mechanism, text in intake.injuries.values_list(
-                "kind", "date", "mechanism", "description"
-            )
+            (kind, _offset(day), older, mechanism, text)
+            for kind, day, older, mechanism, text in intake.injuries.values_list(*INJURY_FIELDS)
         ),
         document_template=JsonTemplate.of({**canonical, "patient": _slot("patient")}, ["patient"]),
         content_template=JsonTemplate.of(content, ["patient", "submitted_at"]),
@@ -417,7 +431,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     ),
     Medication: ("id", "intake_id", "position", "name", "dose", "kind"),
     Vaccination: ("id", "intake_id", "position", "name", "date"),
-    Injury: ("id", "intake_id", "position", "kind", "date", "mechanism", "description"),
+    Injury: ("id", "intake_id", "position", *INJURY_FIELDS),
     IntakeVersion: (
         "id", "intake_id", "number", "document", "changed_paths", "reason", "created_at",
         "created_by_id",
@@ -798,8 +812,10 @@ class _Chunk:
             rows[Medication].append((ident(Medication, n), intake_id, n, name, dose, kind))
         for n, (name, offset) in enumerate(variant.vaccinations):
             rows[Vaccination].append((ident(Vaccination, n), intake_id, n, name, on(offset)))
-        for n, (kind, offset, mechanism, text) in enumerate(variant.injuries):
-            rows[Injury].append((ident(Injury, n), intake_id, n, kind, on(offset), mechanism, text))
+        for n, (kind, offset, older, mechanism, text) in enumerate(variant.injuries):
+            rows[Injury].append(
+                (ident(Injury, n), intake_id, n, kind, on(offset), older, mechanism, text)
+            )
 
     def _version(
         self,

@@ -10,7 +10,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from intake.document import (
-    RED_FLAG_CODES,
+    ALL_RED_FLAG_CODES,
+    ALL_RISK_FACTOR_CODES,
+    NOT_ASKED,
     IntakeDocument,
 )
 from intake.models import Injury, Intake, Medication, Patient, Vaccination
@@ -24,13 +26,15 @@ SYMPTOM_FIELDS = (
     "relieved_by_moving", "progression", "severity", "associated", "leg_changes",
     "other_symptoms", "description",
 )  # fmt: skip
+# `symptoms.last_changed_days` in two columns: asked and answered, then the days.
+CHANGE_FIELDS = ("suddenly_changed", "last_changed_days")
 LIST_FIELDS = ("treatments", "conditions", "exposures")
 # The repeating parts of an intake: each relation's model and the answers its rows hold.
 ROW_MODELS = {"medications": Medication, "vaccinations": Vaccination, "injuries": Injury}
 ROW_FIELDS = {
     "medications": ("name", "dose", "kind"),
     "vaccinations": ("name", "date"),
-    "injuries": ("kind", "date", "mechanism", "description"),
+    "injuries": ("kind", "date", "older_than_14_days", "mechanism", "description"),
 }
 LIFESTYLE_FIELDS = ("alcohol_drinks_per_week", "diet", "smoking")
 
@@ -52,13 +56,22 @@ def _rows(rows, fields: tuple[str, ...]) -> list[dict[str, object]]:
     return [_section(row, fields) for row in rows]
 
 
+def _last_changed(intake: Intake) -> dict[str, object]:
+    """`last_changed_days` as the document has it: absent (not asked), null (no) or days."""
+    if intake.suddenly_changed is None or (
+        intake.suddenly_changed and intake.last_changed_days is None
+    ):
+        return {}
+    return {"last_changed_days": intake.last_changed_days if intake.suddenly_changed else None}
+
+
 def intake_answers(intake: Intake) -> dict[str, object]:
     """The answers so far, shaped as the intake document (input for `parse_document`)."""
     answers: dict[str, object] = {
         "reported_on": intake.reported_on.isoformat(),
         "patient": _section(intake.patient, PATIENT_FIELDS),
-        "symptoms": _section(intake, SYMPTOM_FIELDS),
-        "red_flags": _section(intake, RED_FLAG_CODES),
+        "symptoms": _section(intake, SYMPTOM_FIELDS) | _last_changed(intake),
+        "red_flags": _section(intake, ALL_RED_FLAG_CODES),
         **{
             relation: _rows(getattr(intake, relation).all(), fields)
             for relation, fields in ROW_FIELDS.items()
@@ -66,9 +79,13 @@ def intake_answers(intake: Intake) -> dict[str, object]:
         **{name: getattr(intake, name) for name in LIST_FIELDS},
         "notes": intake.notes,
     }
-    lifestyle = _section(intake, LIFESTYLE_FIELDS)
-    if lifestyle:
-        answers["lifestyle"] = lifestyle
+    # Optional sections: absent until something in them is answered.
+    for name, section in (
+        ("risk_factors", _section(intake, ALL_RISK_FACTOR_CODES)),
+        ("lifestyle", _section(intake, LIFESTYLE_FIELDS)),
+    ):
+        if section:
+            answers[name] = section
     return {name: value for name, value in answers.items() if _answered(value)}
 
 
@@ -87,8 +104,13 @@ def set_answers(intake: Intake, doc: IntakeDocument) -> None:
         if isinstance(value, tuple):
             value = list(value)
         setattr(intake, name, "" if value is None and name == "frequency" else value)
-    for name in RED_FLAG_CODES:
+    changed = doc.symptoms.last_changed_days
+    intake.suddenly_changed = None if changed is NOT_ASKED else changed is not None
+    intake.last_changed_days = changed if isinstance(changed, int) else None
+    for name in ALL_RED_FLAG_CODES:
         setattr(intake, name, getattr(doc.red_flags, name))
+    for name in ALL_RISK_FACTOR_CODES:
+        setattr(intake, name, getattr(doc.risk_factors, name))
     for name in LIST_FIELDS:
         setattr(intake, name, list(getattr(doc, name)))
     for name in LIFESTYLE_FIELDS:

@@ -124,6 +124,10 @@ class Intake(models.Model):
     locations = models.JSONField(default=list, blank=True)
     onset = models.CharField(max_length=8, choices=choices(codes.ONSETS), blank=True)
     duration_days = models.PositiveIntegerField(null=True, blank=True)
+    # "Has it suddenly changed or clearly got worse? How many days ago?": NULL not asked,
+    # False it has not (the document's null), True it has, `last_changed_days` days ago.
+    suddenly_changed = models.BooleanField(null=True, blank=True)
+    last_changed_days = models.PositiveIntegerField(null=True, blank=True)
     pattern = models.CharField(max_length=16, choices=choices(codes.PATTERNS), blank=True)
     frequency = models.CharField(max_length=24, choices=choices(codes.FREQUENCIES), blank=True)
     positional = models.BooleanField(null=True, blank=True)
@@ -141,6 +145,7 @@ class Intake(models.Model):
     head_back_neck_injury = models.BooleanField(null=True, blank=True)
     cannot_move_or_walk = models.BooleanField(null=True, blank=True)
     bladder_bowel_control_loss = models.BooleanField(null=True, blank=True)
+    urinary_difficulty = models.BooleanField(null=True, blank=True)  # new in 2026.12.1
     saddle_numbness = models.BooleanField(null=True, blank=True)
     confusion = models.BooleanField(null=True, blank=True)
     loss_of_consciousness = models.BooleanField(null=True, blank=True)
@@ -148,6 +153,14 @@ class Intake(models.Model):
     vision_problems = models.BooleanField(null=True, blank=True)
     face_arm_weakness = models.BooleanField(null=True, blank=True)
     breathing_swallowing_difficulty = models.BooleanField(null=True, blank=True)
+
+    # risk factors (new in 2026.12.1): NULL until answered, like the red flags
+    fever = models.BooleanField(null=True, blank=True)
+    injects_drugs = models.BooleanField(null=True, blank=True)
+    immunosuppressed = models.BooleanField(null=True, blank=True)
+    spinal_procedure_recent = models.BooleanField(null=True, blank=True)
+    blood_thinner = models.BooleanField(null=True, blank=True)
+    cancer_active = models.BooleanField(null=True, blank=True)
 
     # history and lifestyle
     treatments = models.JSONField(default=list, blank=True)
@@ -188,6 +201,11 @@ class Intake(models.Model):
         constraints = [
             _range("severity", 0, codes.SEVERITY_MAX),
             _range("duration_days", 0, codes.DURATION_DAYS_MAX),
+            _range("last_changed_days", 0, codes.LAST_CHANGED_DAYS_MAX),
+            models.CheckConstraint(
+                condition=Q(last_changed_days__isnull=True) | Q(suddenly_changed=True),
+                name="intake_last_changed_days_only_when_changed",
+            ),
             _range("alcohol_drinks_per_week", 0, codes.ALCOHOL_DRINKS_PER_WEEK_MAX),
             models.CheckConstraint(
                 condition=Q(status="draft", version=0) | (~Q(status="draft") & Q(version__gte=1)),
@@ -244,8 +262,9 @@ class Injury(_IntakeRow):
     intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="injuries")
     kind = models.CharField(max_length=24, choices=choices(codes.INJURY_KINDS))
     date = models.DateField(null=True, blank=True)
+    older_than_14_days = models.BooleanField(null=True, blank=True)  # "more than two weeks ago"
     mechanism = models.CharField(
-        max_length=16, choices=choices(codes.INJURY_MECHANISMS), blank=True
+        max_length=24, choices=choices(codes.INJURY_MECHANISMS), blank=True
     )
     description = models.TextField(
         max_length=codes.INJURY_DESCRIPTION_MAX_LENGTH, blank=True, validators=[validate_typed_text]

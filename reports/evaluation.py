@@ -10,7 +10,7 @@ def suggestion_json(suggestion: Suggestion) -> dict[str, object]:
     return {
         "code": suggestion.code,
         "name": suggestion.name,
-        "reasons": list(suggestion.reasons),
+        "reasons": [str(reason) for reason in suggestion.reasons],
         "first_line": suggestion.first_line,
         "note": suggestion.note,
     }
@@ -23,11 +23,11 @@ def evaluate_document(doc: IntakeDocument) -> dict[str, object]:
     """
     triage = evaluate_triage(doc)
     return {
-        "level": triage.level,
+        "level": str(triage.level),
         "flags": [
             {
                 "code": flag.code,
-                "severity": flag.severity,
+                "severity": str(flag.severity),
                 "title": flag.title,
                 "evidence": list(flag.evidence),
                 "source": flag.source,

@@ -3,7 +3,8 @@
 Regenerate docs/clinical-rules.md with: python manage.py clinical_rules_doc > docs/clinical-rules.md
 """
 
-from reports.suggestions import SUGGESTION_RULES
+from reports.suggestions import SUGGESTION_RULES, Trigger
+from triage.matching import TERM_LISTS
 from triage.rules import DERIVED_TERMS, RULES, RULES_VERSION
 
 
@@ -17,6 +18,10 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
         f"|{'---|' * len(header)}",
         *(f"| {' | '.join(_cell(cell) for cell in row)} |" for row in rows),
     ]
+
+
+def _trigger(trigger: Trigger) -> str:
+    return f"{trigger.when} ({trigger.source})" if trigger.source else trigger.when
 
 
 def render_clinical_rules_markdown() -> str:
@@ -64,10 +69,27 @@ def render_clinical_rules_markdown() -> str:
                 (
                     f"`{rule.code}`",
                     rule.name,
-                    "; ".join(trigger.when for trigger in rule.triggers),
+                    "; ".join(map(_trigger, rule.triggers))
+                    + "".join(f"; never when {_trigger(guard)}" for guard in rule.never),
                     rule.note,
                 )
                 for rule in SUGGESTION_RULES
+            ],
+        ),
+        "",
+        "## Word lists",
+        "",
+        "Medication names and free text are matched the same way: accents and case ignored,",
+        "every character that is not a letter or digit read as a space (`B-6` is `b 6`). A",
+        'term ending in `*` matches a word that starts with it (`warfarin*`: "Warfarina");',
+        'any other term matches whole words only (`vision*` does not match "television").',
+        "A medication list reads each `medications[].name` on its own, never the dose.",
+        "",
+        *_table(
+            ("list", "terms"),
+            [
+                (term_list.label, " ".join(f"`{term}`" for term in term_list.terms))
+                for term_list in TERM_LISTS.values()
             ],
         ),
     ]

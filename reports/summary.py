@@ -15,10 +15,11 @@ from typing import Any
 from django.utils import translation
 
 from intake.document import IntakeDocument
-from intake.questions import OPTION_LABELS, QUESTIONS
+from intake.evidence import evidence_in_words
+from intake.questions import OPTION_LABELS
 from reports.diagram import known_locations, shaded_regions
 from reports.evaluation import suggestion_json
-from reports.suggestions import suggest_tests
+from reports.suggestions import POSITIONAL_STATEMENT, fits_positional_pressure, suggest_tests
 from triage.engine import Flag, TriageResult
 from triage.rules import ATTENTION, EMERGENCY, RULES, URGENT
 
@@ -26,13 +27,8 @@ Json = dict[str, Any]
 
 NOTICE = "These are suggestions to support the clinician's judgement, not diagnoses or orders."
 
-# Article: "usually goes away after you move around"; "if your leg numbness and tingling
-# persist or come back frequently, make an appointment"; "Call 911 in these situations".
-POSITIONAL_STATEMENT = (
-    "The pattern fits positional compression: numbness after sitting or standing in one "
-    "position for a long time comes from reduced blood flow or pressure on a nerve, and "
-    "usually goes away after moving around. No tests are suggested."
-)
+# Article: "if your leg numbness and tingling persist or come back frequently, make an
+# appointment"; "Call 911 in these situations". The statement itself: reports.suggestions.
 COME_BACK_IF = (
     "it persists or comes back often",
     "it spreads, or gets worse",
@@ -40,9 +36,9 @@ COME_BACK_IF = (
     "the leg changes colour, shape or temperature",
     "it happens with no apparent reason",
 )
+# Every emergency flag of the triage table (§2), the same list the desk alert uses.
 CALL_911_IF = (
-    "Call 911 for a back, head or neck injury, inability to move or walk, loss of bladder "
-    "or bowel control, confusion, loss of consciousness, slurred speech or vision problems."
+    "Call 911 for: " + "; ".join(rule.title for rule in RULES if rule.severity == EMERGENCY) + "."
 )
 
 _NO_ACKNOWLEDGEMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType({})
@@ -117,47 +113,9 @@ def reason_for_visit(doc: IntakeDocument) -> str:
     )
 
 
-def _answer(doc: IntakeDocument, path: str) -> object:
-    """The answer at an evidence path (list items by index); None if the path no longer fits."""
-    value: object = doc
-    try:
-        for name in path.split("."):
-            value = value[int(name)] if name.isdigit() else getattr(value, name)  # type: ignore[index]
-    except (AttributeError, IndexError, TypeError):
-        return None
-    return value
-
-
-def _answer_words(value: object) -> str:
-    if value is None:
-        return "not answered"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, tuple):
-        return ", ".join(_answer_words(item) for item in value) or "none"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(label(value) if isinstance(value, str) else value)
-
-
-def _question(doc: IntakeDocument, path: str) -> str:
-    parts = path.split(".")
-    if len(parts) >= 3 and parts[1].isdigit():  # a list item: "injuries.0.date"
-        item = _answer(doc, ".".join(parts[:2]))
-        # A medication or vaccination is named by its name, an injury by its kind.
-        named = getattr(item, "name", "") or label(getattr(item, "kind", None))
-        field = str(QUESTIONS.get(".".join([parts[0], *parts[2:]]), parts[-1])).lower()
-        list_words = QUESTIONS.get(parts[0], parts[0])
-        return f"{list_words} #{int(parts[1]) + 1}{f' ({named})' if named else ''}: {field}"
-    return str(QUESTIONS.get(path, path))
-
-
 def evidence_words(doc: IntakeDocument, evidence: str) -> str:
-    """A flag's evidence as question and answer; typed words keep their quote."""
-    path, quoted, quote = evidence.partition(": ")
-    if quoted:
-        return f"{_question(doc, path)}: {quote}"
-    return f"{_question(doc, path)} — {_answer_words(_answer(doc, path))}"
+    """A flag's evidence as question and answer ("Loss of bladder or bowel control: Yes")."""
+    return ": ".join(evidence_in_words(doc, evidence))
 
 
 def _flag(
@@ -258,7 +216,7 @@ def _content(
     patient, s = doc.patient, doc.symptoms
     suggestions = suggest_tests(doc, triage)
     red_flags = _flags(doc, triage, (EMERGENCY, URGENT), acknowledgements)
-    benign = not suggestions and not red_flags and s.positional and s.relieved_by_moving
+    benign = fits_positional_pressure(doc, triage)
     lifestyle = doc.lifestyle
     return {
         "rules_version": triage.rules_version,

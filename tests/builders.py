@@ -17,9 +17,36 @@ def load_vignette(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def benign_data() -> dict[str, Any]:
-    """Short, positional, relieved by moving: no flags, no tests (vignette 01)."""
+# The 2026.12.1 questions vignette 01 (written for 2026.11.1) does not answer, answered no.
+NEW_QUESTIONS_ANSWERED_NO = {
+    "symptoms.last_changed_days": None,
+    "red_flags.urinary_difficulty": False,
+    "risk_factors": {
+        "fever": False,
+        "injects_drugs": False,
+        "immunosuppressed": False,
+        "spinal_procedure_recent": False,
+        "blood_thinner": False,
+    },
+}
+
+
+# The vignettes written for rules 2026.11.1 (their references brought up to date): the
+# answers today's forms and FHIR Questionnaire can carry, until they ask the new questions.
+VIGNETTES_2026_11 = VIGNETTES[:12]
+
+
+def benign_data_2026_11() -> dict[str, Any]:
+    """Vignette 01 as written for 2026.11.1: the questions new in 2026.12.1 not asked."""
     return load_vignette(VIGNETTES[0])["document"]
+
+
+def benign_data() -> dict[str, Any]:
+    """Short, positional, relieved by moving, every question asked: no flags, no tests.
+
+    Vignette 01 with the questions new in 2026.12.1 answered no.
+    """
+    return with_answers(benign_data_2026_11(), NEW_QUESTIONS_ANSWERED_NO)
 
 
 def days_before(days: int) -> str:

@@ -14,6 +14,8 @@ PHRASES = (
     "I can’t walk to the mailbox any more.",  # noqa: RUF001 - patients type curly apostrophes
     "Felt confused this morning",
     "My vision went blurry",
+    "Ayer me desmayé y arrastro el pie",
+    "We watched television after the revision",
     "",
 )
 MEDICATION_NAMES = (
@@ -22,7 +24,12 @@ MEDICATION_NAMES = (
     "Nexium (esomeprazole)",
     "Famotidine",
     "Vitamin B6",
+    "Vitamin B-6 100 mg",
     "Pyridoxine",
+    "Omeprazol 20 mg",
+    "Warfarina 5 mg",
+    "Eliquis",
+    "heparina",
     "Ibuprofen",
     "Lisinopril",
 )
@@ -47,9 +54,13 @@ def short_text(max_size: int = 60, *, min_size: int = 0) -> st.SearchStrategy[st
     return st.text(TYPED, min_size=min_size, max_size=max_size)
 
 
-# Days before reported_on (negative: after), dense near the 14- and 42-day boundaries.
-# Drawn as numbers and turned into dates once reported_on is known.
-DAYS_BEFORE = st.one_of(st.integers(-3, 50), st.integers(-400, 4000))
+# Days before reported_on, dense near the 14- and 42-day boundaries. Drawn as numbers and
+# turned into dates once reported_on is known (kept after the date of birth).
+DAYS_BEFORE = st.one_of(st.integers(0, 50), st.integers(0, 4000))
+# The latest reported_on drawn: never after the clinic's today (the parser refuses it).
+LATEST_REPORTED_ON = dt.date(2026, 11, 30)
+# Dense near the windows of §2 and §3 (1, 2, 7, 14, 21, 28, 42 days).
+DAY_COUNTS = st.one_of(st.integers(0, 60), st.integers(0, 36500))
 
 PATIENT = st.fixed_dictionaries(
     {
@@ -69,7 +80,7 @@ SYMPTOMS = st.fixed_dictionaries(
         "sides": st.sampled_from(codes.SIDES),
         "locations": subset(codes.LOCATIONS, min_size=1),
         "onset": st.sampled_from(codes.ONSETS),
-        "duration_days": st.one_of(st.integers(0, 60), st.integers(0, 36500)),
+        "duration_days": DAY_COUNTS,
         "pattern": st.sampled_from(codes.PATTERNS),
         "positional": st.booleans(),
         "relieved_by_moving": st.booleans(),
@@ -77,6 +88,7 @@ SYMPTOMS = st.fixed_dictionaries(
         "severity": st.integers(0, 10),
     },
     optional={
+        "last_changed_days": st.one_of(st.none(), DAY_COUNTS),
         "frequency": st.one_of(st.none(), st.sampled_from(codes.FREQUENCIES)),
         "associated": subset(codes.ASSOCIATED),
         "leg_changes": subset(codes.LEG_CHANGES),
@@ -85,12 +97,20 @@ SYMPTOMS = st.fixed_dictionaries(
     },
 )
 # A fresh dict per draw: invalid_documents() edits what it draws.
-_ALL_NO = st.just(dict.fromkeys(codes.RED_FLAG_CODES, False)).map(dict)
+_ALL_NO = st.just(dict.fromkeys(codes.ALL_RED_FLAG_CODES, False)).map(dict)
+_TEN_NO = st.just(dict.fromkeys(codes.RED_FLAG_CODES, False)).map(dict)  # not asked: urinary
 # Mostly all no, so the other rules get exercised too.
 RED_FLAGS = st.one_of(
     _ALL_NO,
-    _ALL_NO,
-    st.fixed_dictionaries({code: st.booleans() for code in codes.RED_FLAG_CODES}),
+    _TEN_NO,
+    st.fixed_dictionaries(
+        {code: st.booleans() for code in codes.RED_FLAG_CODES},
+        optional={code: st.booleans() for code in codes.OPTIONAL_RED_FLAG_CODES},
+    ),
+)
+# Each risk factor answered or not asked.
+RISK_FACTORS = st.fixed_dictionaries(
+    {}, optional={code: st.booleans() for code in codes.ALL_RISK_FACTOR_CODES}
 )
 MEDICATION = st.fixed_dictionaries(
     {"name": st.one_of(st.sampled_from(MEDICATION_NAMES), short_text(40, min_size=1))},
@@ -104,6 +124,7 @@ INJURY = st.fixed_dictionaries(
     {"kind": st.sampled_from(codes.INJURY_KINDS)},
     optional={
         "date": DAYS_BEFORE,
+        "older_than_14_days": st.booleans(),
         "mechanism": st.sampled_from(codes.INJURY_MECHANISMS),
         "description": short_text(),
     },
@@ -118,13 +139,14 @@ LIFESTYLE = st.fixed_dictionaries(
 )
 DOCUMENT = st.fixed_dictionaries(
     {
-        "reported_on": st.dates(dt.date(2000, 1, 1), dt.date(2035, 12, 31)),
+        "reported_on": st.dates(dt.date(2000, 1, 1), LATEST_REPORTED_ON),
         # Age in days: 120 * 365 is under 120 years, leap days or not.
         "patient": st.tuples(PATIENT, st.integers(0, 120 * 365)),
         "symptoms": SYMPTOMS,
         "red_flags": RED_FLAGS,
     },
     optional={
+        "risk_factors": RISK_FACTORS,
         "medications": st.lists(MEDICATION, max_size=3),
         "treatments": subset(codes.TREATMENTS),
         "vaccinations": st.lists(VACCINATION, max_size=3),
@@ -152,7 +174,12 @@ def valid_documents(draw: st.DrawFn) -> dict[str, Any]:
     for section in ("vaccinations", "injuries"):
         for item in data.get(section, []):
             if "date" in item:
-                item["date"] = _dated(reported_on, item["date"])
+                days = min(item["date"], age_days)  # not before the date of birth
+                item["date"] = _dated(reported_on, days)
+                if days <= 14 and item.get("older_than_14_days"):
+                    item["older_than_14_days"] = False  # refused with a date within 14 days
+    if data["symptoms"]["pattern"] == "constant":
+        data["symptoms"].pop("frequency", None)  # refused beside a constant pattern
     return data
 
 
@@ -202,7 +229,7 @@ def invalid_documents(draw: st.DrawFn) -> object:
     """A valid document broken in one way the schema forbids."""
     data = draw(valid_documents())
     symptoms = data["symptoms"]
-    match draw(st.integers(0, 9)):
+    match draw(st.integers(0, 12)):
         case 0:
             section = draw(st.sampled_from(sorted(REQUIRED)))
             del _section(data, section)[draw(st.sampled_from(REQUIRED[section]))]
@@ -235,6 +262,15 @@ def invalid_documents(draw: st.DrawFn) -> object:
             data["patient"]["given_name"] = draw(st.sampled_from(["", "x" * 101]))
         case 8:
             data[draw(st.sampled_from(["patient", "symptoms", "red_flags"]))] = draw(not_a(dict))
+        case 9:
+            symptoms["last_changed_days"] = draw(
+                st.one_of(st.integers(max_value=-1), st.integers(36501), st.text(max_size=3))
+            )
+        case 10:
+            code = draw(st.sampled_from(codes.ALL_RISK_FACTOR_CODES))
+            data["risk_factors"] = {code: draw(not_a(bool))}
+        case 11:
+            data["red_flags"]["urinary_difficulty"] = draw(not_a(bool))
         case _:
             data["medications"] = draw(st.lists(not_a(dict), min_size=1, max_size=3))
     return data

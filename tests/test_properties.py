@@ -6,7 +6,14 @@ from pathlib import Path
 from hypothesis import given, settings
 from jsonschema import Draft202012Validator
 
-from intake.document import RED_FLAG_CODES, DocumentInvalid, document_to_dict, parse_document
+from intake.document import (
+    ALL_RED_FLAG_CODES,
+    RISK_FACTOR_CODES,
+    DocumentInvalid,
+    document_to_dict,
+    emergency_answers,
+    parse_document,
+)
 from reports.evaluation import evaluate_document
 from reports.suggestions import SUGGESTION_RULES
 from tests.strategies import invalid_documents, json_values, valid_documents
@@ -46,8 +53,50 @@ def test_level_is_the_highest_flag_severity_with_attention_as_routine(data):
 def test_any_red_flag_answered_yes_is_an_emergency(data):
     doc = parse_document(data)
 
-    if any(data["red_flags"][code] for code in RED_FLAG_CODES):
+    if any(data["red_flags"].get(code) for code in ALL_RED_FLAG_CODES):
         assert evaluate_triage(doc).level == "emergency"
+
+
+@EXAMPLES
+@given(valid_documents())
+def test_every_emergency_flag_makes_the_level_emergency_and_only_they_do(data):
+    result = evaluate_triage(parse_document(data))
+
+    emergencies = [flag for flag in result.flags if flag.severity == "emergency"]
+    assert (result.level == "emergency") == bool(emergencies)
+
+
+@EXAMPLES
+@given(valid_documents())
+def test_questions_not_asked_names_exactly_the_missing_new_questions(data):
+    cancer = ["cancer_active"] if "cancer" in data.get("conditions", []) else []
+    asked = data.get("risk_factors", {})
+    missing = [
+        *(
+            ["red_flags.urinary_difficulty"]
+            if "urinary_difficulty" not in data["red_flags"]
+            else []
+        ),
+        *(["symptoms.last_changed_days"] if "last_changed_days" not in data["symptoms"] else []),
+        *(f"risk_factors.{code}" for code in (*RISK_FACTOR_CODES, *cancer) if code not in asked),
+    ]
+
+    flag = evaluate_triage(parse_document(data)).flag("questions_not_asked")
+
+    assert (list(flag.evidence) if flag else []) == missing
+
+
+@EXAMPLES
+@given(invalid_documents())
+def test_a_refused_document_keeps_every_true_red_flag(data):
+    red_flags = data.get("red_flags") if isinstance(data, dict) else None
+    expected = (
+        tuple(f"red_flags.{key}" for key, value in red_flags.items() if value is True)
+        if isinstance(red_flags, dict)
+        else ()
+    )
+
+    assert emergency_answers(data) == expected
 
 
 @EXAMPLES

@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 
 from intake.document import IntakeDocument
-from triage.rules import LEVELS, ROUTINE, RULES, RULES_VERSION
+from intake.levels import Level, Severity
+from triage.rules import RULES, RULES_VERSION
 
 
 @dataclass(frozen=True, slots=True)
 class Flag:
     code: str
-    severity: str
+    severity: Severity
     title: str
     source: str
     evidence: tuple[str, ...]
@@ -17,7 +18,7 @@ class Flag:
 
 @dataclass(frozen=True, slots=True)
 class TriageResult:
-    level: str
+    level: Level
     flags: tuple[Flag, ...]  # in the rule table's order
     rules_version: str
 
@@ -31,6 +32,8 @@ def evaluate_triage(doc: IntakeDocument) -> TriageResult:
         for rule in RULES
         if (evidence := rule.test(doc))
     )
-    # LEVELS is highest first; attention flags are not a level, so they leave it at routine.
-    level = next((lvl for lvl in LEVELS if any(flag.severity == lvl for flag in flags)), ROUTINE)
+    # Level is highest first; attention flags are not a level, so they leave it at routine.
+    level = next(
+        (lvl for lvl in Level if any(flag.severity == lvl for flag in flags)), Level.ROUTINE
+    )
     return TriageResult(level=level, flags=flags, rules_version=RULES_VERSION)

@@ -28,10 +28,22 @@ ASSOCIATED = (
     "difficulty_sitting_or_standing",
     "leg_weakness",
 )
-LEG_CHANGES = ("color", "shape", "temperature")
-OTHER_SYMPTOMS = ("dizziness", "rash", "muscle_cramps")
+# What the app asks since 2026.12.1, then the codes of older documents: still accepted, and
+# read as the more dangerous of what they may mean (clinical-content.md §2).
+ASKED_LEG_CHANGES = ("pale_or_blue", "cold", "swollen", "red_or_warm", "wound_or_ulcer")
+LEGACY_LEG_CHANGES = ("color", "shape", "temperature")
+LEG_CHANGES = ASKED_LEG_CHANGES + LEGACY_LEG_CHANGES
+OTHER_SYMPTOMS = (
+    "dizziness",
+    "rash",
+    "muscle_cramps",
+    "hand_numbness_or_clumsiness",
+    "unsteady_or_falling",
+    "sudden_severe_headache",
+    "tearing_chest_or_back_pain",
+)
 
-# Spec order: the triage table and the forms list them in this order.
+# The red flags every document answers, in spec order (the forms list them in this order).
 RED_FLAG_CODES = (
     "head_back_neck_injury",
     "cannot_move_or_walk",
@@ -44,6 +56,22 @@ RED_FLAG_CODES = (
     "face_arm_weakness",
     "breathing_swallowing_difficulty",
 )
+# New in 2026.12.1: optional in a document so older clients keep working; absent = not asked.
+OPTIONAL_RED_FLAG_CODES = ("urinary_difficulty",)
+# Every red flag in spec order (urinary difficulty follows bladder and bowel control).
+ALL_RED_FLAG_CODES = (*RED_FLAG_CODES[:3], *OPTIONAL_RED_FLAG_CODES, *RED_FLAG_CODES[3:])
+
+# New in 2026.12.1, each optional (absent = not asked). The first five are asked of everyone;
+# CANCER_ACTIVE only of someone who has had cancer.
+RISK_FACTOR_CODES = (
+    "fever",
+    "injects_drugs",
+    "immunosuppressed",
+    "spinal_procedure_recent",
+    "blood_thinner",
+)
+CANCER_ACTIVE = "cancer_active"
+ALL_RISK_FACTOR_CODES = (*RISK_FACTOR_CODES, CANCER_ACTIVE)
 
 MEDICATION_KINDS = ("prescription", "over_the_counter", "supplement")
 TREATMENTS = ("chemotherapy", "radiation_therapy")
@@ -56,7 +84,7 @@ INJURY_KINDS = (
     "pinched_nerve",
     "other",
 )
-INJURY_MECHANISMS = ("car_accident", "fall", "sports", "work", "other")
+INJURY_MECHANISMS = ("car_accident", "fall", "sports", "work", "lifting_or_twisting", "other")
 CONDITIONS = (
     "diabetes",
     "prediabetes",
@@ -79,7 +107,7 @@ CONDITIONS = (
     "vitamin_deficiency",
     "weight_loss_surgery",
 )
-EXPOSURES = ("frostbite", "insect_bite", "seafood_toxin", "heavy_metals")
+EXPOSURES = ("frostbite", "insect_bite", "seafood_toxin", "heavy_metals", "nitrous_oxide")
 DIETS = ("omnivore", "vegetarian", "vegan")
 SMOKING = ("never", "former", "current")
 
@@ -96,6 +124,10 @@ MAX_MEDICATIONS = 100
 MAX_VACCINATIONS = 50
 MAX_INJURIES = 50
 DURATION_DAYS_MAX = 36500
+LAST_CHANGED_DAYS_MAX = 36500
 SEVERITY_MAX = 10
 ALCOHOL_DRINKS_PER_WEEK_MAX = 200
 MAX_AGE_YEARS = 120
+# Clients in time zones ahead of the clinic's may report on the clinic's tomorrow.
+REPORTED_ON_MAX_DAYS_AHEAD = 1
+RECENT_INJURY_DAYS = 14  # `injuries[].older_than_14_days` and the rules' "recent"

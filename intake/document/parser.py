@@ -1,9 +1,12 @@
 """Read an intake document from JSON-compatible data, or say everything wrong with it.
 
 Every constraint of `intake.schema.json` is checked, plus the spec's rules the
-schema cannot express (date of birth not in the future, age at most 120, a
-plausible email address and phone number). Problems are collected, never raised
-one at a time, so the person at the desk can fix them all in one go.
+schema cannot express: the date checks of clinical-content.md §1 (`reported_on`
+at most a day after the clinic's today; the date of birth, injuries and
+vaccinations between birth and `reported_on`; age at most 120), no `frequency`
+when the pattern is constant, no "older than 14 days" on an injury dated within
+them, a plausible email address and phone number. Problems are collected, never
+raised one at a time, so the person at the desk can fix them all in one go.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from django.utils import timezone
+
 from intake.document import codes
 from intake.document.model import (
     Injury,
@@ -22,6 +27,7 @@ from intake.document.model import (
     Medication,
     Patient,
     RedFlags,
+    RiskFactors,
     Symptoms,
     Vaccination,
 )
@@ -71,6 +77,8 @@ class _Reader:
         self.problems: list[Problem] = []
         # The day ages are counted on; None when reported_on itself is broken.
         self.reference_date = reference_date
+        # Read before the injuries and vaccinations (the patient comes first in _DOCUMENT).
+        self.date_of_birth: dt.date | None = None
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(path or ROOT_PATH, message))
@@ -97,6 +105,8 @@ class _Reader:
         for key in value:
             if key not in names:
                 self.fail(_join(path, str(key)), "is not allowed here")
+        if shape.agree is not None:
+            shape.agree(self, answers, path)
         return shape.model(**answers) if len(self.problems) == before else None
 
     def items(
@@ -123,10 +133,15 @@ class _Field:
     required: bool = False
 
 
+# Checks answers of one part against each other (None: an answer that failed its own check).
+_Agree = Callable[["_Reader", dict[str, object], str], None]
+
+
 @dataclass(frozen=True, slots=True)
 class _Shape(Generic[_T]):
     model: Callable[..., _T]
     fields: tuple[_Field, ...]
+    agree: _Agree | None = None
 
 
 def _join(path: str, name: str) -> str:
@@ -212,13 +227,15 @@ def _objects(shape: _Shape[_T], *, max_items: int) -> _Check:
     return check
 
 
-def _integer(low: int, high: int) -> _Check:
+def _integer(low: int, high: int, *, nullable: bool = False) -> _Check:
     def check(reader: _Reader, value: object, path: str) -> int | None:
         # JSON has one number type: 5.0 is the integer 5 (as in JSON Schema); true is not 1.
         if isinstance(value, float) and value.is_integer():
             value = int(value)
+        if nullable and value is None:
+            return None
         if isinstance(value, bool) or not isinstance(value, int):
-            reader.fail(path, "must be a whole number")
+            reader.fail(path, "must be a whole number" + " or null" * nullable)
         elif not low <= value <= high:
             reader.fail(path, f"must be between {low} and {high}")
         else:
@@ -261,7 +278,45 @@ def _birth_date(reader: _Reader, value: object, path: str) -> dt.date | None:
         reader.fail(path, "must not be in the future")
     elif on.year - born.year - ((on.month, on.day) < (born.month, born.day)) > codes.MAX_AGE_YEARS:
         reader.fail(path, f"must give an age of at most {codes.MAX_AGE_YEARS} years")
+    else:
+        reader.date_of_birth = born
     return born
+
+
+def _event_date(reader: _Reader, value: object, path: str) -> dt.date | None:
+    """An injury's or vaccination's date: between the date of birth and reported_on.
+
+    Never read as "recent" when it is after reported_on: refused instead (§1).
+    """
+    day = _date(reader, value, path)
+    if day is None:
+        return None
+    if reader.reference_date is not None and day > reader.reference_date:
+        reader.fail(path, "must not be after reported_on")
+    elif reader.date_of_birth is not None and day < reader.date_of_birth:
+        reader.fail(path, "must not be before the date of birth")
+    return day
+
+
+def _no_frequency_when_constant(reader: _Reader, answers: dict[str, object], path: str) -> None:
+    if answers.get("pattern") == "constant" and answers.get("frequency") is not None:
+        reader.fail(_join(path, "frequency"), "must be null or absent when pattern is constant")
+
+
+def _older_than_14_days_agrees_with_date(
+    reader: _Reader, answers: dict[str, object], path: str
+) -> None:
+    day, on = answers.get("date"), reader.reference_date
+    if (
+        answers.get("older_than_14_days") is True
+        and isinstance(day, dt.date)
+        and on is not None
+        and (on - day).days <= codes.RECENT_INJURY_DAYS
+    ):
+        reader.fail(
+            _join(path, "older_than_14_days"),
+            f"must not be true for a date within {codes.RECENT_INJURY_DAYS} days of reported_on",
+        )
 
 
 def _lifestyle(reader: _Reader, value: object, path: str) -> Lifestyle | None:
@@ -311,6 +366,7 @@ _SYMPTOMS = _Shape(
         _Field("locations", _codes(codes.LOCATIONS, min_items=1), True),
         _Field("onset", _code(codes.ONSETS), True),
         _Field("duration_days", _integer(0, codes.DURATION_DAYS_MAX), True),
+        _Field("last_changed_days", _integer(0, codes.LAST_CHANGED_DAYS_MAX, nullable=True)),
         _Field("pattern", _code(codes.PATTERNS), True),
         _Field("frequency", _code(codes.FREQUENCIES, nullable=True)),
         _Field("positional", _boolean, True),
@@ -322,9 +378,19 @@ _SYMPTOMS = _Shape(
         _Field("other_symptoms", _codes(codes.OTHER_SYMPTOMS)),
         _Field("description", _text(max_length=codes.FREE_TEXT_MAX_LENGTH)),
     ),
+    _no_frequency_when_constant,
 )
 
-_RED_FLAGS = _Shape(RedFlags, tuple(_Field(code, _boolean, True) for code in codes.RED_FLAG_CODES))
+_RED_FLAGS = _Shape(
+    RedFlags,
+    tuple(
+        _Field(code, _boolean, code in codes.RED_FLAG_CODES) for code in codes.ALL_RED_FLAG_CODES
+    ),
+)
+
+_RISK_FACTORS = _Shape(
+    RiskFactors, tuple(_Field(code, _boolean) for code in codes.ALL_RISK_FACTOR_CODES)
+)
 
 _ITEM_NAME = _text(min_length=1, max_length=codes.ITEM_NAME_MAX_LENGTH)
 
@@ -337,16 +403,18 @@ _MEDICATION = _Shape(
     ),
 )
 
-_VACCINATION = _Shape(Vaccination, (_Field("name", _ITEM_NAME, True), _Field("date", _date)))
+_VACCINATION = _Shape(Vaccination, (_Field("name", _ITEM_NAME, True), _Field("date", _event_date)))
 
 _INJURY = _Shape(
     Injury,
     (
         _Field("kind", _code(codes.INJURY_KINDS), True),
-        _Field("date", _date),
+        _Field("date", _event_date),
+        _Field("older_than_14_days", _boolean),
         _Field("mechanism", _code(codes.INJURY_MECHANISMS)),
         _Field("description", _text(max_length=codes.INJURY_DESCRIPTION_MAX_LENGTH)),
     ),
+    _older_than_14_days_agrees_with_date,
 )
 
 _LIFESTYLE = _Shape(
@@ -365,6 +433,7 @@ _DOCUMENT = _Shape(
         _Field("patient", _object(_PATIENT), True),
         _Field("symptoms", _object(_SYMPTOMS), True),
         _Field("red_flags", _object(_RED_FLAGS), True),
+        _Field("risk_factors", _object(_RISK_FACTORS)),
         _Field("medications", _objects(_MEDICATION, max_items=codes.MAX_MEDICATIONS)),
         _Field("treatments", _codes(codes.TREATMENTS)),
         _Field("vaccinations", _objects(_VACCINATION, max_items=codes.MAX_VACCINATIONS)),
@@ -377,17 +446,35 @@ _DOCUMENT = _Shape(
 )
 
 
+def emergency_answers(data: object) -> tuple[str, ...]:
+    """The `red_flags` answers that are the JSON `true`, even in a document refused (§4).
+
+    An emergency is never thrown away with a bad document: whatever else is wrong, every
+    red-flag key whose value is exactly true is listed, in document order, unknown keys
+    included (not `1`, not `"yes"`). A document that is not an object has none.
+    """
+    red_flags = data.get("red_flags") if isinstance(data, dict) else None
+    if not isinstance(red_flags, dict):
+        return ()
+    return tuple(f"red_flags.{key}" for key, value in red_flags.items() if value is True)
+
+
 def parse_document(data: object, *, today: dt.date | None = None) -> IntakeDocument:
     """Read one intake document (parsed JSON), or raise `DocumentInvalid` listing every problem.
 
-    `reported_on` defaults to `today` (default: the real date); ages are counted on it.
+    `reported_on` defaults to `today` (default: today in the clinic's time zone) and may be
+    at most REPORTED_ON_MAX_DAYS_AHEAD after it; ages and "within N days" count from it.
     """
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     reported_on: dt.date | None = today
+    reader = _Reader(None)
     if isinstance(data, dict) and "reported_on" in data:
         reported_on = _iso_date(data["reported_on"])
-    reader = _Reader(reported_on)
+        latest = today + dt.timedelta(days=codes.REPORTED_ON_MAX_DAYS_AHEAD)
+        if reported_on is not None and reported_on > latest:
+            reader.fail("reported_on", f"must not be after {latest.isoformat()}")
+    reader.reference_date = reported_on
     doc = reader.read(data, "", _DOCUMENT, defaults={"reported_on": today})
-    if doc is None:
+    if doc is None or reader.problems:
         raise DocumentInvalid(tuple(reader.problems))
     return doc

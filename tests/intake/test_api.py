@@ -150,7 +150,10 @@ def test_reading_an_intake_gives_its_document_triage_and_summary_and_is_audited(
     assert body["document"] == document_to_dict(parse_document(EMERGENCY["document"]))
     assert body["triage"]["level"] == "emergency"
     assert body["triage"]["rules_version"] == submitted.rules_version
-    assert [flag["code"] for flag in body["triage"]["flags"]] == ["bladder_bowel_control_loss"]
+    assert [flag["code"] for flag in body["triage"]["flags"]] == [
+        "bladder_bowel_control_loss",
+        "questions_not_asked",  # 2026.12.1: vignette 02 predates the new questions
+    ]
     assert body["summary"] == {
         "status": "pending",
         "rules_version": "",
@@ -168,7 +171,7 @@ def test_a_ready_summary_gives_its_suggested_tests_and_pdf_link(client_for, clin
     body = client_for(clinician).get(f"{URL}/{submitted.pk}").json()
     assert body["summary"] == {
         "status": "ready",
-        "rules_version": "2026.11.1",
+        "rules_version": "2026.12.1",
         "suggested_tests": summary.content["suggested_tests"],
         "pdf_url": reverse("reports:summary-pdf", args=[submitted.pk, 1]),
     }

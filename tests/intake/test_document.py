@@ -6,14 +6,18 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from intake.document import (
-    RED_FLAG_CODES,
+    ALL_RED_FLAG_CODES,
+    NOT_ASKED,
+    RISK_FACTOR_CODES,
     DocumentInvalid,
     IntakeDocument,
     Lifestyle,
     Problem,
     RedFlags,
+    RiskFactors,
     answer_at,
     document_to_dict,
+    emergency_answers,
     parse_document,
 )
 from tests.builders import (
@@ -84,7 +88,7 @@ def test_an_empty_lifestyle_reads_as_unanswered():
 
 
 def test_red_flag_fields_are_named_by_the_red_flag_codes_in_order():
-    assert tuple(RedFlags.__dataclass_fields__) == RED_FLAG_CODES
+    assert tuple(RedFlags.__dataclass_fields__) == ALL_RED_FLAG_CODES
 
 
 def test_canonical_form_omits_unanswered_keys_and_writes_dates_as_text():
@@ -109,13 +113,15 @@ def test_canonical_form_omits_unanswered_keys_and_writes_dates_as_text():
             "locations": ["calf"],
             "onset": "gradual",
             "duration_days": 1,
+            "last_changed_days": None,  # an answer: it has not changed
             "pattern": "comes_and_goes",
             "positional": True,
             "relieved_by_moving": True,
             "progression": "getting_better",
             "severity": 2,
         },
-        "red_flags": dict.fromkeys(RED_FLAG_CODES, False),
+        "red_flags": dict.fromkeys(ALL_RED_FLAG_CODES, False),
+        "risk_factors": dict.fromkeys(RISK_FACTOR_CODES, False),
     }
     assert json.loads(json.dumps(canonical)) == canonical
 
@@ -250,7 +256,8 @@ REJECTED = [
     (
         "injuries",
         [{"kind": "other", "mechanism": "bike"}],
-        "injuries.0.mechanism: must be one of: car_accident, fall, sports, work, other",
+        "injuries.0.mechanism: must be one of: car_accident, fall, sports, work, "
+        "lifting_or_twisting, other",
     ),
     (
         "injuries",
@@ -297,7 +304,8 @@ REJECTED = [
     (
         "exposures",
         ["lead"],
-        "exposures.0: must be one of: frostbite, insect_bite, seafood_toxin, heavy_metals",
+        "exposures.0: must be one of: frostbite, insect_bite, seafood_toxin, heavy_metals, "
+        "nitrous_oxide",
     ),
 ]
 
@@ -404,8 +412,10 @@ def test_garbage_is_reported_as_problems_not_a_traceback(garbage):
     assert problems(garbage)
 
 
-# Parser and JSON Schema must agree on validity. The parser's own extra rules (date
-# of birth not in the future, age at most 120, stricter email and phone) stay out.
+# Parser and JSON Schema must agree on validity. The parser's own extra rules (the date
+# checks, age at most 120, no frequency with a constant pattern, "older than 14 days" on a
+# recent date, stricter email and phone) stay out.
+LATEST_VIGNETTE_DAY = dt.date(2026, 11, 30)
 STILL_VALID = {
     "frequency-null": {"symptoms.frequency": None},
     "frequency-absent": {"symptoms.frequency": DELETE},
@@ -477,7 +487,7 @@ def agreement_params() -> list[object]:
 
 def parser_accepts(data: object) -> bool:
     try:
-        parse_document(data, today=REPORTED_ON)
+        parse_document(data, today=LATEST_VIGNETTE_DAY)
     except DocumentInvalid:
         return False
     return True
@@ -521,3 +531,236 @@ def test_text_direction_controls_are_refused_where_right_to_left_text_is_not(con
 def test_tabs_and_line_breaks_are_ordinary_text():
     data = with_answers(benign_data(), {"notes": "line one\n\tline two\r\n"})
     assert parse_document(data).notes == "line one\n\tline two\r\n"
+
+
+# --- 2026.12.1 -------------------------------------------------------------------------
+
+# The new questions' answers, each refused by its path when it is not what §1 allows.
+NEW_ANSWERS_REJECTED = [
+    ("symptoms.last_changed_days", -1, "symptoms.last_changed_days: must be between 0 and 36500"),
+    ("symptoms.last_changed_days", "3",
+     "symptoms.last_changed_days: must be a whole number or null"),
+    ("red_flags.urinary_difficulty", None, "red_flags.urinary_difficulty: must be true or false"),
+    ("risk_factors.fever", "yes", "risk_factors.fever: must be true or false"),
+    ("risk_factors.smoker", True, "risk_factors.smoker: is not allowed here"),
+    ("risk_factors", [], "risk_factors: must be an object"),
+    (
+        "symptoms.leg_changes",
+        ["purple"],
+        "symptoms.leg_changes.0: must be one of: pale_or_blue, cold, swollen, red_or_warm, "
+        "wound_or_ulcer, color, shape, temperature",
+    ),
+    (
+        "symptoms.other_symptoms",
+        ["fever"],
+        "symptoms.other_symptoms.0: must be one of: dizziness, rash, muscle_cramps, "
+        "hand_numbness_or_clumsiness, unsteady_or_falling, sudden_severe_headache, "
+        "tearing_chest_or_back_pain",
+    ),
+    (
+        "injuries",
+        [{"kind": "other", "older_than_14_days": "yes"}],
+        "injuries.0.older_than_14_days: must be true or false",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "problem"),
+    [pytest.param(*case, id=case[2][:60]) for case in NEW_ANSWERS_REJECTED],
+)
+def test_a_new_answer_that_is_not_allowed_is_refused_by_its_path(path, value, problem):
+    assert problems(with_answers(benign_data(), {path: value})) == [problem]
+
+
+def test_a_document_of_2026_11_without_the_new_questions_is_still_valid():
+    doc = parse_document(load_vignette(VIGNETTES[0])["document"])
+
+    assert doc.symptoms.last_changed_days is NOT_ASKED
+    assert doc.red_flags.urinary_difficulty is None
+    assert doc.risk_factors == RiskFactors()
+    assert "last_changed_days" not in document_to_dict(doc)["symptoms"]
+    assert "risk_factors" not in document_to_dict(doc)
+
+
+@pytest.mark.parametrize(
+    ("answer", "read"),
+    [(None, None), (0, 0), (36500, 36500)],
+    ids=["null-has-not-changed", "today", "longest"],
+)
+def test_last_changed_days_null_is_an_answer_and_round_trips(answer, read):
+    doc = document({"symptoms.last_changed_days": answer})
+
+    assert doc.symptoms.last_changed_days == read
+    assert document_to_dict(doc)["symptoms"]["last_changed_days"] == answer
+    assert parse_document(document_to_dict(doc)) == doc
+
+
+def test_the_new_answers_are_read_and_round_trip():
+    doc = document(
+        {
+            "symptoms.leg_changes": ["pale_or_blue", "wound_or_ulcer"],
+            "symptoms.other_symptoms": ["unsteady_or_falling"],
+            "red_flags.urinary_difficulty": True,
+            "risk_factors.cancer_active": False,
+            "conditions": ["cancer"],
+            "exposures": ["nitrous_oxide"],
+            "injuries": [
+                {
+                    "kind": "back_injury",
+                    "older_than_14_days": True,
+                    "mechanism": "lifting_or_twisting",
+                }
+            ],
+        }
+    )
+
+    assert doc.red_flags.urinary_difficulty is True
+    assert doc.risk_factors == RiskFactors(
+        fever=False,
+        injects_drugs=False,
+        immunosuppressed=False,
+        spinal_procedure_recent=False,
+        blood_thinner=False,
+        cancer_active=False,
+    )
+    assert doc.injuries[0].older_than_14_days is True
+    assert doc.injuries[0].mechanism == "lifting_or_twisting"
+    assert parse_document(document_to_dict(doc)) == doc
+
+
+def test_legacy_leg_change_codes_stay_readable():
+    doc = document({"symptoms.leg_changes": ["color", "shape", "temperature"]})
+
+    assert doc.symptoms.leg_changes == ("color", "shape", "temperature")
+
+
+def test_a_misspelt_or_foreign_medicine_name_is_kept_as_typed():
+    names = ["Omeprasol 20mg", "Варфарин", "Sintróm"]
+    doc = document({"medications": [{"name": name} for name in names]})
+
+    assert [medication.name for medication in doc.medications] == names
+
+
+# The date checks of §1: each refused with its path, never read as "recent".
+DATE_CASES = [
+    pytest.param({"reported_on": "2026-11-21"}, [], id="reported-on-tomorrow-accepted"),
+    pytest.param(
+        {"reported_on": "2026-11-22"},
+        ["reported_on: must not be after 2026-11-21"],
+        id="reported-on-the-day-after-tomorrow",
+    ),
+    pytest.param(
+        {"patient.date_of_birth": "2026-11-20"}, [], id="born-on-reported-on-accepted"
+    ),
+    pytest.param(
+        {"patient.date_of_birth": "2026-11-21"},
+        ["patient.date_of_birth: must not be in the future"],
+        id="born-after-reported-on",
+    ),
+    pytest.param(
+        {"patient.date_of_birth": "1905-11-21"}, [], id="age-120-accepted"
+    ),
+    pytest.param(
+        {"patient.date_of_birth": "1905-11-20"},
+        ["patient.date_of_birth: must give an age of at most 120 years"],
+        id="age-121",
+    ),
+    pytest.param(
+        {"injuries": [{"kind": "other", "date": "2026-11-20"}]}, [], id="injury-on-reported-on"
+    ),
+    pytest.param(
+        {"injuries": [{"kind": "other", "date": "2026-11-21"}]},
+        ["injuries.0.date: must not be after reported_on"],
+        id="injury-after-reported-on",
+    ),
+    pytest.param(
+        {"injuries": [{"kind": "other", "date": "1971-04-02"}]}, [], id="injury-on-birth-day"
+    ),
+    pytest.param(
+        {"injuries": [{"kind": "other", "date": "1971-04-01"}]},
+        ["injuries.0.date: must not be before the date of birth"],
+        id="injury-before-birth",
+    ),
+    pytest.param(
+        {"vaccinations": [{"name": "Flu", "date": "2026-11-21"}]},
+        ["vaccinations.0.date: must not be after reported_on"],
+        id="vaccination-after-reported-on",
+    ),
+    pytest.param(
+        {"vaccinations": [{"name": "Flu", "date": "1970-01-01"}]},
+        ["vaccinations.0.date: must not be before the date of birth"],
+        id="vaccination-before-birth",
+    ),
+    pytest.param(
+        {"injuries": [{"kind": "other", "date": "2026-11-06", "older_than_14_days": True}]},
+        ["injuries.0.older_than_14_days: must not be true for a date within 14 days of "
+         "reported_on"],
+        id="older-than-14-days-but-dated-14-days-before",
+    ),
+    pytest.param(
+        {"injuries": [{"kind": "other", "date": "2026-11-05", "older_than_14_days": True}]},
+        [],
+        id="older-than-14-days-and-dated-15-days-before",
+    ),
+    pytest.param(
+        {"injuries": [{"kind": "other", "date": "2026-11-19", "older_than_14_days": False}]},
+        [],
+        id="not-older-and-recent",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("answers", "expected"), DATE_CASES)
+def test_the_date_checks(answers, expected):
+    data = with_answers(benign_data(), answers)
+
+    if expected:
+        assert problems(data, today=REPORTED_ON) == expected
+    else:
+        assert parse_document(data, today=REPORTED_ON)
+
+
+@pytest.mark.parametrize("frequency", ["several_times_a_day", "daily", "weekly", "monthly_or_less"])
+def test_a_frequency_with_a_constant_pattern_is_refused(frequency):
+    data = with_answers(
+        benign_data(), {"symptoms.pattern": "constant", "symptoms.frequency": frequency}
+    )
+
+    assert problems(data) == ["symptoms.frequency: must be null or absent when pattern is constant"]
+
+
+@pytest.mark.parametrize("frequency", [None, DELETE], ids=["null", "absent"])
+def test_comes_and_goes_may_leave_frequency_unsaid(frequency):
+    doc = document({"symptoms.frequency": frequency})
+
+    assert doc.symptoms.frequency is None
+
+
+def test_answer_at_follows_list_indexes():
+    doc = document({"injuries": [{"kind": "other"}, {"kind": "broken_leg", "date": "2026-11-01"}]})
+
+    assert answer_at(doc, "injuries.1.date") == dt.date(2026, 11, 1)
+    assert answer_at(doc, "injuries.2.date") is None
+
+
+@pytest.mark.parametrize(
+    ("data", "found"),
+    [
+        pytest.param(
+            {"red_flags": {"confusion": True, "vision_problems": False, "slurred_speech": True}},
+            ("red_flags.confusion", "red_flags.slurred_speech"),
+            id="in-document-order",
+        ),
+        pytest.param(
+            {"red_flags": {"confusion": 1, "vision_problems": "yes", "x": True}},
+            ("red_flags.x",),
+            id="only-the-json-true-unknown-keys-included",
+        ),
+        pytest.param({"red_flags": [True]}, (), id="red-flags-not-an-object"),
+        pytest.param([{"red_flags": {"confusion": True}}], (), id="not-an-object"),
+        pytest.param(None, (), id="nothing"),
+    ],
+)
+def test_emergency_answers_are_read_from_any_document(data, found):
+    assert emergency_answers(data) == found

@@ -25,19 +25,22 @@ from intake.fhir import (
 from intake.models import Intake, Patient
 from intake.questions import QUESTIONS
 from intake.services import save_patient, start_intake
-from tests.builders import VIGNETTES, benign_data, load_vignette, with_answers
+from tests.builders import VIGNETTES_2026_11, benign_data_2026_11, load_vignette, with_answers
 from tests.reports.test_evaluate_api import JSON_VALUES
 from tests.reports.test_evaluate_command import row_counts
 
 QUESTIONNAIRE_PATH = "/fhir/Questionnaire/leg-numbness-intake"
 RESPONSES_PATH = "/fhir/QuestionnaireResponse"
 FHIR_JSON = "application/fhir+json"
-EMERGENCY = load_vignette(VIGNETTES[1])  # bladder loss
+EMERGENCY = load_vignette(VIGNETTES_2026_11[1])  # bladder loss
 REFUSED = {401, 403}
+# The Questionnaire asks the questions of rules 2026.11.1: those new in 2026.12.1 come with
+# the FHIR import's own change (until then its documents raise questions_not_asked).
+NOT_YET_IN_FHIR = {"last_changed_days"}
 
 # Every section and every kind of answer, so the round trip covers what vignettes leave out.
 COMPLETE = with_answers(
-    benign_data(),
+    benign_data_2026_11(),
     {
         "patient.mrn": "MRN-0042",
         "patient.phone": "+1 (555) 010-0199",
@@ -69,7 +72,7 @@ COMPLETE = with_answers(
     },
 )
 ROUND_TRIPS = [
-    *(pytest.param(load_vignette(path)["document"], id=path.stem) for path in VIGNETTES),
+    *(pytest.param(load_vignette(path)["document"], id=path.stem) for path in VIGNETTES_2026_11),
     pytest.param(COMPLETE, id="complete"),
 ]
 
@@ -142,7 +145,7 @@ def test_the_questionnaire_asks_every_red_flag_as_a_required_yes_no():
 
 def test_the_questionnaire_asks_every_symptom_by_its_code():
     items = link_ids(questionnaire()["item"])
-    symptom_codes = {field.name for field in dataclasses.fields(Symptoms)}
+    symptom_codes = {field.name for field in dataclasses.fields(Symptoms)} - NOT_YET_IN_FHIR
     assert {f"symptoms.{name}" for name in symptom_codes} <= set(items)
     locations = items["symptoms.locations"]
     assert (locations["type"], locations["repeats"], locations["required"]) == (
@@ -342,7 +345,9 @@ def test_a_response_may_be_posted_with_a_token_as_plain_json(client, clinician):
 def test_a_response_with_bad_answers_is_a_400_outcome_by_path_and_creates_nothing(
     client_for, front_desk
 ):
-    resource = questionnaire_response(with_answers(benign_data(), {"symptoms.severity": 11}))
+    resource = questionnaire_response(
+        with_answers(benign_data_2026_11(), {"symptoms.severity": 11})
+    )
     before = row_counts()
     response = post_response(client_for(front_desk), resource)
     assert response.status_code == 400
@@ -352,7 +357,7 @@ def test_a_response_with_bad_answers_is_a_400_outcome_by_path_and_creates_nothin
 
 @pytest.mark.django_db
 def test_items_that_are_not_questions_or_answered_wrongly_are_listed(client_for, front_desk):
-    resource = questionnaire_response(benign_data())
+    resource = questionnaire_response(benign_data_2026_11())
     resource["item"].append({"linkId": "shoe_size", "answer": [{"valueInteger": 9}]})
     symptoms = next(item for item in resource["item"] if item["linkId"] == "symptoms")
     severity = next(item for item in symptoms["item"] if item["linkId"] == "symptoms.severity")
@@ -378,7 +383,7 @@ def test_items_that_are_not_questions_or_answered_wrongly_are_listed(client_for,
             [("Input should be a valid list", ["QuestionnaireResponse.item"])],
         ),
         (
-            json.dumps(questionnaire_response(benign_data(), completed=False)),
+            json.dumps(questionnaire_response(benign_data_2026_11(), completed=False)),
             [("must be completed: only finished answers are submitted", ["status"])],
         ),
     ],
@@ -413,7 +418,7 @@ def test_a_stranger_cannot_post_and_nothing_changes(client):
     assert row_counts() == before
 
 
-BENIGN_RESPONSE = questionnaire_response(benign_data())
+BENIGN_RESPONSE = questionnaire_response(benign_data_2026_11())
 
 
 @pytest.mark.django_db

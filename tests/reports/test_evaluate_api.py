@@ -11,6 +11,7 @@ from intake.document import parse_document
 from reports.evaluation import evaluate_document
 from tests.builders import VIGNETTES, benign_data, load_vignette, with_answers
 from tests.reports.test_evaluate_command import row_counts
+from tests.strategies import invalid_documents
 
 URL = "/api/v1/evaluate"
 SCHEMA_URL = "/api/v1/schema"
@@ -29,7 +30,7 @@ JSON_VALUES = st.recursive(
     max_leaves=25,
 )
 # Paths into the benign document, to vary one answer at a time with a random value.
-SECTIONS = ("patient", "symptoms", "red_flags")
+SECTIONS = ("patient", "symptoms", "red_flags", "risk_factors")
 ANSWER_PATHS = [
     *SECTIONS,
     *(f"{section}.{name}" for section in SECTIONS for name in benign_data()[section]),
@@ -125,9 +126,40 @@ def test_a_bad_document_lists_every_problem_by_path(client_for, clinician):
             {"path": "symptoms.severity", "message": "must be between 0 and 10"},
             {"path": "red_flags.confusion", "message": "must be true or false"},
             {"path": "extra", "message": "is not allowed here"},
-        ]
+        ],
+        "emergency_answers": [],  # §4 of 2026.12.1: listed even when there are none
     }
     assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_a_refused_document_still_reports_its_emergency_answers(client_for, clinician):
+    bad = with_answers(
+        benign_data(),
+        {
+            "symptoms.severity": 11,
+            "red_flags.bladder_bowel_control_loss": True,
+            "red_flags.confusion": 1,  # not the JSON true
+            "red_flags.saddle_numbness": "yes",
+            "red_flags.numb_down_there": True,  # unknown, still listed
+        },
+    )
+
+    response = post_json(client_for(clinician), bad)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "problems": [
+            {"path": "symptoms.severity", "message": "must be between 0 and 10"},
+            {"path": "red_flags.saddle_numbness", "message": "must be true or false"},
+            {"path": "red_flags.confusion", "message": "must be true or false"},
+            {"path": "red_flags.numb_down_there", "message": "is not allowed here"},
+        ],
+        "emergency_answers": [
+            "red_flags.bladder_bowel_control_loss",
+            "red_flags.numb_down_there",
+        ],
+    }
 
 
 @pytest.mark.django_db
@@ -147,7 +179,7 @@ def test_a_body_that_is_not_a_json_object_is_a_400_with_problems(
 ):
     response = post(client_for(clinician), body)
     assert response.status_code == 400
-    assert response.json() == {"problems": [problem]}
+    assert response.json() == {"problems": [problem], "emergency_answers": []}
 
 
 @pytest.mark.django_db
@@ -191,6 +223,25 @@ def test_any_value_for_any_answer_is_evaluated_or_rejected_never_a_500(
     response = post_json(client_for(clinician), with_answers(benign_data(), {path: value}))
     assert response.status_code in {200, 400}
     assert ("level" in response.json()) == (response.status_code == 200)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=invalid_documents())
+def test_a_refused_document_always_lists_its_true_red_flags(client_for, clinician, data):
+    response = post_json(client_for(clinician), data)
+
+    red_flags = data.get("red_flags") if isinstance(data, dict) else None
+    expected = (
+        [f"red_flags.{key}" for key, value in red_flags.items() if value is True]
+        if isinstance(red_flags, dict)
+        else []
+    )
+    assert response.status_code == 400
+    assert response.json()["problems"]
+    assert response.json()["emergency_answers"] == expected
 
 
 @pytest.mark.django_db

@@ -142,3 +142,44 @@ def test_a_rejected_document_writes_nothing_and_raises_with_status_2(tmp_path):
         "symptoms.severity: must be between 0 and 10",
     ]
     assert row_counts() == before
+
+
+def refused_with_emergencies() -> dict:
+    return with_answers(
+        benign_data(),
+        {
+            "symptoms.severity": 11,
+            "red_flags.bladder_bowel_control_loss": True,
+            "red_flags.confusion": "yes",  # not the JSON true
+            "red_flags.numb_down_there": True,  # unknown, still listed
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_a_refused_document_still_reports_its_emergency_answers_after_the_problems(tmp_path):
+    path = document_file(tmp_path, refused_with_emergencies())
+    err = StringIO()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("evaluate_intake", str(path), stdout=StringIO(), stderr=err)
+
+    assert raised.value.returncode == 2
+    assert err.getvalue().splitlines() == [
+        "symptoms.severity: must be between 0 and 10",
+        "red_flags.confusion: must be true or false",
+        "red_flags.numb_down_there: is not allowed here",
+        "emergency answers in this refused document: red_flags.bladder_bowel_control_loss, "
+        "red_flags.numb_down_there",
+    ]
+
+
+def test_the_emergency_answers_of_a_refused_document_reach_stderr_from_standard_input():
+    result = run_command("-", stdin=json.dumps(refused_with_emergencies()).encode())
+
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert result.stderr.decode().splitlines()[-2] == (
+        "emergency answers in this refused document: red_flags.bladder_bowel_control_loss, "
+        "red_flags.numb_down_there"
+    )

@@ -1,12 +1,12 @@
 import json
 
-from intake.document import parse_document
 from reports.evaluation import evaluate_document
-from tests.builders import VIGNETTES, document, load_vignette
+from tests.builders import document
 
 
 def test_evaluation_is_the_spec_json_object():
-    doc = parse_document(load_vignette(VIGNETTES[1])["document"])  # 02-bladder-loss
+    # §4's example: bladder loss, every question asked (vignette 02 predates the new ones).
+    doc = document({"red_flags.bladder_bowel_control_loss": True})
 
     assert evaluate_document(doc) == {
         "level": "emergency",
@@ -27,11 +27,10 @@ def test_evaluation_is_the_spec_json_object():
                     "Loss of bladder or bowel control (red_flags.bladder_bowel_control_loss)"
                 ],
                 "first_line": False,
-                "note": "[ext] No imaging for uncomplicated radicular pain in its first 6 weeks; "
-                "article FAQ: MRI shows a herniated disc",
+                "note": "",  # 2026.12.1: no caveat against imaging beside a red flag
             }
         ],
-        "rules_version": "2026.11.1",
+        "rules_version": "2026.12.1",
     }
 
 
@@ -44,7 +43,9 @@ def test_first_line_suggestions_carry_the_aan_note():
             "name": "Fasting glucose and HbA1c",
             "reasons": ["Condition: diabetes (conditions)"],
             "first_line": True,
-            "note": "First-line screening for distal symmetric polyneuropathy (AAN 2009, level C)",
+            "note": "First-line screening for distal symmetric polyneuropathy (AAN 2009, level C). "
+            "When glucose and HbA1c are normal, a 2-hour oral glucose tolerance test may be "
+            "considered (AAN 2009)",
         }
     ]
 

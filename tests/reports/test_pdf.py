@@ -130,7 +130,7 @@ def test_emergency_flags_are_boxed_at_the_top_with_evidence(emergency):
     urgent_box = first_page.index("Urgent: a clinician should see these today")
     assert emergency_box < urgent_box < first_page.index("Reason for visit")
     assert "Recent back, head or neck injury" in first_page
-    assert "Injuries #1 (Head injury): when — 2026-11-17" in first_page
+    assert "Injury: Head injury, 2026-11-17, Fall" in first_page  # evidence in words
     assert "Acknowledged by Casey Lee, 2026-11-20 10:30" in first_page  # America/New_York
     assert "Weakness in the affected leg Not yet acknowledged" in first_page
     assert "CT scan" in first_page
@@ -176,7 +176,7 @@ def test_positional_summary_says_when_to_come_back():
     text = _one_line(" ".join(_pages(render_summary_pdf(content))))
 
     assert "Fits positional compression" in text
-    assert "usually goes away after moving around" in text
+    assert "is consistent with pressure on a nerve" in text  # §3 of 2026.12.1
     assert "it persists or comes back often" in text
     assert "None: no answer triggers a test." in text
 

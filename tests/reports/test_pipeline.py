@@ -27,7 +27,7 @@ def test_building_makes_a_ready_summary_with_its_pdf_and_rules_version(pending):
     assert pipeline.build_summary(pending.pk) == "ready"
     pending.refresh_from_db()
     assert pending.status == "ready" and pending.attempts == 1
-    assert pending.rules_version == "2026.11.1"
+    assert pending.rules_version == "2026.12.1"
     assert pending.pdf.name.endswith(f"summary-{pending.intake_id}-v1.pdf")
     assert pending.pdf.open("rb").read(5) == b"%PDF-"
     assert pending.content["red_flags"][0]["code"] == "bladder_bowel_control_loss"

@@ -12,7 +12,14 @@ from tests.builders import VIGNETTES, days_before, document, load_vignette
 from triage.engine import TriageResult, evaluate_triage
 from triage.rules import RULES
 
-POSITIONAL_VIGNETTE = "01-positional-transient"
+# Benign positional, no urgent or emergency flag, not persistent or frequent (§3, 2026.12.1):
+# the statement now stands beside any test a condition or a medicine still suggests.
+POSITIONAL_VIGNETTES = {
+    "01-positional-transient",
+    "07-radiating-back-pain-old-disc",
+    "10-hypothyroid",
+    "18-sudden-positional-foot-television-es",
+}
 
 
 def _summary_of(path: Path) -> dict:
@@ -46,12 +53,13 @@ def test_every_suggestion_has_reasons_and_matches_the_reference(vignette):
     assert codes == sorted(data["reference"]["suggested_tests"])  # no trigger, no suggestion
 
 
-def test_positional_benign_only_for_the_positional_vignette(vignette):
-    name, _, content = vignette
-    if name == POSITIONAL_VIGNETTE:
-        assert content["suggested_tests"] == []
-        assert "positional compression" in content["positional_benign"]["statement"]
-        assert "usually goes away after moving around" in content["positional_benign"]["statement"]
+def test_positional_benign_only_for_the_positional_vignettes(vignette):
+    name, data, content = vignette
+    if name in POSITIONAL_VIGNETTES:
+        codes = sorted(test["code"] for test in content["suggested_tests"])
+        assert codes == sorted(data["reference"]["suggested_tests"])  # it removes nothing
+        assert "is consistent with pressure on a nerve" in content["positional_benign"]["statement"]
+        assert "No tests are suggested" not in content["positional_benign"]["statement"]
         assert "it persists or comes back often" in content["positional_benign"]["come_back_if"]
         assert content["positional_benign"]["call_911_if"].startswith("Call 911")
     else:
@@ -105,6 +113,7 @@ def test_red_flags_keep_rule_order_whatever_order_the_stored_flags_come_in():
         "vision_problems",
         "leg_weakness",
         "leg_appearance_change",
+        "possible_dvt",  # 2026.12.1: a legacy colour change may mean a red, swollen leg
     ]
     assert [flag["code"] for flag in content["attention"]] == ["accompanied_by_symptoms"]
 
@@ -131,7 +140,16 @@ def test_flag_evidence_reads_as_question_and_answer():
     (flag,) = build_summary_content(doc, evaluate_triage(doc))["red_flags"]
 
     assert flag["evidence"] == ["red_flags.bladder_bowel_control_loss"]
-    assert flag["evidence_words"] == ["Have you lost control of your bladder or bowels? — Yes"]
+    assert flag["evidence_words"] == ["Loss of bladder or bowel control: Yes"]
+
+
+def test_the_call_911_list_is_every_emergency_flag():
+    content = build_summary_content(document(), evaluate_triage(document()))
+
+    call_911 = content["positional_benign"]["call_911_if"]
+    emergencies = [rule.title for rule in RULES if rule.severity == "emergency"]
+    assert call_911 == f"Call 911 for: {'; '.join(emergencies)}."
+    assert "Signs of a blocked artery in the leg (pale or cold)" in call_911
 
 
 def test_reason_for_visit_reads_as_one_sentence():

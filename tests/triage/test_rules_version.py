@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import reports.suggestions
+import triage.matching
 import triage.rules
 from intake.document import parse_document
 from reports.evaluation import evaluate_document
@@ -24,7 +25,8 @@ FINGERPRINTS = Path(__file__).parent / "rules_fingerprints.json"
 
 def rules_fingerprint() -> str:
     digest = hashlib.sha256()
-    for module in (triage.rules, reports.suggestions):
+    # The word lists of §1.1 decide flags and tests as much as the tables do.
+    for module in (triage.rules, triage.matching, reports.suggestions):
         source = inspect.getsource(module).replace("\r\n", "\n")
         digest.update(source.encode("utf-8"))
     return digest.hexdigest()
@@ -34,7 +36,8 @@ def test_rule_tables_are_unchanged_since_their_version_was_recorded():
     recorded = json.loads(FINGERPRINTS.read_text(encoding="utf-8"))
 
     assert recorded.get(RULES_VERSION) == rules_fingerprint(), (
-        "triage/rules.py or reports/suggestions.py changed: bump RULES_VERSION in "
+        "triage/rules.py, triage/matching.py or reports/suggestions.py changed: bump "
+        "RULES_VERSION in "
         f"triage/rules.py and record the new fingerprint in {FINGERPRINTS.name}: "
         f'"<new version>": "{rules_fingerprint()}"'
     )

@@ -12,9 +12,9 @@ from rest_framework.response import Response
 
 from clinic.api.base import INTAKE_DOCUMENT_SCHEMA, StaffAPIView, json_body, problems_response
 from clinic.api.rest.intakes import FlagSerializer, ProblemsSerializer
-from intake.document import DocumentInvalid, parse_document
+from intake.document import DocumentInvalid, emergency_answers, parse_document
 from reports.evaluation import evaluate_document
-from triage.rules import LEVELS
+from triage.rules import LEVELS, RULES_VERSION
 
 
 class SuggestedTestSerializer(serializers.Serializer):
@@ -27,6 +27,14 @@ class SuggestedTestSerializer(serializers.Serializer):
         help_text="A first-line screening test for distal symmetric polyneuropathy."
     )
     note = serializers.CharField(allow_blank=True)
+
+
+class RefusedSerializer(ProblemsSerializer):
+    emergency_answers = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Every red_flags answer that is true in the refused document (clinical-content "
+        "§4): an emergency is never thrown away with a bad document.",
+    )
 
 
 class EvaluationSerializer(serializers.Serializer):
@@ -56,7 +64,7 @@ _EXAMPLE = {
             "note": "",
         }
     ],
-    "rules_version": "2026.11.1",
+    "rules_version": RULES_VERSION,
 }
 
 
@@ -74,12 +82,19 @@ class EvaluateView(StaffAPIView):
                 EvaluationSerializer,
                 examples=[OpenApiExample("Emergency", value=_EXAMPLE, response_only=True)],
             ),
-            400: OpenApiResponse(ProblemsSerializer, description="The document was rejected."),
+            400: OpenApiResponse(
+                RefusedSerializer,
+                description="The document was rejected; its emergency answers still listed.",
+            ),
         },
     )
     def post(self, request: Request) -> Response:
+        data: object = None
         try:
-            doc = parse_document(json_body(request))
+            data = json_body(request)
+            doc = parse_document(data)
         except DocumentInvalid as invalid:
-            return problems_response(invalid)
+            refused = problems_response(invalid)
+            refused.data["emergency_answers"] = list(emergency_answers(data))
+            return refused
         return Response(evaluate_document(doc))

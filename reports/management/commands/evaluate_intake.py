@@ -3,7 +3,8 @@
 Reads one intake document from a file, or standard input when PATH is `-`, and
 prints triage and suggested tests as one JSON object; nothing is written to the
 database. A document that cannot be read or is invalid exits with status 2,
-each problem on standard error by its path.
+each problem on standard error by its path, then every emergency answer the
+refused document still gives (clinical-content.md §4).
 """
 
 from __future__ import annotations
@@ -14,10 +15,17 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from intake.document import ROOT_PATH, DocumentInvalid, Problem, parse_document
+from intake.document import (
+    ROOT_PATH,
+    DocumentInvalid,
+    Problem,
+    emergency_answers,
+    parse_document,
+)
 from reports.evaluation import evaluate_document
 
 INVALID = 2  # the exit status for input that cannot be evaluated
+EMERGENCY_ANSWERS = "emergency answers in this refused document: "
 
 
 class Command(BaseCommand):
@@ -30,11 +38,16 @@ class Command(BaseCommand):
         parser.add_argument("path", help="the intake document, or - to read standard input")
 
     def handle(self, *args, path: str, **options) -> None:
+        data: object = None
         try:
-            doc = parse_document(_load_json(_read(path)))
+            data = _load_json(_read(path))
+            doc = parse_document(data)
         except DocumentInvalid as invalid:
             for problem in invalid.problems:
                 self.stderr.write(str(problem))
+            # A refusal never throws an emergency away (§4).
+            if emergencies := emergency_answers(data):
+                self.stderr.write(EMERGENCY_ANSWERS + ", ".join(emergencies))
             count = len(invalid.problems)
             raise CommandError(
                 f"the intake document was rejected ({count} problem{'s' * (count != 1)})",

@@ -1,0 +1,67 @@
+"""A flag's or a suggestion's evidence as people read it: the question, and the answer in words.
+
+Rules cite answers by their path in the intake document (`red_flags.confusion`,
+`medications.1.name`), and free-text matches as `path: "quoted words"`; the API and
+`evaluate_intake` keep those paths. Pages and the summary show the same evidence as
+("Loss of bladder or bowel control", "Yes") or ("Medication", "Omeprazol 20 mg"), worded
+by intake.questions. Pure: the document and the path in, two strings out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.utils.translation import gettext as _
+
+from intake.document import Injury, IntakeDocument, Medication, NotAsked, Vaccination, answer_at
+from intake.questions import OPTION_LABELS, reason_label
+
+_INDEX = re.compile(r"\.\d+(?=\.|$)")
+_DAYS = {"symptoms.duration_days", "symptoms.last_changed_days"}
+
+
+def evidence_in_words(doc: IntakeDocument, evidence: str) -> tuple[str, str]:
+    """(question label, answer label) for one evidence entry of a flag or a suggestion."""
+    path, _colon, quoted = evidence.partition(": ")
+    question = str(reason_label(_INDEX.sub("", path)))
+    if quoted:  # a free-text match: the words around it, as the patient typed them
+        return question, quoted
+    item = answer_at(doc, path.rpartition(".")[0]) if _INDEX.search(path) else None
+    if isinstance(item, Medication):
+        return question, " ".join(filter(None, (item.name, item.dose)))
+    if isinstance(item, Injury):
+        return question, _injury(item)
+    if isinstance(item, Vaccination):
+        return question, ", ".join(filter(None, (item.name, _date(item.date))))
+    return question, _answer(path, answer_at(doc, path))
+
+
+def _answer(path: str, value: object) -> str:
+    if isinstance(value, NotAsked) or (value is None and path not in _DAYS):
+        return _("Not asked")
+    if value is None:  # last_changed_days: null
+        return _("It has not")
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, int) and path in _DAYS:
+        return _("%(days)d days ago") % {"days": value}
+    if isinstance(value, tuple):
+        return ", ".join(_label(code) for code in value) or _("None")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return _label(value) if isinstance(value, str) else str(value)
+
+
+def _label(code: str) -> str:
+    return str(OPTION_LABELS.get(code, code))
+
+
+def _date(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _injury(injury: Injury) -> str:
+    when = _date(injury.date) or (_("more than two weeks ago") if injury.older_than_14_days else "")
+    how = _label(injury.mechanism) if injury.mechanism else ""
+    return ", ".join(filter(None, (_label(injury.kind), when, how)))
