@@ -16,7 +16,6 @@ from bench.generate.rows import (
     TABLES,
     FlagRow,
     InjuryRow,
-    IntakeRow,
     IntakeVersionRow,
     MedicationRow,
     VaccinationRow,
@@ -74,7 +73,7 @@ def add_intake(chunk: Chunk) -> None:
     if rng.random() < mix.drafts:
         add_answer_rows(chunk, intake_id, variant, day)
         chunk.add(
-            IntakeRow(
+            variant.intake._replace(
                 id=intake_id,
                 patient_id=person.id,
                 status=Intake.Status.DRAFT,
@@ -92,7 +91,6 @@ def add_intake(chunk: Chunk) -> None:
                 open_alert=open_alert_rank(()),
                 reviewed_at=None,
                 reviewed_by_id=None,
-                **variant.clinical,
             )
         )
         return
@@ -110,7 +108,7 @@ def add_intake(chunk: Chunk) -> None:
     flags = add_versions(chunk, intake_id, person, day, versions, reviewed, reviewer)
     chunk.stats.levels[variant.level] = chunk.stats.levels.get(variant.level, 0) + 1
     chunk.add(
-        IntakeRow(
+        variant.intake._replace(
             id=intake_id,
             patient_id=person.id,
             status=Intake.Status.AMENDED if len(versions) > 1 else Intake.Status.SUBMITTED,
@@ -128,7 +126,6 @@ def add_intake(chunk: Chunk) -> None:
             open_alert=open_alert_rank(flags),
             reviewed_at=reviewed,
             reviewed_by_id=reviewer if reviewed else None,
-            **variant.clinical,
         )
     )
 

@@ -17,7 +17,14 @@ from typing import Any
 from django.db import models, transaction
 
 from bench.generate.documents import random_document
-from bench.generate.rows import CLINICAL_FIELDS, FlagRow, InjuryRow, MedicationRow, VaccinationRow
+from bench.generate.rows import (
+    CLINICAL_FIELDS,
+    FlagRow,
+    InjuryRow,
+    IntakeRow,
+    MedicationRow,
+    VaccinationRow,
+)
 from bench.generate.templates import REFERENCE_DAY, JsonTemplate, slot
 from intake.document import document_to_dict, parse_document
 from intake.exchange import apply_document
@@ -38,7 +45,7 @@ class Variant:
 
     document: dict[str, Any]  # canonical JSON form, placeholder patient
     triage: TriageResult
-    clinical: dict[str, object]  # CLINICAL_FIELDS as apply_document set them, JSON as text
+    intake: IntakeRow  # CLINICAL_FIELDS as apply_document set them (JSON as text), no more
     medications: tuple[MedicationRow, ...]
     vaccinations: tuple[VaccinationRow, ...]
     injuries: tuple[InjuryRow, ...]
@@ -68,12 +75,17 @@ def make_variant(document: dict[str, Any]) -> Variant:
     return Variant(
         document=canonical,
         triage=triage,
-        clinical={
-            name: json.dumps(getattr(intake, name))
-            if name in _JSON_FIELDS
-            else getattr(intake, name)
-            for name in CLINICAL_FIELDS
-        },
+        intake=IntakeRow(
+            **{
+                **dict.fromkeys(IntakeRow._fields),
+                **{
+                    name: json.dumps(getattr(intake, name))
+                    if name in _JSON_FIELDS
+                    else getattr(intake, name)
+                    for name in CLINICAL_FIELDS
+                },
+            }
+        ),
         medications=tuple(
             MedicationRow(
                 id=None, intake_id=None, position=m.position, name=m.name, dose=m.dose, kind=m.kind
