@@ -27,7 +27,7 @@ from intake.models import Intake
 from intake.services import changed_paths
 from triage.services import open_alert_rank
 
-CHANNELS = Weighted(tuple(Intake.Channel.values), (0.6, 0.8, 0.95, 1.0))
+CHANNELS = Weighted(items=tuple(Intake.Channel.values), cumulative=(0.6, 0.8, 0.95, 1.0))
 # Patients submit their own tablet and link intakes: no staff member is recorded.
 SELF_SERVICE = frozenset((Intake.Channel.PATIENT_TABLET, Intake.Channel.PATIENT_LINK))
 AMEND_REASONS = (
@@ -60,6 +60,7 @@ def build_chunk(plan: Plan, start: int, end: int) -> Chunk:
 
 
 def add_intake(chunk: Chunk) -> None:
+    """Intake `chunk.index`, a draft now and then, with everything it owns."""
     rng, mix, plan, index = chunk.rng, chunk.mix, chunk.plan, chunk.index
     submitted = chunk.begin + chunk.step * (index + rng.random())
     created = submitted - dt.timedelta(minutes=rng.uniform(3, 30))
@@ -94,13 +95,18 @@ def add_intake(chunk: Chunk) -> None:
             )
         )
         return
-    versions = [Version(variant, submitted, submitter, "", "[]")]
+    versions = [
+        Version(variant=variant, at=submitted, author=submitter, reason="", changed_paths="[]")
+    ]
     if rng.random() < mix.amended:
         first = variant
         variant = rng.choice(plan.pool[amended_level(rng, mix)])
         amended = chunk.later(submitted, 60, 2880)
         changed = json.dumps(changed_paths(first.document, variant.document))
-        versions.append(Version(variant, amended, desk, rng.choice(AMEND_REASONS), changed))
+        reason = rng.choice(AMEND_REASONS)
+        versions.append(
+            Version(variant=variant, at=amended, author=desk, reason=reason, changed_paths=changed)
+        )
     add_answer_rows(chunk, intake_id, variant, day)  # the current version's answers
     last = versions[-1].at
     reviewed = None if index >= plan.active_from else chunk.later(last, 15, 4320)

@@ -20,7 +20,7 @@ from intake.exchange import PATIENT_FIELDS, apply_patient
 from intake.levels import Level
 from intake.services import search_name_of
 
-SEXES = Weighted(codes.SEXES, (0.49, 0.98, 0.99, 1.0))
+SEXES = Weighted(items=codes.SEXES, cumulative=(0.49, 0.98, 0.99, 1.0))
 # Any document will do around a patient, for the app's functions that take a whole one.
 ANY_DOCUMENT = parse_document(random_document(random.Random(0), Level.ROUTINE), today=REFERENCE_DAY)
 _DOCUMENT_KEYS: dict[tuple[bool, ...], tuple[str, ...]] = {}
