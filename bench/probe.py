@@ -52,7 +52,9 @@ from django.utils.module_loading import import_string  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from accounts.roles import Role, sync_role_groups  # noqa: E402
-from bench.generate import COMMON_SURNAMES, random_document, submission_documents  # noqa: E402
+from bench.generate.documents import random_document  # noqa: E402
+from bench.generate.names import COMMON_SURNAMES  # noqa: E402
+from bench.generate.submissions import submission_documents  # noqa: E402
 from clinic import search_terms  # noqa: E402
 from clinic.clinician.worklist import (  # noqa: E402
     PAGE_SIZE,

@@ -520,7 +520,7 @@ worklist query scans the intake table instead of walking `intake_worklist_key`.
 """
 
 METHOD = """\
-- **Data.** `python manage.py generate_intakes N` (bench/generate.py) builds a few hundred
+- **Data.** `python manage.py generate_intakes N` (bench/generate/) builds a few hundred
   intake variants through the app's own parser, triage engine, summary builder and
   `apply_document`, then writes N intakes by COPY from two processes per core, each with
   its own patient, times and review state: about 3 % emergency, 12 % urgent; surnames drawn from

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils import translation
 
-from intake.document import IntakeDocument
+from intake.document import IntakeDocument, Patient
 from intake.evidence import evidence_in_words
 from intake.questions import OPTION_LABELS
 from reports.diagram import known_locations, shaded_regions
@@ -190,6 +190,21 @@ def _labels(codes: tuple[str, ...]) -> list[str]:
     return [str(label(code)) for code in codes]
 
 
+def summary_patient(patient: Patient, on: dt.date) -> Json:
+    """The summary's `patient` object, aged as on `on`. Its labels are in the active
+    language: build_summary_content makes them English."""
+    return {
+        "name": f"{patient.given_name} {patient.family_name}",
+        "given_name": patient.given_name,
+        "family_name": patient.family_name,
+        "age": _age(patient.date_of_birth, on),
+        "sex": label(patient.sex),
+        "mrn": patient.mrn,
+        "date_of_birth": patient.date_of_birth.isoformat(),
+        "preferred_language": label(patient.preferred_language),
+    }
+
+
 def build_summary_content(
     doc: IntakeDocument,
     triage: TriageResult,
@@ -213,7 +228,7 @@ def _content(
     acknowledgements: Mapping[str, Mapping[str, str]],
     submitted_at: dt.datetime | None,
 ) -> Json:
-    patient, s = doc.patient, doc.symptoms
+    s = doc.symptoms
     suggestions = suggest_tests(doc, triage)
     red_flags = _flags(doc, triage, (EMERGENCY, URGENT), acknowledgements)
     benign = fits_positional_pressure(doc, triage)
@@ -223,16 +238,7 @@ def _content(
         "level": triage.level,
         "reported_on": doc.reported_on.isoformat(),
         "submitted_at": submitted_at.isoformat() if submitted_at else None,
-        "patient": {
-            "name": f"{patient.given_name} {patient.family_name}",
-            "given_name": patient.given_name,
-            "family_name": patient.family_name,
-            "age": _age(patient.date_of_birth, doc.reported_on),
-            "sex": label(patient.sex),
-            "mrn": patient.mrn,
-            "date_of_birth": patient.date_of_birth.isoformat(),
-            "preferred_language": label(patient.preferred_language),
-        },
+        "patient": summary_patient(doc.patient, doc.reported_on),
         "reason_for_visit": reason_for_visit(doc),
         "red_flags": red_flags,
         "attention": _flags(doc, triage, (ATTENTION,), acknowledgements),

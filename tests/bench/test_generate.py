@@ -12,6 +12,7 @@ from bench.generate import Mix, Stats, generate
 from clinic.clinician.worklist import WorklistFilters, worklist_page
 from intake.answers import intake_answers
 from intake.document import document_to_dict, parse_document
+from intake.levels import Level, OpenAlert
 from intake.models import Intake, IntakeVersion, Patient
 from intake.services import fold
 from reports.building import triage_of
@@ -115,6 +116,35 @@ def test_documents_triage_and_summaries_are_what_the_app_would_store(generated):
             assert summary.content == build_summary_content(
                 doc, triage, submitted_at=version.created_at
             )
+
+
+def test_every_versions_stored_triage_is_the_engines_for_its_stored_document(generated):
+    versions = IntakeVersion.objects.all()
+    assert len(versions) > len(submitted())  # earlier versions of amended intakes too
+    assessments = {
+        (a.intake_id, a.intake_version): a
+        for a in TriageAssessment.objects.prefetch_related("flags")
+    }
+    for version in versions:
+        assessment = assessments[version.intake_id, version.number]
+        assert triage_of(assessment) == evaluate_triage(parse_document(version.document))
+
+
+def test_flags_are_acknowledged_and_emergencies_escalated_as_the_app_allows(generated):
+    for flag in TriageFlag.objects.select_related("assessment"):
+        if OpenAlert.for_severity(flag.severity) == OpenAlert.NONE:
+            assert flag.acknowledged_at is None  # nothing for a clinician to acknowledge
+        if flag.acknowledged_at is not None:
+            assert flag.acknowledged_by_id and flag.acknowledged_at >= flag.assessment.created_at
+    for assessment in TriageAssessment.objects.all():
+        if assessment.escalation_confirmed_at is not None:
+            assert assessment.level == Level.EMERGENCY  # intake.views.escalated refuses others
+            assert assessment.escalation_confirmed_by_id
+            assert assessment.escalation_confirmed_at >= assessment.created_at
+    reviewed_emergencies = TriageAssessment.objects.filter(
+        level=Level.EMERGENCY, intake__reviewed_at__isnull=False
+    )
+    assert not reviewed_emergencies.filter(escalation_confirmed_at=None).exists()
 
 
 def test_the_worklist_shows_them_in_order_with_their_flags(generated):

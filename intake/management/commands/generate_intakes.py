@@ -1,4 +1,4 @@
-"""`manage.py generate_intakes N`: bulk benchmark data. The generator lives in bench/generate.py,
+"""`manage.py generate_intakes N`: bulk benchmark data. The generator lives in bench/generate/,
 which the production image does not ship."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         try:
             from bench.generate import generate
         except ImportError as error:  # e.g. inside the production image
-            raise CommandError("bench/generate.py is not available here") from error
+            raise CommandError("bench/generate/ is not available here") from error
         if count < 1:
             raise CommandError("N must be at least 1")
 
