@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.intake.test_patient_entry import intake_for, make_link
+from tests.clinic.patient.test_views import intake_for, make_link
 
 ROOT = Path(settings.BASE_DIR)
 

@@ -26,7 +26,7 @@ from intake.models import Intake, Patient
 from intake.questions import QUESTIONS
 from intake.services import save_patient, start_intake
 from tests.builders import VIGNETTES_2026_11, benign_data_2026_11, load_vignette, with_answers
-from tests.reports.test_evaluate_api import JSON_VALUES
+from tests.clinic.api.test_rest_evaluate import JSON_VALUES
 from tests.reports.test_evaluate_command import row_counts
 
 QUESTIONNAIRE_PATH = "/fhir/Questionnaire/leg-numbness-intake"
