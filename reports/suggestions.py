@@ -22,7 +22,7 @@ from triage.matching import (
     PROTON_PUMP_INHIBITOR,
     TERM_LISTS,
     VITAMIN_B6,
-    find_terms,
+    first_term,
 )
 from triage.rules import (
     BACK_PAIN,
@@ -190,10 +190,8 @@ def _medication_on(list_code: str) -> Trigger:
     def reasons(doc: IntakeDocument, triage: TriageResult) -> tuple[Reason, ...]:
         found = []
         for i, medication in enumerate(doc.medications):
-            if matches := find_terms(medication.name, term_list.terms):
-                label = (
-                    f"Medication '{medication.name}' matches {term_list.label} ({matches[0].term})"
-                )
+            if term := first_term(medication.name, list_code):
+                label = f"Medication '{medication.name}' matches {term_list.label} ({term})"
                 found.append(Reason(label, (f"medications.{i}.name",)))
         return tuple(found)
 

@@ -24,7 +24,7 @@ from intake.document import (
     answer_at,
 )
 from intake.levels import Level, Severity
-from triage.matching import BLOOD_THINNER, FREE_TEXT_LISTS, TERM_LISTS, find_terms
+from triage.matching import BLOOD_THINNER, FREE_TEXT_LISTS, TERM_LISTS, find_terms, first_term
 
 RULES_VERSION = "2026.12.1"
 
@@ -144,13 +144,12 @@ def recent_leg_fracture(doc: IntakeDocument) -> tuple[str, ...]:
 
 def on_blood_thinner(doc: IntakeDocument) -> tuple[str, ...]:
     """The risk-factor answer, or a medication named on the blood-thinner list (§1.1)."""
-    terms = TERM_LISTS[BLOOD_THINNER].terms
     return _paths(
         ("risk_factors.blood_thinner",) if doc.risk_factors.blood_thinner else (),
         tuple(
             f"medications.{i}.name"
             for i, medication in enumerate(doc.medications)
-            if find_terms(medication.name, terms)
+            if first_term(medication.name, BLOOD_THINNER)
         ),
     )
 
