@@ -11,6 +11,7 @@ other word matches a whole word only ("vision*" matches "visión" but not "telev
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -139,16 +140,29 @@ def _matches_at(term_words: tuple[str, ...], text_words: tuple[Word, ...], at: i
     return final.startswith(last[:-1]) if last.endswith(STEM) else final == last
 
 
+@functools.cache
+def _by_first_letters(terms: tuple[str, ...]) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Each term with its words, filed under the first two letters of its first word (one
+    letter when it has only one), so a text word is compared with a handful of terms rather
+    than with every term of every list."""
+    filed: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for term in terms:
+        term_words = tuple(term.split())
+        filed.setdefault(term_words[0].removesuffix(STEM)[:2], []).append((term, term_words))
+    return {start: tuple(filed_terms) for start, filed_terms in filed.items()}
+
+
 def find_terms(text: str, terms: tuple[str, ...]) -> tuple[Match, ...]:
     """Every place a term matches in `text`, in text order (a term may match more than once)."""
     text_words = words(text)
+    filed = _by_first_letters(terms)
     found = []
-    for term in terms:
-        term_words = tuple(term.split())
-        for at in range(len(text_words)):
+    for at, word in enumerate(text_words):
+        starts = {word.text[:1], word.text[:2]}
+        for term, term_words in (entry for start in starts for entry in filed.get(start, ())):
             if _matches_at(term_words, text_words, at):
                 last = text_words[at + len(term_words) - 1]
-                found.append(Match(term, text_words[at].start, last.end))
+                found.append(Match(term, word.start, last.end))
     return tuple(sorted(found, key=lambda match: (match.start, match.end, match.term)))
 
 
