@@ -101,6 +101,7 @@ class Match:
     end: int
 
 
+@functools.lru_cache(maxsize=4096)  # one document's texts are read by every list in turn
 def words(text: str) -> tuple[Word, ...]:
     """The normalised words of `text`, each with its place in the original text."""
     found: list[Word] = []

@@ -19,8 +19,13 @@ BADGES = {
 }
 
 
+_BADGE = '<span class="badge {}">{}</span>'
+_DRAWN = {level: format_html(_BADGE, css, label) for level, (css, label) in BADGES.items()}
+
+
 @register.filter
 def level_badge(level: str) -> SafeString:
+    if level in _DRAWN:
+        return _DRAWN[level]
     # An unknown level shows as itself: never dressed up as a calmer one.
-    css, label = BADGES.get(level, ("text-bg-light", level or "—"))
-    return format_html('<span class="badge {}">{}</span>', css, label)
+    return format_html(_BADGE, "text-bg-light", level or "—")
