@@ -107,8 +107,7 @@ MISS_NOTES: dict[str, str] = {
         "query (`search_name % query`, trigram similarity above 0.45, config/settings.py). "
         "The look-alike search is the cost: at a million Zipf-distributed names a misspelt "
         "common name shares enough trigrams with tens of thousands of patients, each checked "
-        "in the heap, about 50 ms per query (and the worklist asks twice when it draws the "
-        "rows: the fingerprint, then the page). At 1k the same query takes 1-2 ms. Before "
+        "in the heap, about 50 ms per query. At 1k the same query takes 1-2 ms. Before "
         "this run the look-alikes were always added, at pg_trgm's default 0.3: 'Susan "
         "Nelosn' matched 11,043 patients and took 350 ms. What would fix the rest: fuzzy-"
         "match each word against a small table of the distinct name words (thousands, not a "
@@ -133,9 +132,8 @@ MISS_NOTES: dict[str, str] = {
         "and the worker claiming the row, reading the version and its triage, building the "
         "content and storing the file. The limit allows 30 % of a render for all of that and "
         "the submit request alone is {submit_share:.0%}. The worker already warms its "
-        "renderer when it starts (reports/tasks.py). What would meet it: a cheaper submit "
-        "(it runs 40 SQL statements in one transaction when this was written, 10 of them "
-        "savepoints of nested atomic blocks, 11 inserts, 5 updates, 3 deletes) or a "
+        "renderer when it starts (reports/tasks.py), and the submit runs only statements that "
+        "store something (tests/clinic/test_submission_statements.py). What is left is a "
         "cheaper render (see the PDF section); on this 2-core machine the web process, the "
         "worker and the other engineers' tests also compete for the same cores."
     ),
@@ -461,62 +459,34 @@ ratio between sizes compares different pages. ⚠ marks a p95 that grew by more 
 allowed for the worklist between sizes on pages that list as many rows; when the medians
 agree, such a p95 is one of the machine's slow moments landing on that page (see "Method").
 
-Known costs that grow with the data: name searches (see the misses above), and the date
-filter. For a week three weeks back, PostgreSQL 15 walks `intake_worklist_key` from the
-top until it reaches that week (about 28 ms at 1M in EXPLAIN ANALYZE, 1 ms at 1k): with a
-LIMIT it assumes matching rows are spread evenly through the worklist order, while a date
-window's rows sit together. Before the change to ranges on `submitted_at` this filter took
-1.4 s. What would fix the rest: an index on `submitted_at` alone together with a plan that
-sorts the window's rows (PostgreSQL 18's skip scan does it with the existing index), or
-ordering a date-filtered list by date, which clinicians filtering by date may expect anyway.
+Filters that keep few rows (a summary pending or failed, the open flags, not reviewed, an
+emergency level) are served by walking `intake_worklist_key` in the worklist's order until
+51 rows match: the rarer the rows at 1M, the more index entries are read for them. A date
+window no longer costs that: it is read as one index range per alert band, merged in order.
 """
 
 CHANGES = """\
-- **`triage/worklist.py`: one row comparison for the cursor.** The sort key is now written
-  `((-open_alert), submitted_at, id)`, all ascending, so "after the cursor" is
-  `((-open_alert), submitted_at, id) > (…)`, which PostgreSQL seeks to in an index. The
-  former three-way `OR` could not be an index condition: page 200 of a million intakes
-  read and discarded 10,000 index entries and heap rows (17 ms in the query alone, against
-  1 ms now).
-- **`intake/migrations/0003_worklist_key_index.py`**: the index that serves it,
-  `intake_worklist_key ON intake_intake ((-open_alert), submitted_at, id) WHERE NOT
-  (status = 'draft')`, built `CONCURRENTLY`. The model's `intake_worklist_order` (open_alert
-  DESC, …) still serves the open-emergency count; once the models' owner moves the
-  expression index into `Meta.indexes`, the old one can go.
-- **Name search uses the trigram operator `%`** instead of `similarity(...) > 0.3`. Same
-  threshold, but `%` can use the trigram index, so an MRN search (an `OR` with the name
-  branches) no longer evaluates similarity for every intake: a one-row MRN search at 1M
-  went from 12 s to under 1 ms in the query.
-- **Date filters are ranges on `submitted_at`** (midnight to midnight in the clinic's time
-  zone) instead of `submitted_at::date`, which no index could serve (1.4 s at 1M before).
-- **The summary-status subquery and the assessments prefetch drop their default
-  ordering**, which joined the intake table again (for every row, in the subquery) only
-  to sort.
-- **Rows are drawn once per content** (`triage/rendered_rows.py`): `page_digest()`
-  fingerprints everything the rows show in one query, and while it is unchanged (within
-  the minute that "5 minutes ago" stays true) the drawn rows are reused from the process's
-  memory; any change shown, however it was made, changes the fingerprint
-  (tests/integration/test_worklist_rows.py). Most 10-second refreshes are identical.
-- **The filter form's widgets are drawn once per set of filters** (a template fragment
-  cache in the same process-memory cache): seven widgets cost more than the rest of the
-  page around the rows.
-- **Flags in one plain query**: the rows' current flags come as tuples from one values
-  query instead of prefetched assessment and flag models, and the level badge is a filter
-  instead of an include per row.
-- **Name search lists exact matches, and look-alikes only when there are none**, with a
-  similarity threshold of 0.45, not pg_trgm's 0.3, which matched a common first name's
-  every patient on a typo ("Jonh Smith" also found "Joan Smithers"). A search for a name as
-  spelt no longer pays for the look-alike search (92 ms to about 10 ms at 1M in this run's
-  trial).
-- **Searches by name or MRN ride in the session, not the URL** (a privacy fix, not a speed
-  one): the name and MRN cases are measured with the search kept in their session.
-- **Rows load only the columns the page shows** (`ROW_FIELDS`): the intake's answers,
-  seven JSON lists among them, are no longer decoded for 50 rows per page, about a fifth
-  of `worklist_page()`'s CPU time.
-
-The "before" figures are EXPLAIN ANALYZE timings of the main query on bench_1m taken while
-making these changes; `tests/integration/test_worklist_plan.py` now fails if the default
-worklist query scans the intake table instead of walking `intake_worklist_key`.
+- **No private cache of patient data** (docs/decisions/0009). The rendered rows kept in
+  process memory, their fingerprint query (`page_digest()`, raw SQL, PostgreSQL only) and
+  the filter form's fragment cache are gone. The 10-second refresh is a conditional GET:
+  `rows_etag()` runs the page's own query projected to what the rows show and answers 304
+  when nothing shown changed (tests/clinic/clinician/test_worklist_refresh.py).
+- **Rows drawn in Python** (clinic/templatetags/worklist_rows.py, `format_html`), with one
+  `reverse()` per page and the level badges drawn once, instead of 50 rows through the
+  template engine.
+- **One index per order**: `intake.models.WORKLIST_KEY` is the query's order and the
+  `intake_worklist_key` index in `Intake.Meta` (migration 0005), on SQLite and PostgreSQL.
+- **A date window read band by band**: on PostgreSQL a date-filtered page is a `UNION ALL`
+  of one index range per alert band, merged in the worklist's order (PostgreSQL 15 has no
+  skip scan, so over the whole key it walked the index from the top to reach a week three
+  weeks back: its p95 was 2.63 times the 1k one). tests/integration/test_worklist_plan.py checks the
+  plan and that the rows and cursors equal the single query's.
+- **A submission without idle statements**: a document is written once, already
+  submitted; no deletes of rows a new intake cannot have, no supersede without an older
+  version, no savepoints (tests/clinic/test_submission_statements.py): 40 statements
+  before, 14 now for an intake with one row of each kind.
+- **Matching files each term under its first letters** (triage/matching.py): the word
+  lists of rules 2026.12.1 were compared term by term with every word of every text.
 """
 
 METHOD = """\
