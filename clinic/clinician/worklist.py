@@ -262,15 +262,21 @@ def _page_query(
     queryset = shown(_in_order_after(filters, cursor, look_alikes=look_alikes))
     if not _by_alert_band(filters):
         return queryset[:limit]
+    ranked = queryset.annotate(alert_rank=ORDER[0])  # selected: the union is ordered by it
     bands = [
-        queryset.alias(band=ORDER[0]).filter(band=-alert).order_by("submitted_at", "id")[:limit]
+        ranked.filter(alert_rank=-alert).order_by("submitted_at", "id")[:limit]
         for alert in sorted(OpenAlert, reverse=True)
     ]
     merged = bands[0].union(*bands[1:], all=True)
     return merged.order_by("alert_rank", "submitted_at", "id")[:limit]
 
 
-def _first_page_with_rows(filters: WorklistFilters, cursor: str, limit: int, shown) -> list:
+def _first_page_with_rows(
+    filters: WorklistFilters,
+    cursor: str,
+    limit: int,
+    shown: Callable[[QuerySet[Intake]], QuerySet],
+) -> list:
     """The rows of the first search attempt that finds any (names as typed, then alike)."""
     rows: list = []
     for look_alikes in _attempts(filters):
@@ -284,7 +290,7 @@ def _as_rows(queryset: QuerySet[Intake]) -> QuerySet[Intake]:
     return (
         queryset.select_related("patient")
         .only(*ROW_FIELDS)
-        .annotate(summary_status=current_summary_status(), alert_rank=ORDER[0])
+        .annotate(summary_status=current_summary_status())
     )
 
 
@@ -351,5 +357,4 @@ def _as_shown_values(queryset: QuerySet[Intake]) -> QuerySet:
     return queryset.values_list(*shown).annotate(
         summary_status=current_summary_status(),
         acknowledged=_acknowledged_flags(),
-        alert_rank=ORDER[0],
     )
