@@ -1,7 +1,9 @@
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from clinic import submission
@@ -89,9 +91,22 @@ def test_filters_and_search(front_desk, clinician, filters, expected):
 def test_submitted_date_range(front_desk):
     submit("routine", by=front_desk, family="Old", minutes_ago=60 * 24 * 3)
     submit("routine", by=front_desk, family="Today")
-    recent = Intake.objects.get(patient__family_name="Today").submitted_at.date()
+    # The filter's days are the clinic's days, not UTC's (they differ for five hours a night).
+    recent = timezone.localdate(Intake.objects.get(patient__family_name="Today").submitted_at)
     assert names(worklist_page(WorklistFilters(submitted_from=recent))) == ["Today"]
     assert names(worklist_page(WorklistFilters(submitted_to=recent))) == ["Old", "Today"]
+
+
+def test_a_late_evening_intake_belongs_to_the_clinics_day(front_desk):
+    late = submit("routine", by=front_desk, family="Late")
+    day = dt.date(2026, 3, 9)
+    evening = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 30)))
+    Intake.objects.filter(pk=late.pk).update(submitted_at=evening)
+    assert evening.astimezone(dt.UTC).date() == day + dt.timedelta(days=1)
+    on_the_day = WorklistFilters(submitted_from=day, submitted_to=day)
+    assert names(worklist_page(on_the_day)) == ["Late"]
+    next_day = day + dt.timedelta(days=1)
+    assert names(worklist_page(WorklistFilters(submitted_from=next_day))) == []
 
 
 def test_drafts_never_appear(front_desk):
