@@ -146,12 +146,19 @@ def create_intake_from_document(
 ) -> Submission:
     """Import a whole document (API, FHIR): find or create the patient, then submit.
 
+    A stored patient is never changed by a document: one whose MRN matches but whose name
+    or date of birth differ raises `IdentityConflict` (nothing saved), and the contact
+    details sent stay with this intake's version, not on the patient record.
     The intake is new, so it is written once, submitted, with its rows added: nothing is
     locked, deleted or read back that this transaction has not just written.
     """
-    patient = _matching_patient(doc) or Patient()
-    apply_patient(patient, doc)
-    services.save_patient(patient, by=by, request=request)
+    patient = _matching_patient(doc)
+    if patient is None:
+        patient = Patient()
+        apply_patient(patient, doc)
+        services.save_patient(patient, by=by, request=request)
+    elif differing := services.identity_differences(patient, doc.patient):
+        raise services.IdentityConflict(differing)
     intake = Intake(patient=patient, entered_by=by, channel=channel)
     set_answers(intake, doc)
     _mark_submitted(intake, by=by)

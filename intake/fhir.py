@@ -361,10 +361,25 @@ def operation_outcome(issues: list[dict[str, object]]) -> dict[str, object]:
     return {"resourceType": "OperationOutcome", "issue": issues}
 
 
-def problem_issues(problems: tuple[Problem, ...]) -> list[dict[str, object]]:
-    """One `invalid` issue per problem; `expression` is the answer's path."""
+def problem_issues(
+    problems: tuple[Problem, ...], *, code: str = "invalid"
+) -> list[dict[str, object]]:
+    """One error issue per problem; `expression` is the answer's path."""
     return [
-        {"severity": "error", "code": "invalid", "diagnostics": problem.message}
+        {"severity": "error", "code": code, "diagnostics": problem.message}
         | ({"expression": [problem.path]} if problem.path != ROOT_PATH else {})
         for problem in problems
+    ]
+
+
+def emergency_issues(paths: tuple[str, ...]) -> list[dict[str, object]]:
+    """A refused response's emergency answers, one warning each: never thrown away (§4)."""
+    return [
+        {
+            "severity": "warning",
+            "code": "informational",
+            "diagnostics": "emergency answer in a refused response",
+            "expression": [path],
+        }
+        for path in paths
     ]

@@ -7,6 +7,7 @@ triage and reports, so they live above, in `clinic.submission`.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 
 from django.db import transaction
@@ -15,7 +16,8 @@ from django.utils import timezone
 
 from audit.services import Action, record
 from intake.answers import intake_answers, replace_rows
-from intake.document import DocumentInvalid, parse_document
+from intake.document import DocumentInvalid, Problem, parse_document
+from intake.document import Patient as PatientAnswers
 from intake.models import Intake, Patient
 
 Changes = dict[str, object] | None
@@ -72,13 +74,88 @@ def likely_duplicates(*, given_name: str, family_name: str, date_of_birth, mrn: 
     return Patient.objects.filter(condition).order_by("family_name", "given_name")[:10]
 
 
+# What makes a patient this person: a document may not change them (security issue 14).
+IDENTITY_FIELDS = ("given_name", "family_name", "date_of_birth")
+
+
+class IdentityConflict(Exception):
+    """A document names, by MRN, a patient whose name or date of birth it gives otherwise."""
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        super().__init__(", ".join(fields))
+        self.fields = fields
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        # The stored values are never echoed: the sender may not be entitled to them.
+        return tuple(
+            Problem(
+                f"patient.{name}",
+                "differs from the patient with this MRN; a patient's "
+                "identity is changed by the front desk, not by an intake",
+            )
+            for name in self.fields
+        )
+
+
+def identity_differences(patient: Patient, answers: PatientAnswers) -> tuple[str, ...]:
+    """The identity fields in which `answers` name someone else than `patient`.
+
+    Names are compared as search compares them (case and accents aside): "JOSE" from
+    another system is the same José, and nothing of the stored patient changes anyway.
+    """
+    differing = [
+        name
+        for name in ("given_name", "family_name")
+        if fold(getattr(answers, name)) != fold(getattr(patient, name))
+    ]
+    if answers.date_of_birth != patient.date_of_birth:
+        differing.append("date_of_birth")
+    return tuple(differing)
+
+
 @transaction.atomic(savepoint=False)
 def save_patient(patient: Patient, *, by, request=None) -> Patient:
-    creating = patient._state.adding
+    """Add a new patient."""
+    if not patient._state.adding:
+        raise ValueError("a stored patient is changed with update_patient")
     patient.mrn = patient.mrn or None
     patient.search_name = search_name_of(patient.given_name, patient.family_name)
+    patient.save(force_insert=True)
+    record(Action.CREATE, actor=by, obj=patient, request=request)
+    return patient
+
+
+def _audited_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+@transaction.atomic(savepoint=False)
+def update_patient(patient: Patient, changes: dict[str, object], *, by, request=None) -> Patient:
+    """Change a stored patient's details: the front desk's or an admin's action, never an import.
+
+    The audit event names every field changed; the old and new values are kept in its
+    detail alone, which only admins read.
+    """
+    changed: dict[str, dict[str, object]] = {}
+    for name, value in changes.items():
+        if name == "mrn":
+            value = value or None
+        old = getattr(patient, name)
+        if old != value:
+            changed[name] = {"old": _audited_value(old), "new": _audited_value(value)}
+            setattr(patient, name, value)
+    if not changed:
+        return patient
+    patient.search_name = search_name_of(patient.given_name, patient.family_name)
     patient.save()
-    record(Action.CREATE if creating else Action.UPDATE, actor=by, obj=patient, request=request)
+    record(
+        Action.UPDATE,
+        actor=by,
+        obj=patient,
+        request=request,
+        detail={"fields": sorted(changed), "changes": changed},
+    )
     return patient
 
 
@@ -96,9 +173,7 @@ def apply_changes(
     intake: Intake, *, answers: Changes, rows: RowChanges, patient_answers: Changes, by, request
 ) -> None:
     if patient_answers:
-        for name, value in patient_answers.items():
-            setattr(intake.patient, name, value)
-        save_patient(intake.patient, by=by, request=request)
+        update_patient(intake.patient, patient_answers, by=by, request=request)
     for name, value in (answers or {}).items():
         setattr(intake, name, value)
     intake.revision += 1

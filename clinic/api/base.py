@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from accounts.api_permissions import HasRole
 from accounts.roles import STAFF_ROLES
 from intake.answers import intake_answers
-from intake.document import ROOT_PATH, DocumentInvalid, Problem
+from intake.document import ROOT_PATH, DocumentInvalid, Problem, emergency_answers
 from intake.models import Intake
 
 # The request body's shape, for the OpenAPI schema: the intake JSON Schema itself, so the
@@ -63,9 +63,16 @@ def problems_as_json(problems: Iterable[Problem]) -> list[dict[str, str]]:
     return [{"path": problem.path, "message": problem.message} for problem in problems]
 
 
-def problems_response(invalid: DocumentInvalid) -> Response:
+def refused_response(
+    problems: Iterable[Problem], data: object, *, status: int = status.HTTP_400_BAD_REQUEST
+) -> Response:
+    """A refused document's problems, with its emergency answers (clinical-content §4)."""
     return Response(
-        {"problems": problems_as_json(invalid.problems)}, status=status.HTTP_400_BAD_REQUEST
+        {
+            "problems": problems_as_json(problems),
+            "emergency_answers": list(emergency_answers(data)),
+        },
+        status=status,
     )
 
 

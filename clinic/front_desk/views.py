@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, role_required
+from accounts.roles import Role, has_role, role_required
 from audit.services import Action, record
 from clinic import access, submission
 from clinic.patient.views import seen_revision
@@ -247,6 +247,8 @@ def amend(request, intake_id, slug):
     current = STEP_BY_SLUG.get(slug)
     if intake.is_draft or current is None:
         return redirect("intake:step", intake_id=intake.pk, slug=slug if current else "symptoms")
+    if current.on_patient and not has_role(request.user, ENTRY_ROLES):
+        raise PermissionDenied  # a patient's identity is the desk's or an admin's to change
     bound = bind_step(current, intake, request.POST or None)
     reason, reason_error = _amendment_reason(request)
     problems = ()

@@ -10,9 +10,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clinic.api.base import INTAKE_DOCUMENT_SCHEMA, StaffAPIView, json_body, problems_response
-from clinic.api.rest.intakes import FlagSerializer, ProblemsSerializer
-from intake.document import DocumentInvalid, emergency_answers, parse_document
+from clinic.api.base import INTAKE_DOCUMENT_SCHEMA, StaffAPIView, json_body, refused_response
+from clinic.api.rest.intakes import FlagSerializer, RefusedSerializer
+from intake.document import DocumentInvalid, parse_document
 from reports.evaluation import evaluate_document
 from triage.rules import LEVELS, RULES_VERSION
 
@@ -27,14 +27,6 @@ class SuggestedTestSerializer(serializers.Serializer):
         help_text="A first-line screening test for distal symmetric polyneuropathy."
     )
     note = serializers.CharField(allow_blank=True)
-
-
-class RefusedSerializer(ProblemsSerializer):
-    emergency_answers = serializers.ListField(
-        child=serializers.CharField(),
-        help_text="Every red_flags answer that is true in the refused document (clinical-content "
-        "§4): an emergency is never thrown away with a bad document.",
-    )
 
 
 class EvaluationSerializer(serializers.Serializer):
@@ -94,7 +86,5 @@ class EvaluateView(StaffAPIView):
             data = json_body(request)
             doc = parse_document(data)
         except DocumentInvalid as invalid:
-            refused = problems_response(invalid)
-            refused.data["emergency_answers"] = list(emergency_answers(data))
-            return refused
+            return refused_response(invalid.problems, data)
         return Response(evaluate_document(doc))

@@ -21,11 +21,12 @@ from clinic.api.base import (
     StaffAPIView,
     intake_document,
     json_body,
-    problems_response,
+    refused_response,
 )
 from clinic.submission import create_intake_from_document
 from intake.document import DocumentInvalid, parse_document
 from intake.models import Intake
+from intake.services import IdentityConflict
 from reports.models import PreVisitSummary
 from triage.rules import LEVELS, SEVERITIES
 from triage.services import current_assessment
@@ -38,8 +39,13 @@ class ProblemSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class ProblemsSerializer(serializers.Serializer):
+class RefusedSerializer(serializers.Serializer):
     problems = ProblemSerializer(many=True, help_text="Every problem with the document.")
+    emergency_answers = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Every red_flags answer that is true in the refused document (clinical-content "
+        "§4): an emergency is never thrown away with a bad document.",
+    )
 
 
 class FlagSerializer(serializers.Serializer):
@@ -123,24 +129,34 @@ class IntakeListView(StaffAPIView):
         description=(
             "Creates and submits an intake from one intake document (finding the patient "
             "by MRN, or by name and date of birth) and answers with its triage. A bad "
-            "document creates nothing and lists every problem by path."
+            "document creates nothing and lists every problem by path. A document never "
+            "changes a stored patient: its contact details stay with the intake."
         ),
         request={"application/json": INTAKE_DOCUMENT_SCHEMA},
         responses={
             201: SubmissionSerializer,
-            400: OpenApiResponse(ProblemsSerializer, description="The document was rejected."),
+            400: OpenApiResponse(
+                RefusedSerializer,
+                description="The document was rejected; its emergency answers still listed.",
+            ),
+            409: OpenApiResponse(
+                RefusedSerializer,
+                description="The MRN names a patient whose name or date of birth differ; "
+                "the differing fields are named, the stored values are not shown.",
+            ),
         },
     )
     def post(self, request: Request) -> Response:
+        data: object = None
         try:
+            data = json_body(request)
             submission = create_intake_from_document(
-                parse_document(json_body(request)),
-                by=request.user,
-                channel=Intake.Channel.API,
-                request=request,
+                parse_document(data), by=request.user, channel=Intake.Channel.API, request=request
             )
         except DocumentInvalid as invalid:
-            return problems_response(invalid)
+            return refused_response(invalid.problems, data)
+        except IdentityConflict as conflict:
+            return refused_response(conflict.problems, data, status=status.HTTP_409_CONFLICT)
         location = reverse("api:intake", args=[submission.intake.pk])
         return Response(
             SubmissionSerializer(submission).data,

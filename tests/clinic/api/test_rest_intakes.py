@@ -119,8 +119,19 @@ def test_a_bad_document_creates_nothing_and_lists_its_problems(client_for, front
         "problems": [
             {"path": "patient.date_of_birth", "message": "must be a date in the form YYYY-MM-DD"},
             {"path": "symptoms.locations", "message": "must list at least 1 item"},
-        ]
+        ],
+        "emergency_answers": [],
     }
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_a_bad_document_still_reports_its_emergency_answers(client_for, front_desk):
+    bad = with_answers(EMERGENCY["document"], {"symptoms.severity": 11})
+    before = row_counts()
+    response = submit(client_for(front_desk), bad)
+    assert response.status_code == 400
+    assert response.json()["emergency_answers"] == ["red_flags.bladder_bowel_control_loss"]
     assert row_counts() == before
 
 
@@ -130,7 +141,8 @@ def test_malformed_json_creates_nothing(client_for, front_desk):
     response = client_for(front_desk).post(URL, data="{", content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {
-        "problems": [{"path": "(document)", "message": "must be valid JSON"}]
+        "problems": [{"path": "(document)", "message": "must be valid JSON"}],
+        "emergency_answers": [],
     }
     assert row_counts() == before
 
