@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.roles import CLINICAL_ROLES, STAFF_ROLES, has_role
+from intake.levels import Level
 from intake.models import Intake, Patient
 from reports.models import PreVisitSummary
 from triage.models import TriageAssessment, TriageFlag
@@ -36,6 +37,19 @@ def patient_for(user, patient_id) -> Patient:
         return patients.get(pk=patient_id)
     except Patient.DoesNotExist:
         raise Http404("No such patient") from None
+
+
+def reads_clinical(user) -> bool:
+    """May see the clinical detail: every flag's evidence, suggested tests, the summary."""
+    return has_role(user, CLINICAL_ROLES)
+
+
+def desk_flags(assessment: TriageAssessment) -> list[TriageFlag]:
+    """The flags the front desk's result page lists: those of the level, when it calls for
+    action now (an emergency's, or an urgent triage's)."""
+    if assessment.level not in (Level.EMERGENCY, Level.URGENT):
+        return []
+    return [flag for flag in assessment.flags.all() if flag.severity == assessment.level]
 
 
 def open_drafts_for(user) -> QuerySet[Intake]:

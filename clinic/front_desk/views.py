@@ -203,10 +203,11 @@ def submitted(request, intake_id):
     if intake.is_draft:
         return redirect("intake:review", intake_id=intake.pk)
     record(Action.VIEW, request=request, obj=intake, detail={"page": "result"})
+    assessment = current_assessment(intake)
     return render(
         request,
         "intake/submitted.html",
-        {"intake": intake, "assessment": current_assessment(intake)},
+        {"intake": intake, "assessment": assessment, "desk_flags": access.desk_flags(assessment)},
     )
 
 

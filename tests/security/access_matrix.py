@@ -149,7 +149,7 @@ MATRIX: dict[str, Page] = {
     # the administrator
     "audit:export": staff("GET", "403", "403", "200"),
     # the REST API and FHIR
-    "api:evaluate": api("POST", "400"),
+    "api:evaluate": row("POST", "403", "403", "400", "400", "403", "403", KIOSK, json=True),
     "api:intakes": api("POST", "400"),
     "api:intake": api("GET", "200"),
     "api:schema": api("GET", "200"),
@@ -165,6 +165,59 @@ MATRIX: dict[str, Page] = {
         "GET", ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, "200", ADMIN_LOGIN, ADMIN_LOGIN, KIOSK
     ),
 }
+
+
+# --- what each role reads in the API and FHIR answers -------------------------------------
+# Every field of each route's successful answer, per role: exactly what that role's HTML
+# pages show (tests/security/test_api_fields.py). The answers themselves (the intake
+# document, a QuestionnaireResponse's items) count as one field: every staff role sees them.
+STAFF = ("front_desk", "clinician", "admin")
+ANSWER_FIELDS = frozenset({"document", "item"})
+
+_DESK_FLAG = {"code", "severity", "title"}  # the result page: what to do now
+_FLAG = _DESK_FLAG | {"evidence", "evidence[]", "source"}
+_SUGGESTED_TEST = {"code", "name", "reasons", "reasons[]", "first_line", "note"}
+
+
+def fields(*names: str, **nested: set[str]) -> frozenset[str]:
+    """`names`, and for each `nested` list of objects its `list`, `list[]` and `list[].key`s."""
+    paths = set(names)
+    for name, keys in nested.items():
+        name = name.replace("__", ".")
+        paths |= {name, f"{name}[]"} | {f"{name}[].{key}" for key in keys}
+    return frozenset(paths)
+
+
+_INTAKE = ("id", "status", "version", "channel", "document", "triage", "triage.level")
+_SUMMARY = ("summary", "summary.status", "summary.rules_version", "summary.pdf_url")
+_SUBMISSION = ("id", "status", "version", "level")
+_RESPONSE = fields("resourceType", "id", "questionnaire", "status", "item")
+_CLINICAL = {
+    "api:intake": (
+        200,
+        fields(
+            *_INTAKE, "triage.rules_version", *_SUMMARY,
+            triage__flags=_FLAG, summary__suggested_tests=_SUGGESTED_TEST,
+        ),
+    ),
+    "api:intakes": (201, fields(*_SUBMISSION, flags=_FLAG)),
+    "api:evaluate": (
+        200, fields("level", "rules_version", flags=_FLAG, suggested_tests=_SUGGESTED_TEST),
+    ),
+    "fhir:questionnaire-response": (200, _RESPONSE),
+    "fhir:questionnaire-responses": (201, _RESPONSE),
+}  # fmt: skip
+RESPONSE_FIELDS: dict[str, dict[str, tuple[int, frozenset[str]]]] = {
+    name: {"clinician": answer, "admin": answer} for name, answer in _CLINICAL.items()
+}
+for name, answer in {
+    "api:intake": (200, fields(*_INTAKE, triage__flags=_DESK_FLAG)),
+    "api:intakes": (201, fields(*_SUBMISSION, flags=_DESK_FLAG)),
+    "api:evaluate": (403, frozenset()),
+    "fhir:questionnaire-response": _CLINICAL["fhir:questionnaire-response"],
+    "fhir:questionnaire-responses": _CLINICAL["fhir:questionnaire-responses"],
+}.items():
+    RESPONSE_FIELDS[name]["front_desk"] = answer
 
 
 def expected(route: Route) -> Page | None:

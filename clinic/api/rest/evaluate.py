@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api_permissions import HasRole
+from accounts.roles import CLINICAL_ROLES
 from clinic.api.base import INTAKE_DOCUMENT_SCHEMA, StaffAPIView, json_body, refused_response
 from clinic.api.rest.intakes import FlagSerializer, RefusedSerializer
 from intake.document import DocumentInvalid, parse_document
@@ -61,12 +64,16 @@ _EXAMPLE = {
 
 
 class EvaluateView(StaffAPIView):
+    # Suggested tests are clinical detail, which the front desk's pages never show.
+    permission_classes = [IsAuthenticated, HasRole.of(*CLINICAL_ROLES)]
+
     @extend_schema(
         operation_id="evaluate",
         summary="Evaluate an intake document",
         description=(
             "Triage flags and suggested tests for one intake document, without storing "
-            "anything. Decision support for a clinician, not a diagnosis or an order."
+            "anything. Decision support for a clinician, not a diagnosis or an order: for "
+            "clinicians and admins."
         ),
         request={"application/json": INTAKE_DOCUMENT_SCHEMA},
         responses={

@@ -9,13 +9,18 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.services import Action, record
-from clinic.access import intake_for
+from clinic.access import desk_flags, intake_for, reads_clinical
 from clinic.api.base import (
     INTAKE_DOCUMENT_SCHEMA,
     StaffAPIView,
@@ -23,11 +28,12 @@ from clinic.api.base import (
     json_body,
     refused_response,
 )
-from clinic.submission import create_intake_from_document
+from clinic.submission import Submission, create_intake_from_document
 from intake.document import DocumentInvalid, parse_document
 from intake.models import Intake
 from intake.services import IdentityConflict
 from reports.models import PreVisitSummary
+from triage.models import TriageAssessment
 from triage.rules import LEVELS, SEVERITIES
 from triage.services import current_assessment
 
@@ -58,14 +64,42 @@ class FlagSerializer(serializers.Serializer):
     source = serializers.CharField()
 
 
-class SubmissionSerializer(serializers.Serializer):
-    """An `clinic.submission.Submission`: the new intake and its triage."""
+class DeskFlagSerializer(serializers.Serializer):
+    """A flag as the front desk's result page shows it: what to do now, not why."""
+
+    code = serializers.CharField()
+    severity = serializers.ChoiceField(choices=SEVERITIES)
+    title = serializers.CharField()
+
+
+class DeskSubmissionSerializer(serializers.Serializer):
+    """A `clinic.submission.Submission` as the front desk sees it: the level, and the flags
+    that say what to do now (`desk_flags`)."""
 
     id = serializers.UUIDField(source="intake.id")
     status = serializers.ChoiceField(source="intake.status", choices=Intake.Status.choices)
     version = serializers.IntegerField(source="intake.version")
     level = serializers.ChoiceField(source="assessment.level", choices=LEVELS)
+    flags = serializers.SerializerMethodField()
+
+    @extend_schema_field(DeskFlagSerializer(many=True))
+    def get_flags(self, submission: Submission) -> list[dict]:
+        return DeskFlagSerializer(desk_flags(submission.assessment), many=True).data
+
+
+class SubmissionSerializer(DeskSubmissionSerializer):
+    """A `clinic.submission.Submission` as a clinician sees it: every flag, with its evidence."""
+
     flags = FlagSerializer(source="assessment.flags", many=True)
+
+
+class DeskTriageSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=LEVELS)
+    flags = serializers.SerializerMethodField()
+
+    @extend_schema_field(DeskFlagSerializer(many=True))
+    def get_flags(self, assessment: TriageAssessment) -> list[dict]:
+        return DeskFlagSerializer(desk_flags(assessment), many=True).data
 
 
 class TriageSerializer(serializers.Serializer):
@@ -93,14 +127,17 @@ class SummarySerializer(serializers.Serializer):
         return reverse("reports:summary-pdf", args=[summary.intake_id, summary.intake_version])
 
 
-class IntakeDetailSerializer(serializers.Serializer):
+class DeskIntakeSerializer(serializers.Serializer):
+    """An intake as the front desk sees it on its pages: the answers and the result page."""
+
+    triage_serializer: type[serializers.Serializer] = DeskTriageSerializer
+
     id = serializers.UUIDField()
     status = serializers.ChoiceField(choices=Intake.Status.choices)
     version = serializers.IntegerField()
     channel = serializers.ChoiceField(choices=Intake.Channel.choices)
     document = serializers.SerializerMethodField()
     triage = serializers.SerializerMethodField()
-    summary = serializers.SerializerMethodField()
 
     @extend_schema_field(
         serializers.DictField(help_text="The intake document (a draft's answers so far).")
@@ -108,10 +145,22 @@ class IntakeDetailSerializer(serializers.Serializer):
     def get_document(self, intake: Intake) -> dict[str, object]:
         return intake_document(intake)
 
-    @extend_schema_field(TriageSerializer(allow_null=True))
+    @extend_schema_field(DeskTriageSerializer(allow_null=True))
     def get_triage(self, intake: Intake) -> dict | None:
         assessment = current_assessment(intake)
-        return TriageSerializer(assessment).data if assessment else None
+        return self.triage_serializer(assessment).data if assessment else None
+
+
+class IntakeDetailSerializer(DeskIntakeSerializer):
+    """An intake as a clinician sees it: every flag with its evidence, and the summary."""
+
+    triage_serializer = TriageSerializer
+
+    summary = serializers.SerializerMethodField()
+
+    @extend_schema_field(TriageSerializer(allow_null=True))
+    def get_triage(self, intake: Intake) -> dict | None:  # restated for the schema's sake
+        return super().get_triage(intake)
 
     @extend_schema_field(SummarySerializer(allow_null=True))
     def get_summary(self, intake: Intake) -> dict | None:
@@ -134,7 +183,11 @@ class IntakeListView(StaffAPIView):
         ),
         request={"application/json": INTAKE_DOCUMENT_SCHEMA},
         responses={
-            201: SubmissionSerializer,
+            201: PolymorphicProxySerializer(
+                component_name="SubmissionForRole",
+                serializers=[SubmissionSerializer, DeskSubmissionSerializer],
+                resource_type_field_name=None,
+            ),
             400: OpenApiResponse(
                 RefusedSerializer,
                 description="The document was rejected; its emergency answers still listed.",
@@ -158,8 +211,9 @@ class IntakeListView(StaffAPIView):
         except IdentityConflict as conflict:
             return refused_response(conflict.problems, data, status=status.HTTP_409_CONFLICT)
         location = reverse("api:intake", args=[submission.intake.pk])
+        shape = SubmissionSerializer if reads_clinical(request.user) else DeskSubmissionSerializer
         return Response(
-            SubmissionSerializer(submission).data,
+            shape(submission).data,
             status=status.HTTP_201_CREATED,
             headers={"Location": request.build_absolute_uri(location)},
         )
@@ -169,13 +223,22 @@ class IntakeDetailView(StaffAPIView):
     @extend_schema(
         operation_id="intakes_retrieve",
         summary="Read an intake",
-        description="The document, its current triage and its latest pre-visit summary.",
+        description=(
+            "The document and its current triage; for clinicians and admins, every flag's "
+            "evidence and the latest pre-visit summary too. The front desk gets what its pages "
+            "show: the level and the flags that say what to do now."
+        ),
         responses={
-            200: IntakeDetailSerializer,
+            200: PolymorphicProxySerializer(
+                component_name="IntakeForRole",
+                serializers=[IntakeDetailSerializer, DeskIntakeSerializer],
+                resource_type_field_name=None,
+            ),
             404: OpenApiResponse(description="No such intake."),
         },
     )
     def get(self, request: Request, intake_id: UUID) -> Response:
         intake = intake_for(request.user, intake_id)
         record(Action.VIEW, actor=request.user, obj=intake, request=request, detail={"via": "api"})
-        return Response(IntakeDetailSerializer(intake).data)
+        shape = IntakeDetailSerializer if reads_clinical(request.user) else DeskIntakeSerializer
+        return Response(shape(intake).data)

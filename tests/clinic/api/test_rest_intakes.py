@@ -56,11 +56,11 @@ def draft(front_desk) -> Intake:
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", VIGNETTES, ids=lambda path: path.stem)
 def test_submitting_a_vignette_creates_one_intake_triaged_as_the_reference(
-    client_for, front_desk, path
+    client_for, clinician, path
 ):
     vignette = load_vignette(path)
     before = Intake.objects.count()
-    response = submit(client_for(front_desk), vignette["document"])
+    response = submit(client_for(clinician), vignette["document"])
     assert response.status_code == 201
     body = response.json()
     assert Intake.objects.count() == before + 1
