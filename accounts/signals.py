@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
+from accounts.lockout import PER_ADDRESS, PER_USERNAME_AND_ADDRESS
 from audit.services import Action, record
 
 # The attribute a caller sets on the request before logout() to say why (e.g. "idle").
@@ -33,13 +34,23 @@ def signed_out(sender, request: HttpRequest | None, user, **kwargs) -> None:
     record(Action.SIGN_OUT, actor=user, request=request, detail={"reason": reason})
 
 
-def locked_out(sender, request: HttpRequest, username: str | None, **kwargs) -> None:
+def locked_out(
+    sender,
+    request: HttpRequest,
+    username: str | None,
+    counted_per: str = PER_USERNAME_AND_ADDRESS,  # axes' own signal: a username+address pair
+    **kwargs,
+) -> None:
+    per_address = counted_per == PER_ADDRESS
     record(
         Action.LOCKOUT,
         actor_label=(username or "(no username)")[:150],
         request=request,
         detail={
-            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "counted_per": counted_per,
+            "failure_limit": (
+                settings.LOGIN_ADDRESS_FAILURE_LIMIT if per_address else settings.AXES_FAILURE_LIMIT
+            ),
             "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         },
     )

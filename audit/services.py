@@ -15,21 +15,28 @@ Action = AuditEvent.Action
 def client_address(request) -> str | None:
     """The client's address, for the trail and for the sign-in lockout (AXES_CLIENT_IP_CALLABLE).
 
-    Behind TRUSTED_PROXY_COUNT proxies, REMOTE_ADDR is the nearest proxy's; each proxy
-    appends the address it saw to X-Forwarded-For, so the client is that many entries from
-    the right. Entries further left are whatever the client sent, so they are never read.
+    One hop is trusted, and only a known one: when REMOTE_ADDR is in TRUSTED_PROXIES (nginx),
+    the client is the last X-Forwarded-For entry, which nginx writes itself. From any other
+    peer the header is whatever that peer chose to send, so REMOTE_ADDR is the client.
     """
     if request is None:
         return None
     remote = request.META.get("REMOTE_ADDR") or None
-    proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    if not proxies or len(forwarded) < proxies:
+    if remote is None or not _is_trusted_proxy(remote):
         return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
     try:
-        return str(ipaddress.ip_address(forwarded[-proxies]))
-    except ValueError:  # a proxy that writes something else: keep what is certain
+        return str(ipaddress.ip_address(forwarded))
+    except ValueError:  # no header, or not an address: keep what is certain
         return remote
+
+
+def _is_trusted_proxy(address: str) -> bool:
+    try:
+        peer = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(peer in network for network in settings.TRUSTED_PROXIES)
 
 
 def record(

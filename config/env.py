@@ -7,6 +7,7 @@ Values are not echoed back: a malformed variable may hold a secret.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 
@@ -62,6 +63,15 @@ class Env:
         if value is None:
             return list(default or [])
         return [item.strip() for item in value.split(",") if item.strip()]
+
+    def networks(self, name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """Comma-separated addresses or CIDR ranges; host bits set in a range are a mistake."""
+        try:
+            return tuple(ipaddress.ip_network(item) for item in self.list(name))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated addresses or CIDR ranges (10.0.0.0/24)."
+            ) from None
 
     def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
         value = self.str(name, default)

@@ -237,15 +237,27 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Lockout (django-axes): LOGIN_FAILURE_LIMIT failed sign-ins for one username from one
 # address lock that pair for LOGIN_LOCKOUT_MINUTES; every try while locked restarts the wait.
 # Unknown usernames lock the same way, so the lockout tells nothing about which accounts exist.
+# On top, LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, whatever the usernames, pause
+# every sign-in from it (accounts/lockout.py): guessing across many accounts (decisions/0011).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1, maximum=1440))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
-# How many reverse proxies stand in front of the app (1 behind deploy/nginx.conf): the
-# client address in the audit trail and the lockout is read through them.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1, maximum=1000)
+if LOGIN_ADDRESS_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured("LOGIN_ADDRESS_FAILURE_LIMIT must be at least LOGIN_FAILURE_LIMIT.")
+# The proxies that may say who the client is (nginx, not the load balancer before it: nginx
+# takes the client from that with real_ip). From any other peer X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env.networks("TRUSTED_PROXIES")
+if env.str("TRUSTED_PROXY_COUNT"):
+    # Left set, it would silently mean "no proxy": everyone would share nginx's address.
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is replaced by TRUSTED_PROXIES (the proxies' addresses); "
+        "see docs/decisions/0011-client-address-and-lockout.md."
+    )
 AXES_CLIENT_IP_CALLABLE = "audit.services.client_address"
 # The audit trail records sign-ins; axes' own access log would only duplicate it.
 AXES_DISABLE_ACCESS_LOG = True

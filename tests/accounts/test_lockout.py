@@ -1,5 +1,6 @@
 """Passwords, the lockout after repeated failed sign-ins, and the sign-in audit trail."""
 
+import ipaddress
 import re
 
 import pytest
@@ -128,7 +129,7 @@ def test_each_failure_and_the_lockout_are_audited_without_the_password(client, f
     }
     lockout = AuditEvent.objects.filter(action=Action.LOCKOUT).first()
     assert lockout.actor_label == "fran"
-    assert lockout.detail == {"failure_limit": 5, "minutes": 15}
+    assert lockout.detail == {"counted_per": "username+address", "failure_limit": 5, "minutes": 15}
     for event in AuditEvent.objects.all():
         recorded = f"{event.actor_label} {event.detail} {event.object_id}"
         assert WRONG not in recorded and TEST_PASSWORD not in recorded
@@ -150,35 +151,156 @@ def test_signing_out_a_stranger_records_nothing(client):
     assert not AuditEvent.objects.exists()
 
 
-# --- behind a proxy ----------------------------------------------------------------------------
-
-PROXY = "10.0.0.2"  # what REMOTE_ADDR is for everyone behind nginx
+# --- many usernames from one address -----------------------------------------------------------
 
 
-def via_proxy(client, username: str, password: str, client_address: str, sent: str = ""):
-    """A sign-in through one proxy, which appends the address it saw to what the client sent."""
-    forwarded = f"{sent}, {client_address}" if sent else client_address
+def spray(client, address: str, usernames: int, prefix: str = "guess"):
+    """Four guesses for each of many usernames: each stays under the per-username limit."""
+    return [fail(client, f"{prefix}-{n}", 4, address) for n in range(usernames)][-1]
+
+
+def test_many_usernames_from_one_address_pause_every_sign_in_from_it(client, front_desk):
+    assert settings.LOGIN_ADDRESS_FAILURE_LIMIT == 20
+    assert spray(client, "198.51.100.7", usernames=4).status_code == 200  # 16 failures
+    assert fail(client, "guess-4", 3, "198.51.100.7").status_code == 200  # 19
+    assert fail(client, "guess-4", 1, "198.51.100.7").status_code == 429  # 20: paused
+
+    assert attempt(client, "fran", TEST_PASSWORD, "198.51.100.7").status_code == 429
+    assert not signed_in(client)
+    # From anywhere else the front desk signs in as usual.
+    assert attempt(client, "fran", TEST_PASSWORD, "192.0.2.50").status_code == 302
+
+
+def test_an_address_pause_is_audited_as_one(client, front_desk):
+    spray(client, "198.51.100.7", usernames=5)
+    lockouts = AuditEvent.objects.filter(action=Action.LOCKOUT)
+    assert [(e.actor_label, e.client_address, e.detail) for e in lockouts] == [
+        (
+            "guess-4",
+            "198.51.100.7",
+            {"counted_per": "address", "failure_limit": 20, "minutes": 15},
+        )
+    ]
+
+
+def test_a_sign_in_from_the_address_does_not_clear_the_other_usernames(client, front_desk):
+    """A guesser holding one account cannot wipe the count by signing in with it."""
+    spray(client, "198.51.100.7", usernames=4)  # 16 failures
+    assert attempt(client, "fran", TEST_PASSWORD, "198.51.100.7").status_code == 302
+    client.post(reverse("accounts:logout"))
+    assert spray(client, "198.51.100.7", usernames=1, prefix="more").status_code == 429
+
+
+def test_the_address_limit_comes_from_the_environment_and_is_never_below_the_pair_limit():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.LOGIN_ADDRESS_FAILURE_LIMIT)"
+    )
+    assert run_python(code, {"LOGIN_ADDRESS_FAILURE_LIMIT": "50"}).stdout.split() == ["50"]
+    below = run_python(code, {"LOGIN_FAILURE_LIMIT": "5", "LOGIN_ADDRESS_FAILURE_LIMIT": "4"})
+    assert below.returncode != 0
+    assert "LOGIN_ADDRESS_FAILURE_LIMIT must be at least LOGIN_FAILURE_LIMIT" in below.stderr
+
+
+# --- behind nginx -----------------------------------------------------------------------------
+
+NGINX = "10.0.0.2"  # REMOTE_ADDR of everything that comes through the proxy
+
+
+@pytest.fixture
+def behind_nginx(settings):
+    settings.TRUSTED_PROXIES = (ipaddress.ip_network("10.0.0.0/29"),)
+
+
+def from_peer(client, peer: str, username: str, password: str, forwarded: str | None):
+    headers = {} if forwarded is None else {"HTTP_X_FORWARDED_FOR": forwarded}
     return client.post(
         reverse("accounts:login"),
         {"username": username, "password": password},
-        REMOTE_ADDR=PROXY,
-        HTTP_X_FORWARDED_FOR=forwarded,
+        REMOTE_ADDR=peer,
+        **headers,
     )
 
 
-def test_behind_the_proxy_the_lockout_and_the_trail_see_the_client(client, settings, front_desk):
-    settings.TRUSTED_PROXY_COUNT = 1
-    for _ in range(5):  # someone guessing, claiming to be the front desk's own address
-        via_proxy(client, "fran", WRONG, "203.0.113.9", sent="192.0.2.50")
+def via_nginx(client, username: str, password: str, client_address: str):
+    """nginx, after real_ip, writes the one address it trusts: X-Forwarded-For $remote_addr."""
+    return from_peer(client, NGINX, username, password, client_address)
 
-    assert via_proxy(client, "fran", WRONG, "203.0.113.9").status_code == 429
-    # The front desk, behind the same proxy, is not locked out by a stranger's guesses.
-    assert via_proxy(client, "fran", TEST_PASSWORD, "192.0.2.50").status_code == 302
+
+def failed_addresses() -> set[str]:
     failed = AuditEvent.objects.filter(action=Action.SIGN_IN_FAILED)
-    assert set(failed.values_list("client_address", flat=True)) == {"203.0.113.9"}
+    return set(failed.values_list("client_address", flat=True))
 
 
-def test_without_a_trusted_proxy_a_forwarded_header_is_ignored(client, settings, front_desk):
-    settings.TRUSTED_PROXY_COUNT = 0
-    via_proxy(client, "fran", WRONG, "203.0.113.9")
-    assert AuditEvent.objects.get(action=Action.SIGN_IN_FAILED).client_address == PROXY
+def test_behind_nginx_a_stranger_cannot_lock_out_the_user_elsewhere(
+    client, behind_nginx, front_desk
+):
+    for _ in range(5):
+        via_nginx(client, "fran", WRONG, "203.0.113.9")
+
+    assert via_nginx(client, "fran", WRONG, "203.0.113.9").status_code == 429
+    assert via_nginx(client, "fran", TEST_PASSWORD, "192.0.2.50").status_code == 302
+    assert failed_addresses() == {"203.0.113.9"}
+
+
+def test_behind_nginx_only_the_entry_nginx_wrote_is_read(client, behind_nginx, front_desk):
+    """A proxy that appends: what the client sent before nginx's own entry is not believed."""
+    from_peer(client, NGINX, "fran", WRONG, "192.0.2.50, 203.0.113.9")
+    assert failed_addresses() == {"203.0.113.9"}
+
+
+@pytest.mark.parametrize("forwarded", [None, "", "unknown", "203.0.113.9:4711"])
+def test_from_nginx_without_a_readable_address_the_peer_is_kept(
+    client, behind_nginx, front_desk, forwarded
+):
+    from_peer(client, NGINX, "fran", WRONG, forwarded)
+    assert failed_addresses() == {NGINX}
+
+
+def test_straight_to_gunicorn_a_new_forwarded_address_each_try_still_locks(
+    client, behind_nginx, front_desk
+):
+    """A peer that is not nginx: X-Forwarded-For is its own invention and is ignored."""
+    responses = [from_peer(client, "172.16.5.5", "fran", WRONG, f"203.0.113.{n}") for n in range(5)]
+    assert [r.status_code for r in responses] == [200] * 4 + [429]
+    assert failed_addresses() == {"172.16.5.5"}
+
+
+def test_with_no_trusted_proxy_a_forwarded_header_is_ignored(client, front_desk):
+    assert settings.TRUSTED_PROXIES == ()
+    from_peer(client, NGINX, "fran", WRONG, "203.0.113.9")
+    assert failed_addresses() == {NGINX}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", "[]"),
+        ("172.30.70.2", "['172.30.70.2/32']"),
+        ("10.0.0.0/24, fd00::/64", "['10.0.0.0/24', 'fd00::/64']"),
+    ],
+    ids=["unset", "one-address", "ranges"],
+)
+def test_trusted_proxies_come_from_the_environment(value, expected):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print([str(n) for n in s.TRUSTED_PROXIES])"
+    )
+    result = run_python(code, {"TRUSTED_PROXIES": value})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"TRUSTED_PROXIES": "nginx"}, "TRUSTED_PROXIES must be comma-separated addresses"),
+        ({"TRUSTED_PROXIES": "10.0.0.1/24"}, "TRUSTED_PROXIES must be comma-separated addresses"),
+        ({"TRUSTED_PROXY_COUNT": "1"}, "TRUSTED_PROXY_COUNT is replaced by TRUSTED_PROXIES"),
+    ],
+    ids=["a-name", "host-bits-set", "the-old-count"],
+)
+def test_a_proxy_setting_that_cannot_be_right_stops_the_start_up(variables, message):
+    result = run_python("import django; django.setup()", variables)
+    assert result.returncode != 0
+    assert message in result.stderr

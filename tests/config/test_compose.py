@@ -3,6 +3,7 @@ here, so `docker compose up --scale web=3 --scale worker=4` itself is not run)."
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,10 @@ SCALED = ("web", "worker", "worker-default")
 
 def command(service: str) -> list[str]:
     return SERVICES[service]["command"]
+
+
+def proxy_address() -> str:
+    return SERVICES["proxy"]["networks"]["edge"]["ipv4_address"]
 
 
 def queues(service: str) -> str:
@@ -35,7 +40,7 @@ def test_every_app_container_uses_the_shared_database_redis_and_proxy_setting(se
     env = SERVICES[service]["environment"]
     assert env["DJANGO_ENV"] == "production"
     assert "@db:5432/" in env["DATABASE_URL"] and env["REDIS_URL"].startswith("redis://redis:")
-    assert env["TRUSTED_PROXY_COUNT"] == 1  # nginx in front
+    assert env["TRUSTED_PROXIES"] == proxy_address()  # nginx, and nothing else, in front
 
 
 def test_pdf_work_never_shares_a_queue_with_the_short_jobs():
@@ -52,3 +57,25 @@ def test_there_is_exactly_one_beat_and_no_worker_runs_one():
 def test_the_proxy_is_the_only_way_in():
     published = [name for name, spec in SERVICES.items() if "ports" in spec]
     assert published == ["proxy"]
+
+
+def test_only_the_proxy_and_the_web_replicas_share_the_edge_network():
+    on_edge = [name for name, spec in SERVICES.items() if "edge" in spec.get("networks", ())]
+    assert on_edge == ["web", "proxy"]
+    assert list(SERVICES["proxy"]["networks"]) == ["edge"]  # the proxy never sees the database
+
+
+def test_no_web_replica_can_be_given_the_proxys_address():
+    (pool,) = COMPOSE["networks"]["edge"]["ipam"]["config"]
+    subnet, dynamic = ipaddress.ip_network(pool["subnet"]), ipaddress.ip_network(pool["ip_range"])
+    address = ipaddress.ip_address(proxy_address())
+    assert address in subnet and address not in dynamic
+
+
+def test_the_proxy_is_told_the_load_balancers_range_and_reads_the_template():
+    proxy = SERVICES["proxy"]
+    assert proxy["environment"]["LOAD_BALANCER_RANGE"].startswith("${LOAD_BALANCER_RANGE:?")
+    assert (
+        "./deploy/nginx.conf.template:/etc/nginx/templates/default.conf.template:ro"
+        in proxy["volumes"]
+    )

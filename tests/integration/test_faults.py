@@ -10,8 +10,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,7 +22,7 @@ from reports.models import PreVisitSummary
 from tests.intake.conftest import VIGNETTES
 from tests.intake.factories import IntakeFactory
 from tests.intake.formdata import step_data
-from tests.integration.throwaway import ThrowawayPostgres, free_port, wait_until
+from tests.integration.throwaway import Gunicorn, ThrowawayPostgres
 from tests.triage.clinic import submit
 from triage.models import TriageAssessment
 
@@ -97,46 +95,6 @@ def test_a_form_submitted_twice_at_once_is_submitted_once(client_for, front_desk
     assert TriageAssessment.objects.filter(intake=intake).count() == 1
     assert PreVisitSummary.objects.filter(intake=intake).count() == 1
     assert IntakeVersion.objects.filter(intake=intake).count() == 1
-
-
-class Gunicorn:
-    def __init__(self, database_url: str, log: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "false"}
-        env.pop("REDIS_URL", None)
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "-w",
-                "2",
-                "-b",
-                f"127.0.0.1:{self.port}",
-                "--timeout",
-                "30",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        wait_until(lambda: self.get("/healthz")[0] == 200, 30, "gunicorn did not start")
-
-    def get(self, path: str) -> tuple[int, str]:
-        try:
-            with urllib.request.urlopen(self.url + path, timeout=10) as response:  # noqa: S310 (http on loopback)
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-        except OSError:
-            return 0, ""
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(20)
 
 
 def test_postgres_restarted_while_the_app_serves_it_recovers_without_a_restart(tmp_path):

@@ -1,4 +1,4 @@
-"""Throwaway Redis and PostgreSQL servers on their own ports, for fault injection.
+"""Throwaway Redis, PostgreSQL and gunicorn servers on their own ports, for fault injection.
 
 Tests that stop or kill a service use these, never the machine's own servers.
 """
@@ -9,9 +9,14 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
@@ -147,3 +152,112 @@ class ThrowawayPostgres:
             "pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False
         )
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class Gunicorn:
+    """The app under gunicorn, as in production (`DEBUG=false`, no Redis: tasks in-process)."""
+
+    def __init__(self, database_url: str, log: Path, extra_env: dict[str, str] | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log
+        env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "false", **(extra_env or {})}
+        env.pop("REDIS_URL", None)
+        with log.open("wb") as output:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "config.wsgi",
+                    "-w",
+                    "2",
+                    "-b",
+                    f"127.0.0.1:{self.port}",
+                    "--timeout",
+                    "30",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            wait_until(lambda: self.get("/healthz")[0] == 200, 30, "gunicorn did not start")
+        except TimeoutError:
+            self.stop()
+            raise TimeoutError(f"gunicorn did not start:\n{self.log()}") from None
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=10) as response:  # noqa: S310 (http on loopback)
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+        except OSError:
+            return 0, ""
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(20)
+
+
+class Nginx:
+    """Debian's nginx with a config of its own, in its own folder, stopped by its pid.
+
+    `http` is the inside of the config's http block. One process, no workers (master_process
+    off): nothing drops privileges, so it reads and writes only what the test's user can.
+    """
+
+    def __init__(self, directory: Path, http: str, port: int) -> None:
+        self.directory = directory
+        self.port = port
+        directory.mkdir(parents=True, exist_ok=True)
+        temp = "\n".join(
+            f"{kind}_temp_path {directory / kind};"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        (directory / "nginx.conf").write_text(
+            f"master_process off;\n"
+            f"pid {directory / 'nginx.pid'};\n"
+            f"error_log {directory / 'error.log'} info;\n"
+            "events { worker_connections 64; }\n"
+            f"http {{\naccess_log {directory / 'access.log'};\n{temp}\n{http}\n}}\n"
+        )
+        self.process: subprocess.Popen | None = None
+
+    @staticmethod
+    def binary() -> str | None:
+        return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+
+    def _listening(self) -> bool:
+        if self.process.poll() is not None:
+            raise RuntimeError(f"nginx exited at start:\n{self.log()}")
+        with socket.socket() as sock:
+            sock.settimeout(1)
+            return sock.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def start(self) -> None:
+        command = [self.binary() or "nginx", "-p", str(self.directory), "-e", "error.log"]
+        self.process = subprocess.Popen(
+            [*command, "-c", str(self.directory / "nginx.conf"), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until(self._listening, 10, "nginx did not listen")
+        except TimeoutError:
+            self.stop()
+            raise TimeoutError(f"nginx did not listen:\n{self.log()}") from None
+
+    def log(self) -> str:
+        path = self.directory / "error.log"
+        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()  # SIGTERM: nginx's fast shutdown
+            self.process.wait(10)
