@@ -14,6 +14,7 @@ from glob import glob
 from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings
 from setuptools import find_namespace_packages, find_packages
 
@@ -115,6 +116,13 @@ def test_templates_static_files_and_translations_live_inside_a_package(folder):
 
 def test_the_spanish_translations_are_in_the_wheel():
     assert ROOT / "config/locale/es/LC_MESSAGES/django.mo" in WHEEL_FILES
+
+
+def test_no_container_command_needs_the_source_tree():
+    """The image has the installed package and its scripts (django-admin, gunicorn, celery)."""
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    commands = [runtime_stage().cmd(), *(spec.get("command", []) for spec in services.values())]
+    assert [command for command in commands if "manage.py" in " ".join(command)] == []
 
 
 def test_collectstatic_in_the_image_runs_under_production_settings():
