@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 TEST_ARGS ?=
 
-.PHONY: install run test worker beat lint audit format lock bench load safety clean
+.PHONY: install run test worker beat lint audit format lock vendor bench load safety clean
 
 install: $(STAMP)
 
@@ -68,6 +68,27 @@ format: install
 lock: install
 	( echo "# Pinned versions that 'make install' uses (pip -c). Regenerate with 'make lock'."; \
 	  $(PIP) freeze --exclude-editable | grep -v '^-e' ) > constraints.txt
+
+# Front-end packages from the npm registry (never a CDN), copied as published: each minified
+# file keeps its sourceMappingURL and its map ships beside it, which the hashed static
+# files of production require (collectstatic fails on a missing map).
+BOOTSTRAP_VERSION := 5.3.9
+HTMX_VERSION := 2.0.11
+VENDOR := config/static/vendor
+NPM_DIR := var/npm
+
+vendor:
+	rm -rf $(NPM_DIR) && mkdir -p $(NPM_DIR)/bootstrap $(NPM_DIR)/htmx
+	cd $(NPM_DIR) && npm pack --silent bootstrap@$(BOOTSTRAP_VERSION) htmx.org@$(HTMX_VERSION) >/dev/null
+	tar -xzf $(NPM_DIR)/bootstrap-$(BOOTSTRAP_VERSION).tgz -C $(NPM_DIR)/bootstrap --strip-components=1
+	tar -xzf $(NPM_DIR)/htmx.org-$(HTMX_VERSION).tgz -C $(NPM_DIR)/htmx --strip-components=1
+	cp $(NPM_DIR)/bootstrap/dist/css/bootstrap.min.css $(NPM_DIR)/bootstrap/dist/css/bootstrap.min.css.map \
+	   $(NPM_DIR)/bootstrap/dist/js/bootstrap.bundle.min.js $(NPM_DIR)/bootstrap/dist/js/bootstrap.bundle.min.js.map \
+	   $(VENDOR)/
+	cp $(NPM_DIR)/bootstrap/LICENSE $(VENDOR)/LICENSE-bootstrap
+	cp $(NPM_DIR)/htmx/dist/htmx.min.js $(VENDOR)/
+	cp $(NPM_DIR)/htmx/LICENSE $(VENDOR)/LICENSE-htmx
+	rm -rf $(NPM_DIR)
 
 clean:
 	rm -rf $(VENV) var/static

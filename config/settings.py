@@ -270,14 +270,16 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret 
 # --- Internationalisation ----------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Inside the config package, so the wheel (and the image built from it) carries them.
+LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", "America/New_York")
 USE_TZ = True
 
 # --- Static files -------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# Set it when installed from the wheel: the default would sit inside site-packages.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
