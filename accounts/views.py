@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
 
@@ -31,14 +30,12 @@ def home(request):
     return render(request, "accounts/home.html")
 
 
-@never_cache
 @require_GET
 def keepalive(request: HttpRequest) -> HttpResponse:
     """session.js's "Stay signed in": the request itself renews the session."""
     return HttpResponse(status=204)
 
 
-@never_cache
 @sensitive_post_parameters("code")
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Show a new authenticator secret (QR code and key); the first right code turns it on."""
@@ -59,7 +56,6 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/otp_setup.html", context)
 
 
-@never_cache
 @sensitive_post_parameters("code")
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: the code from the user's authenticator app."""

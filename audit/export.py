@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict, StreamingHttpResponse
-from django.utils.cache import add_never_cache_headers
 
 from audit.models import AuditEvent
 from audit.services import Action, record
@@ -115,5 +114,4 @@ def export_response(
     record(Action.EXPORT, request=request, detail={**detail, "rows": events.count()})
     response = StreamingHttpResponse(csv_lines(events), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
-    add_never_cache_headers(response)
     return response

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
@@ -39,7 +38,6 @@ def broker_answers() -> bool:
 
 
 @login_not_required
-@never_cache
 @require_GET
 def healthz(request):
     database_ok = database_answers()

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every response but static files: `no-store, private`, unless it says otherwise.
+    "config.cache_policy.NoStoreMiddleware",
     # Every response but static files (WhiteNoise answers first) carries the policy.
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.roles import CLINICAL_ROLES, role_required
@@ -16,7 +15,6 @@ from reports.selectors import current_summary
 
 
 @role_required(*CLINICAL_ROLES)
-@never_cache
 def summary_status(request, intake_id):
     """The summary panel; while pending, the page polls this every few seconds."""
     intake = intake_for(request.user, intake_id)
@@ -46,7 +44,6 @@ def summary_retry(request, intake_id, version):
 
 
 @role_required(*CLINICAL_ROLES)
-@never_cache
 def summary_pdf(request, intake_id, version):
     """The PDF as an attachment, named without patient data, never cached, always audited.
 

@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from qrcode.image.svg import SvgPathImage
 
@@ -48,7 +47,6 @@ def kiosk_start(request: HttpRequest, intake_id: UUID) -> HttpResponse:
 
 @role_required(*ENTRY_ROLES)
 @require_POST
-@never_cache  # the page holds a live link: no copy in any cache
 def link_new(request: HttpRequest, intake_id: UUID) -> HttpResponse:
     intake = access.intake_for(request.user, intake_id)
     if not intake.is_draft:

@@ -24,7 +24,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from audit.services import Action, record
@@ -232,7 +231,6 @@ def _kiosk_view(view: Callable) -> Callable:
     """Give the view the tablet's intake; without a kiosk session, staff must sign in."""
 
     @login_not_required
-    @never_cache  # a returned tablet's back button must not show the last patient's answers
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         intake = patient_access.kiosk_intake(request)
@@ -264,7 +262,6 @@ def kiosk_submit(request: HttpRequest, intake: Intake) -> HttpResponse:
 
 
 @login_not_required
-@never_cache
 def kiosk_done(request: HttpRequest) -> HttpResponse:
     """The hand-back screen: the only page the tablet shows until staff sign in again."""
     intake = patient_access.finished_kiosk_intake(request)
@@ -291,7 +288,6 @@ def _link_view(*, for_done_page: bool = False) -> Callable:
 
     def decorator(view: Callable) -> Callable:
         @login_not_required
-        @never_cache
         @wraps(view)
         def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
             try:

@@ -46,6 +46,13 @@ def ask(client: Client, page: Page, url: str, method: str | None = None) -> Http
     return client.generic(method or page.method, url, **body)
 
 
+def kept_by_no_cache(response: HttpResponse) -> bool:
+    """Any answer may show patient data (a page, a refusal naming the intake, a redirect):
+    neither a browser nor a proxy may keep it."""
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives
+
+
 def url_for(route: Route, page: Page, clinic: Clinic) -> str:
     if is_admin_site(route.name):
         return route.path  # the admin's sample arguments: its own pages show no patient data
@@ -89,11 +96,14 @@ def test_each_role_gets_what_the_matrix_says_and_a_refusal_changes_nothing(
         with rolled_back():
             client = client_as(role)
             before = clinic_state()
-            got = outcome(ask(client, page, url))
+            response = ask(client, page, url)
+            got = outcome(response)
             if not meets(got, page.outcomes[role]):
                 wrong[role] = f"got {got}, the matrix says {page.outcomes[role]}"
             elif got in REFUSED and clinic_state() != before:
                 wrong[role] = f"refused ({got}) but data changed"
+            elif not kept_by_no_cache(response):
+                wrong[role] = f"Cache-Control is {response.get('Cache-Control')!r}"
     assert not wrong, (route.name, url, wrong)
 
 
