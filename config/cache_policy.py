@@ -3,8 +3,8 @@
 Every response the app makes may carry patient data (a step, the worklist, an API read, a
 sign-in page that leads to them), so unless a response sets its own Cache-Control, it gets
 `no-store, private`: no shared cache keeps it, and a tablet handed back to the desk shows
-nothing of the last patient when someone presses Back. Static files are answered by WhiteNoise before this runs and keep
-their long-lived, immutable caching.
+nothing of the last patient when someone presses Back. Static files are answered by
+WhiteNoise before this runs and keep their long-lived, immutable caching.
 """
 
 from __future__ import annotations
