@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
@@ -60,4 +61,21 @@ def record(
         object_id=str(obj.pk) if obj is not None else "",
         client_address=client_address(request),
         detail=detail or {},
+    )
+
+
+def record_shown(
+    request, *, page: str, patient_ids: Iterable, intake_ids: Iterable = (), **detail: object
+) -> AuditEvent:
+    """A page that lists patients (a search, a list, a board): one event naming, by id, every
+    patient it showed, so "who saw this patient" is answered for lists as for single reads."""
+    return record(
+        Action.VIEW,
+        request=request,
+        detail={
+            "page": page,
+            **detail,
+            "patients": list(dict.fromkeys(str(pk) for pk in patient_ids)),
+            **({"intakes": [str(pk) for pk in intake_ids]} if intake_ids else {}),
+        },
     )

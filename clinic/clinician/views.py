@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import condition, require_POST
 
 from accounts.roles import CLINICAL_ROLES, role_required
-from audit.services import Action, record
+from audit.services import Action, record, record_shown
 from clinic.access import flag_for, intake_for
 from clinic.clinician.forms import AcknowledgeForm, ClinicianNoteForm, WorklistFilterForm
 from clinic.clinician.worklist import (
@@ -58,7 +58,12 @@ def _refreshed_rows_etag(request) -> str | None:
 def worklist(request):
     form = _filter_form(request)
     page = worklist_page(form.filters(), cursor=request.GET.get("after", ""))
-    record(Action.VIEW, request=request, detail={"page": "worklist", "rows": len(page.rows)})
+    record_shown(
+        request,
+        page="worklist",
+        patient_ids=[row.patient_id for row in page.rows],
+        intake_ids=[row.pk for row in page.rows],
+    )
     # One reverse() for the page, not one per row: each costs more than drawing its row.
     placeholder = uuid.UUID(int=0)
     intake_url = reverse("triage:intake", args=[placeholder])

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, has_role, role_required
-from audit.services import Action, record
+from audit.services import Action, record, record_shown
 from clinic import access, submission
 from clinic.patient.views import seen_revision
 from clinic.presentation import answer_sections, form_problems, problem_links
@@ -40,10 +40,13 @@ def desk(request):
     patients = services.find_patients(query) if query else []
     drafts = list(access.open_drafts_for(request.user)[:50])
     # The open drafts name their patients: the page is a read even without a search.
-    detail = {"page": "desk", "drafts": len(drafts)}
-    if query:
-        detail |= {"search": "patients", "hits": len(patients)}
-    record(Action.VIEW, request=request, detail=detail)
+    record_shown(
+        request,
+        page="desk",
+        patient_ids=[*(p.pk for p in patients), *(d.patient_id for d in drafts)],
+        intake_ids=[draft.pk for draft in drafts],
+        **({"search": "patients"} if query else {}),
+    )
     return render(
         request,
         "intake/desk.html",
@@ -91,8 +94,11 @@ def patient_new(request):
                 intake = services.start_intake(patient=patient, by=request.user, request=request)
             return redirect("intake:step", intake_id=intake.pk, slug=STEPS[1].slug)
         # Other patients' names and birth dates are about to be shown.
-        record(
-            Action.VIEW, request=request, detail={"search": "duplicates", "hits": len(duplicates)}
+        record_shown(
+            request,
+            page="patient-new",
+            patient_ids=[patient.pk for patient in duplicates],
+            search="duplicates",
         )
     return render(request, "intake/patient_new.html", {"form": form, "duplicates": duplicates})
 
