@@ -61,7 +61,8 @@ def record(
         return event
     # SQLite: the transaction holds the database's write lock from the read of the last
     # event to the insert (transaction_mode IMMEDIATE), so two writers cannot share a link.
-    with transaction.atomic():
+    # Inside a caller's transaction no savepoint: a failed audit write fails the caller.
+    with transaction.atomic(savepoint=False):
         chain.link(event)
         event.save(force_insert=True)
     return event

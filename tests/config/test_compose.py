@@ -52,3 +52,19 @@ def test_there_is_exactly_one_beat_and_no_worker_runs_one():
 def test_the_proxy_is_the_only_way_in():
     published = [name for name, spec in SERVICES.items() if "ports" in spec]
     assert published == ["proxy"]
+
+
+def test_migrations_run_as_the_owner_and_everything_else_as_the_app_role():
+    """The owner may change the audit trail's triggers; the app's role only adds to the trail
+    (deploy/postgres-init/10-roles.sh, tests/audit/test_database_roles.py)."""
+    roles = {
+        name: spec["environment"]["DATABASE_URL"].split("//")[1].split(":")[0]
+        for name, spec in SERVICES.items()
+        if "DATABASE_URL" in spec.get("environment", {})
+    }
+    assert roles == {
+        "migrate": "clinic_owner",
+        **{name: "clinic_app" for name in (*SCALED, "web", "beat")},
+    }
+    assert "./deploy/postgres-init:/docker-entrypoint-initdb.d:ro" in SERVICES["db"]["volumes"]
+    assert SERVICES["db"]["environment"]["POSTGRES_USER"] == "postgres"  # nobody's app role
