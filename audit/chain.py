@@ -37,16 +37,25 @@ def linked_by_database(using: str = "default") -> bool:
 def _json(value: object) -> str:
     """`value` as PostgreSQL writes a jsonb as text: object keys shorter first, then by bytes;
     ", " and ": " between items; numbers as `numeric` prints them; non-ASCII as is."""
+    if isinstance(value, str):
+        return _string(value)
+    if value is None or isinstance(value, bool):
+        return _CONSTANTS[value]
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, dict):
         keys = sorted(value, key=lambda key: (len(key.encode()), key.encode()))
-        return "{" + ", ".join(f"{_json(key)}: {_json(value[key])}" for key in keys) + "}"
+        return "{" + ", ".join(f"{_string(key)}: {_json(value[key])}" for key in keys) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_json(item) for item in value) + "]"
     if isinstance(value, float):
         return format(Decimal(repr(value)), "f")  # numeric has no exponent: 1e+20 → 1000…0
-    if value is None or isinstance(value, bool | int | str):
-        return json.dumps(value, ensure_ascii=False)
     raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+# json.dumps(ensure_ascii=False)'s escaping of a string, which is PostgreSQL's escape_json().
+_string = json.encoder.encode_basestring
+_CONSTANTS = {None: "null", True: "true", False: "false"}
 
 
 def _instant(at: dt.datetime) -> str:
