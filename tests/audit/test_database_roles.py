@@ -236,3 +236,22 @@ def test_the_daily_check_runs_as_the_app_and_finds_the_owners_tampering(cluster,
     assert f"audit chain broken at event {edited}: its content" in edited_check.stderr
     assert cut_check.returncode == 1
     assert f"audit chain broken at event {last}: missing: the check of" in cut_check.stderr
+
+
+def test_every_migrate_takes_back_what_a_broad_grant_gave(cluster, app, owner):
+    owner.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO clinic_app")
+    owner.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO clinic_app")
+
+    migrated = cluster.manage("clinic_owner", "migrate", "--noinput")
+
+    assert migrated.returncode == 0, migrated.stderr
+    rights = app.execute(
+        "SELECT has_table_privilege('audit_auditevent', 'SELECT, INSERT'),"
+        " has_table_privilege('audit_auditevent', 'UPDATE, DELETE, TRUNCATE, TRIGGER'),"
+        " has_table_privilege('audit_chaincheck', 'SELECT'),"
+        " has_table_privilege('audit_chaincheck', 'INSERT, UPDATE, DELETE, TRUNCATE'),"
+        " has_sequence_privilege(pg_get_serial_sequence('audit_auditevent', 'id'), 'UPDATE'),"
+        " has_table_privilege('django_session', 'TRUNCATE')"
+    ).fetchone()
+    # The broad grant stands on the other tables: only the trail's are the migration's.
+    assert rights == (True, False, True, False, False, True)
