@@ -18,6 +18,7 @@ from django.utils import timezone
 from audit import chain
 from audit.models import GENESIS, AuditEvent, ChainCheck
 from audit.services import Action, record
+from audit.tasks import verify_chain
 from tests.audit.tampering import remove, rewrite
 from tests.services import unavailable
 
@@ -193,8 +194,6 @@ def test_verify_audit_fails_at_the_first_broken_link_and_says_so_in_the_log(trai
 
 
 def test_the_daily_task_checks_the_chain(trail):
-    from audit.tasks import verify_chain
-
     verify_chain.delay()
 
     assert ChainCheck.objects.get().verified_to == trail[-1].id

@@ -52,9 +52,9 @@ def cluster() -> Iterator[Cluster]:
         server = ThrowawayPostgres()
     except FileNotFoundError as error:
         unavailable(str(error))
-    server.init()
-    server.start()
     try:
+        server.init()
+        server.start()
         env = {
             **os.environ,
             "PGHOST": "127.0.0.1",
