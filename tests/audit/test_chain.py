@@ -43,7 +43,7 @@ def events_in_order() -> list[AuditEvent]:
 
 @pytest.fixture
 def trail(front_desk) -> list[AuditEvent]:
-    """Five events of all kinds of content, oldest first."""
+    """Nine events of all kinds of content, oldest first."""
     for kind, detail in DETAILS.items():
         record(Action.VIEW, actor=front_desk, detail={"kind": kind, **detail})
     record(Action.SIGN_IN_FAILED, actor_label="mallory")
@@ -58,6 +58,31 @@ def test_each_event_names_the_one_before_it_and_hashes_its_own_content(trail):
     assert [e.hash for e in trail] == [chain.event_hash(e) for e in trail]
     assert len({e.hash for e in trail}) == len(trail)
     assert [e.id for e in trail] == sorted(e.id for e in trail)
+
+
+def test_the_canonical_content_is_pinned():
+    """Every stored hash depends on this text: a change here breaks every chain."""
+    event = AuditEvent(
+        id=42,
+        prev_hash="ab" * 32,
+        at=dt.datetime(2026, 12, 2, 3, 4, 5, 6, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+        actor_id=7,
+        actor_label="fran",
+        action=Action.VIEW,
+        object_type="intake.Intake",
+        object_id="9",
+        client_address=None,
+        detail={"rows": 50, "page": "worklist", "ok": True},
+    )
+
+    assert chain.content_text(event) == (
+        f'["{"ab" * 32}", 42, "2026-12-02T08:04:05.000006Z", 7, "fran", "view", '
+        '"intake.Intake", "9", null, {"ok": true, "page": "worklist", "rows": 50}]'
+    )
+    assert (
+        chain.event_hash(event)
+        == "f66f64e8a627449e66211bea1ff9c1f5e72d456d961568a9017f76711efb5e64"
+    )
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "2001:db8::1", "::ffff:10.0.0.1", None])
