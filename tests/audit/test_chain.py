@@ -12,6 +12,7 @@ import threading
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
@@ -222,6 +223,26 @@ def test_the_daily_task_checks_the_chain(trail):
     verify_chain.delay()
 
     assert ChainCheck.objects.get().verified_to == trail[-1].id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_written_before_the_chain_are_chained_by_its_migration():
+    call_command("migrate", "audit", "0002", verbosity=0)
+    try:
+        before = MigrationExecutor(connection).loader.project_state(
+            ("audit", "0002_append_only_trigger")
+        )
+        older = before.apps.get_model("audit", "AuditEvent")
+        for label in ("a", "b", "c"):
+            older.objects.create(actor_label=label, action=Action.VIEW, detail={"n": label})
+    finally:
+        call_command("migrate", "audit", verbosity=0)
+
+    events = events_in_order()
+    assert [e.actor_label for e in events] == ["a", "b", "c"]
+    assert chain.verify() == chain.Verification(3, events[-1].id)
+    record(Action.VIEW, actor_label="after")  # and the next event follows them
+    assert chain.verify() == chain.Verification(4, events_in_order()[-1].id)
 
 
 def _admin_page(client_for, admin_user) -> str:
