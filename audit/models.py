@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
+
+# The previous hash of the first event in the chain.
+GENESIS = "0" * 64
 
 
 class AuditEvent(models.Model):
@@ -25,7 +29,9 @@ class AuditEvent(models.Model):
         SIGN_OUT = "sign_out", "Signed out"
         LOCKOUT = "lockout", "Locked out"
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set on insert: by the database's clock on PostgreSQL (the chain trigger overrides any
+    # value given), by audit.chain.link() elsewhere. db_default makes Django read it back.
+    at = models.DateTimeField(db_default=Now(), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -36,6 +42,10 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True, db_index=True)
     client_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    # The hash chain (audit/chain.py): SHA-256, in hex, of the event before this one and of
+    # this event's content. Written on insert like `at`.
+    prev_hash = models.CharField(max_length=64, db_default="", editable=False)
+    hash = models.CharField(max_length=64, db_default="", editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -46,9 +56,30 @@ class AuditEvent(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         # Append-only: a record, once written, is never changed.
-        if self.pk is not None:
+        if not self._state.adding:
             raise PermissionError("audit events cannot be changed")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events cannot be deleted")
+
+
+class ChainCheck(models.Model):
+    """One verification of the chain, with its head (last id and hash) as the database saw it
+    then: a later walk finds a trail cut short after it. Added to only, and on PostgreSQL
+    only through the function audit_checkpoint() (migration 0003)."""
+
+    at = models.DateTimeField(db_default=Now())
+    head_id = models.BigIntegerField(null=True)  # None: the trail was empty
+    head_hash = models.CharField(max_length=64, blank=True)
+    checked = models.PositiveBigIntegerField()  # events walked
+    verified_to = models.BigIntegerField(null=True)  # the last event whose link held
+    broken_at = models.BigIntegerField(null=True)  # the first that did not, if any
+    problem = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        state = "intact" if self.broken_at is None else f"broken at {self.broken_at}"
+        return f"{self.at:%Y-%m-%d %H:%M} chain {state}, head {self.head_id}"

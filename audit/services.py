@@ -6,8 +6,9 @@ import ipaddress
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 
+from audit import chain
 from audit.models import AuditEvent
 
 Action = AuditEvent.Action
@@ -49,11 +50,12 @@ def record(
     request=None,
     detail: dict | None = None,
 ) -> AuditEvent:
-    """Append one audit event. `detail` carries codes and ids only, never patient data."""
+    """Append one audit event, linked into the chain (audit/chain.py). `detail` carries codes
+    and ids only, never patient data."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     label = actor_label or (actor.get_username() if actor is not None else "anonymous")
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         action=action,
         actor=actor,
         actor_label=label,
@@ -62,6 +64,16 @@ def record(
         client_address=client_address(request),
         detail=detail or {},
     )
+    if chain.linked_by_database():
+        event.save(force_insert=True)  # the trigger links it; Django reads id, at, hashes back
+        return event
+    # SQLite: the transaction holds the database's write lock from the read of the last
+    # event to the insert (transaction_mode IMMEDIATE), so two writers cannot share a link.
+    # Inside a caller's transaction no savepoint: a failed audit write fails the caller.
+    with transaction.atomic(savepoint=False):
+        chain.link(event)
+        event.save(force_insert=True)
+    return event
 
 
 def record_shown(

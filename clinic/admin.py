@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from accounts.roles import Role, has_role
+from audit.chain import latest_check
 from audit.export import export_response
 from audit.models import AuditEvent
 
@@ -20,6 +21,14 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ("=object_id", "actor_label")
     show_full_result_count = False  # counting a long trail on every page is slow
     actions = ("export_csv",)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        # Above the list (templates/admin/audit/auditevent/): the daily check of the chain.
+        return super().changelist_view(
+            request, {**(extra_context or {}), "chain_check": latest_check()}
+        )
 
     @admin.action(description="Export the selected events as CSV")
     def export_csv(self, request: HttpRequest, queryset: QuerySet) -> StreamingHttpResponse:

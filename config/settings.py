@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -376,6 +377,8 @@ ADMINS = []  # error e-mails would carry request data; errors go to the log inst
 # --- Periodic jobs (celery beat: exactly one instance) ----------------------------
 CELERY_BEAT_SCHEDULE = {
     "resend-stale-summaries": {"task": "reports.resend_stale_summaries", "schedule": 60.0},
+    # Walk the audit chain and store its head (audit/chain.py); 08:00 UTC, the clinic's night.
+    "verify-audit-chain": {"task": "audit.verify_chain", "schedule": crontab(hour=8, minute=0)},
 }
 
 # --- Patient self-entry ----------------------------------------------------------------

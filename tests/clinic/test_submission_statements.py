@@ -58,12 +58,17 @@ def test_a_new_intake_from_a_document_runs_one_statement_per_row_it_stores(front
 
     ran = statements(lambda: submission.create_intake_from_document(doc, by=front_desk))
 
+    # An audit event is linked into the chain by the insert's trigger on PostgreSQL; the
+    # embedded default reads the last event first and links it in Python (audit/chain.py).
+    audit = ["INSERT audit_auditevent"]
+    if connection.vendor != "postgresql":
+        audit.insert(0, "SELECT audit_auditevent")
     assert ran == [
         "SELECT intake_patient",  # is this patient known?
         "INSERT intake_patient",
-        "INSERT audit_auditevent",
+        *audit,
         "INSERT intake_intake",  # written once, already submitted
-        "INSERT audit_auditevent",
+        *audit,
         "INSERT intake_medication",
         "INSERT intake_vaccination",
         "INSERT intake_injury",
@@ -72,7 +77,7 @@ def test_a_new_intake_from_a_document_runs_one_statement_per_row_it_stores(front
         "INSERT triage_triageflag",  # every flag in one statement
         "UPDATE intake_intake",  # the level and the open alert, for the worklist
         "INSERT reports_previsitsummary",
-        "INSERT audit_auditevent",
+        *audit,
     ]
     assert Intake.objects.get().triage_level == "emergency"
 

@@ -79,3 +79,19 @@ def test_the_proxy_is_told_the_load_balancers_range_and_reads_the_template():
         "./deploy/nginx.conf.template:/etc/nginx/templates/default.conf.template:ro"
         in proxy["volumes"]
     )
+
+
+def test_migrations_run_as_the_owner_and_everything_else_as_the_app_role():
+    """The owner may change the audit trail's triggers; the app's role only adds to the trail
+    (deploy/postgres-init/10-roles.sh, tests/audit/test_database_roles.py)."""
+    roles = {
+        name: spec["environment"]["DATABASE_URL"].split("//")[1].split(":")[0]
+        for name, spec in SERVICES.items()
+        if "DATABASE_URL" in spec.get("environment", {})
+    }
+    assert roles == {
+        "migrate": "clinic_owner",
+        **{name: "clinic_app" for name in (*SCALED, "web", "beat")},
+    }
+    assert "./deploy/postgres-init:/docker-entrypoint-initdb.d:ro" in SERVICES["db"]["volumes"]
+    assert SERVICES["db"]["environment"]["POSTGRES_USER"] == "postgres"  # nobody's app role
