@@ -5,8 +5,9 @@ Both `clinic.api.rest` and `clinic.api.fhir` build on it; it knows neither.
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib.resources import files
 
 from rest_framework import status
@@ -22,6 +23,7 @@ from accounts.api_permissions import HasRole
 from accounts.roles import STAFF_ROLES
 from intake.answers import intake_answers
 from intake.document import ROOT_PATH, DocumentInvalid, Problem, emergency_answers
+from intake.document.nesting import TOO_DEEP, Location, document_path, too_deep_in_text
 from intake.models import Intake
 
 # The request body's shape, for the OpenAPI schema: the intake JSON Schema itself, so the
@@ -35,14 +37,24 @@ INTAKE_DOCUMENT_SCHEMA = {
 }
 
 
+class NestedTooDeeply(ParseError):
+    """JSON nested too deeply for Python to parse; `location` is where it passed MAX_DEPTH."""
+
+    def __init__(self, location: Location) -> None:
+        super().__init__("JSON parse error - nested too deeply")
+        self.location = location
+
+
 class JSONBodyParser(JSONParser):
     """JSON bodies; nesting too deep for Python is bad input (400), not a server error."""
 
     def parse(self, stream, media_type=None, parser_context=None):
+        body = stream.read()
         try:
-            return super().parse(stream, media_type, parser_context)
+            return super().parse(io.BytesIO(body), media_type, parser_context)
         except RecursionError:
-            raise ParseError("JSON parse error - nested too deeply") from None
+            text = body.decode((parser_context or {}).get("encoding", "utf-8"), "replace")
+            raise NestedTooDeeply(too_deep_in_text(text) or ()) from None
 
 
 class ASCIIJSONRenderer(JSONRenderer):
@@ -51,10 +63,13 @@ class ASCIIJSONRenderer(JSONRenderer):
     ensure_ascii = True
 
 
-def json_body(request: Request) -> object:
-    """The request's JSON value; malformed JSON is reported as a problem with the document."""
+def json_body(request: Request, path: Callable[[Location], str] = document_path) -> object:
+    """The request's JSON value; malformed JSON is reported as a problem with the document,
+    JSON nested too deeply at its `path`."""
     try:
         return request.data
+    except NestedTooDeeply as deep:
+        raise DocumentInvalid((Problem(path(deep.location), TOO_DEEP),)) from None
     except ParseError:
         raise DocumentInvalid((Problem(ROOT_PATH, "must be valid JSON"),)) from None
 

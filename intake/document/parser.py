@@ -31,6 +31,7 @@ from intake.document.model import (
     Symptoms,
     Vaccination,
 )
+from intake.document.nesting import TOO_DEEP, document_path, too_deep
 
 ROOT_PATH = "(document)"
 
@@ -464,7 +465,10 @@ def parse_document(data: object, *, today: dt.date | None = None) -> IntakeDocum
 
     `reported_on` defaults to `today` (default: today in the clinic's time zone) and may be
     at most REPORTED_ON_MAX_DAYS_AHEAD after it; ages and "within N days" count from it.
+    A document nested deeper than MAX_DEPTH is refused at that path alone.
     """
+    if (location := too_deep(data)) is not None:
+        raise DocumentInvalid((Problem(document_path(location), TOO_DEEP),))
     today = today or timezone.localdate()
     reported_on: dt.date | None = today
     reader = _Reader(None)
