@@ -6,9 +6,7 @@ Both `clinic.api.rest` and `clinic.api.fhir` build on it; it knows neither.
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Callable, Iterable
-from importlib.resources import files
 
 from rest_framework import status
 from rest_framework.exceptions import ParseError
@@ -22,19 +20,19 @@ from rest_framework.views import APIView
 from accounts.api_permissions import HasRole
 from accounts.roles import STAFF_ROLES
 from intake.answers import intake_answers
-from intake.document import ROOT_PATH, DocumentInvalid, Problem, emergency_answers
+from intake.document import (
+    ROOT_PATH,
+    DocumentInvalid,
+    Problem,
+    document_schema,
+    emergency_answers,
+)
 from intake.document.nesting import TOO_DEEP, Location, document_path, too_deep_in_text
 from intake.models import Intake
 
-# The request body's shape, for the OpenAPI schema: the intake JSON Schema itself, so the
-# documentation cannot drift from the parser. OpenAPI has no use for the `$` keywords.
-INTAKE_DOCUMENT_SCHEMA = {
-    key: value
-    for key, value in json.loads(
-        (files("intake") / "schema" / "intake.schema.json").read_text(encoding="utf-8")
-    ).items()
-    if not key.startswith("$")
-}
+# The request body's shape, for the OpenAPI schema: built from the parser's own checks, so
+# the documentation cannot drift from what is refused.
+INTAKE_DOCUMENT_SCHEMA = document_schema()
 
 
 class NestedTooDeeply(ParseError):

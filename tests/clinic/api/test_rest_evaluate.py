@@ -273,7 +273,8 @@ def test_the_openapi_schema_describes_evaluate_and_intakes(client_for, clinician
     paths = json.loads(response.content)["paths"]
     assert {"/api/v1/evaluate", "/api/v1/intakes", "/api/v1/intakes/{intake_id}"} <= set(paths)
     evaluate = paths["/api/v1/evaluate"]["post"]
-    assert set(evaluate["responses"]) == {"200", "400"}
+    assert set(evaluate["responses"]) == {"200", "400", "401", "403"}
+    assert evaluate["requestBody"]["required"] is True
     document = evaluate["requestBody"]["content"]["application/json"]["schema"]
     assert document["required"] == ["patient", "symptoms", "red_flags"]
     yaml = client_for(clinician).get(SCHEMA_URL)
