@@ -36,7 +36,13 @@ from intake.services import save_patient, start_intake
 from tests.builders import VIGNETTES_2026_11, benign_data_2026_11, load_vignette, with_answers
 from tests.clinic.api.test_rest_evaluate import JSON_VALUES
 from tests.reports.test_evaluate_command import row_counts
-from tests.strategies import nested_answers, nested_items
+from tests.strategies import (
+    EXTENSIONS,
+    PRIMITIVE_EXTENSION,
+    deep_json,
+    nested_answers,
+    nested_items,
+)
 
 QUESTIONNAIRE_PATH = "/fhir/Questionnaire/leg-numbness-intake"
 RESPONSES_PATH = "/fhir/QuestionnaireResponse"
@@ -434,8 +440,12 @@ BENIGN_RESPONSE = questionnaire_response(benign_data_2026_11())
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-# Nulls often: FHIR's model lets them through where a value or a list is expected.
-@given(path=st.sampled_from(json_paths(BENIGN_RESPONSE)), value=st.none() | JSON_VALUES)
+# Nulls often: FHIR's model lets them through where a value or a list is expected. Deep
+# values and extensions too: where one is allowed, where it is not, nested past the limit.
+@given(
+    path=st.sampled_from(json_paths(BENIGN_RESPONSE)),
+    value=st.none() | JSON_VALUES | deep_json() | EXTENSIONS | PRIMITIVE_EXTENSION,
+)
 def test_any_value_anywhere_in_a_response_is_accepted_or_an_outcome_never_a_500(
     client_for, clinician, path, value
 ):
