@@ -20,7 +20,7 @@ TOO_DEEP = f"must not nest objects and lists more than {MAX_DEPTH} deep"
 Location = tuple[str | int, ...]
 
 # The tokens that open, close or separate values, and strings (which may hold brackets).
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]', re.DOTALL)
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},]', re.DOTALL)
 
 
 def too_deep(value: object) -> Location | None:
