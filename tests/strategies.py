@@ -189,7 +189,11 @@ def valid_documents(draw: st.DrawFn) -> dict[str, Any]:
 def json_values() -> st.SearchStrategy[object]:
     """Any JSON value, nested."""
     scalars = st.one_of(
-        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=10)
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=False, allow_infinity=False),  # JSON has neither
+        st.text(max_size=10),
     )
     return st.recursive(
         scalars,
