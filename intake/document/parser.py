@@ -58,7 +58,9 @@ _SPACE_CHARACTERS = (
 _UNSTORABLE = re.compile(f"[{_CONTROL_CHARACTERS}{_SURROGATES}]")
 _DIRECTION_CONTROLS = re.compile(f"[{_DIRECTION_CHARACTERS}]")
 _TYPED_TEXT = f"[^{_CONTROL_CHARACTERS}{_DIRECTION_CHARACTERS}]*"
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Years 0001 to 9999, as Python's dates have them: JSON Schema's "date" format also admits 0000.
+_YEAR = "(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
+_DATE = re.compile(rf"{_YEAR}-[0-9]{{2}}-[0-9]{{2}}")
 # One @, something either side, a dot in the domain: catches typos, not deliverability.
 _EMAIL_PART = f"[^@{_SPACE_CHARACTERS}{_CONTROL_CHARACTERS}{_DIRECTION_CHARACTERS}]+"
 _EMAIL = re.compile(rf"{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}")
@@ -289,7 +291,7 @@ def _read_boolean(reader: _Reader, value: object, path: str) -> bool | None:
 
 
 _boolean = _Check(_read_boolean, {"type": "boolean"})
-_DATE_SCHEMA = {"type": "string", "format": "date"}
+_DATE_SCHEMA = {"type": "string", "format": "date", "pattern": f"^{_DATE.pattern}$"}
 
 
 def _iso_date(value: object) -> dt.date | None:

@@ -3,6 +3,7 @@ forbids, to the live app, and finds no 5xx and no answer the document does not d
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -18,7 +19,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from accounts.roles import Role
-from intake.document import DocumentInvalid, document_schema, parse_document
+from intake.document import DocumentInvalid, Problem, document_schema, parse_document
 from tests.builders import benign_data, with_answers
 from tests.factories import UserFactory
 
@@ -167,3 +168,27 @@ def test_the_schema_accepts_a_typed_answer_exactly_when_the_parser_does(field, t
     except DocumentInvalid:
         accepted = False
     assert SCHEMA_VALIDATOR.is_valid(data) == accepted
+
+
+DATES = st.one_of(
+    st.dates().map(dt.date.isoformat),
+    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True),
+    st.sampled_from(["0000-01-01", "2024-02-29", "2023-02-29", "2026-1-01", "2026-01-01\n"]),
+    st.text(max_size=12),
+)
+DATE_SCHEMA = jsonschema_rs.validator_for(
+    document_schema()["properties"]["reported_on"], validate_formats=True
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=DATES)
+def test_the_schema_accepts_a_date_exactly_when_the_parser_reads_one(text):
+    data = benign_data() | {"reported_on": text}
+    try:
+        parse_document(data, today=dt.date(9999, 12, 30))
+        problems = ()
+    except DocumentInvalid as invalid:
+        problems = invalid.problems
+    unreadable = Problem("reported_on", "must be a date in the form YYYY-MM-DD") in problems
+    assert DATE_SCHEMA.is_valid(text) == (not unreadable)
