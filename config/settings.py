@@ -325,6 +325,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "clinic.api.schema.document_refusals_and_bodies",
+        "clinic.api.schema.alternatives_as_any_of",
     ],
 }
 

@@ -4,6 +4,10 @@ Every operation needs a staff role, and DRF refuses before the view runs: a miss
 credential with 401, or 403 when the first authentication scheme (the session) has no
 challenge to send, and a user without a staff role with 403. A request body, where there
 is one, is the intake document and is required.
+
+A response shaped by role is one of its shapes, but the shapes nest (a clinician's answer
+has every field of the front desk's, and more), so a clinician's answer matches both and
+"exactly one of" (`oneOf`) cannot hold: such alternatives are published as `anyOf`.
 """
 
 from __future__ import annotations
@@ -35,4 +39,19 @@ def document_refusals_and_bodies(result, generator, request, public):
                         "content": {"application/json": {"schema": refused}},
                     },
                 )
+    return result
+
+
+def alternatives_as_any_of(result, generator, request, public):
+    """A drf-spectacular postprocessing hook: every `oneOf` without a discriminator (the
+    role-shaped answers, and the nullable references) as `anyOf`."""
+    pending: list[object] = [result]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            if "oneOf" in value and "discriminator" not in value:
+                value["anyOf"] = value.pop("oneOf")
+            pending += value.values()
+        elif isinstance(value, list):
+            pending += value
     return result

@@ -158,13 +158,13 @@ def nested_in(depth: int, innermost: object) -> object:
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", [URL, "/api/v1/evaluate"])
 def test_a_document_nested_past_the_limit_is_a_400_naming_where_and_creates_nothing(
-    client_for, front_desk, url
+    client_for, clinician, url
 ):
     # The document and its medications are two levels: the rest are lists in the dose.
     deep = with_answers(benign_data(), {"medications": [{"name": "x", "dose": nested_in(40, 1)}]})
     before = row_counts()
 
-    response = client_for(front_desk).post(url, json.dumps(deep), content_type="application/json")
+    response = client_for(clinician).post(url, json.dumps(deep), content_type="application/json")
 
     assert response.status_code == 400
     where = ".".join(["medications", "0", "dose", *["0"] * (MAX_DEPTH - 3)])

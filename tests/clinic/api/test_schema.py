@@ -100,15 +100,17 @@ def test_every_operation_documents_its_refusals(method, path, case):
 
 
 @pytest.mark.django_db
-def test_a_stored_intake_reads_as_documented(token):
+@pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.CLINICIAN])
+def test_each_roles_answers_are_as_documented(role):
+    headers = {"Authorization": f"Token {Token.objects.create(user=UserFactory(role=role)).key}"}
     body = with_answers(benign_data(), {"patient.phone": "+1 (555) 010-0199"})
-    headers = {"Authorization": f"Token {token}"}
-    created = SCHEMA.make_case(
-        operation=SCHEMA["/api/v1/intakes"]["POST"], body=body, media_type="application/json"
-    ).call(headers=headers)
-    assert created.status_code == 201
+    operation = SCHEMA["/api/v1/intakes"]["POST"]
+    created = SCHEMA.make_case(operation=operation, body=body, media_type="application/json")
+    response = created.call(headers=headers)
+    operation.validate_response(response)
+    assert response.status_code == 201
 
-    read = {"intake_id": created.json()["id"]}
+    read = {"intake_id": response.json()["id"]}
     path = "/api/v1/intakes/{intake_id}"
     assert answered("GET", path, headers=headers, path_parameters=read) == 200
 
