@@ -320,6 +320,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Intake documents, triage and pre-visit summaries.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # 3.1: its schemas are JSON Schema 2020-12, as the intake document's is (intake.document).
+    "OAS_VERSION": "3.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "clinic.api.schema.document_refusals_and_bodies",
+        "clinic.api.schema.alternatives_as_any_of",
+    ],
 }
 
 # --- Security headers ----------------------------------------------------------------

@@ -17,6 +17,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import ValidationError
 
 from intake.document import ROOT_PATH, DocumentInvalid, Problem, codes
+from intake.document.nesting import TOO_DEEP, Location, too_deep
 from intake.questions import OPTION_LABELS, QUESTIONS
 
 FHIR_JSON = "application/fhir+json"
@@ -262,25 +263,32 @@ def document_from_response(data: object) -> dict[str, object]:
     """
     if not isinstance(data, dict) or data.get("resourceType") != "QuestionnaireResponse":
         raise DocumentInvalid((Problem("resourceType", "must be QuestionnaireResponse"),))
+    if (location := too_deep(data)) is not None:
+        raise DocumentInvalid((Problem(fhir_path(location), TOO_DEEP),))
     try:
         QuestionnaireResponse.model_validate(data)
     except ValidationError as error:
         raise DocumentInvalid(
-            tuple(Problem(_fhir_path(e["loc"]), e["msg"]) for e in error.errors())
+            tuple(Problem(fhir_path(e["loc"]), e["msg"]) for e in error.errors())
         ) from None
     reader = _ResponseReader()
-    if data["status"] != "completed":
+    # The model accepts an extension (`_status`, `_linkId`) in place of a required value.
+    status = data.get("status")
+    if status is None:
+        reader.fail("status", "is required: only finished answers are submitted")
+    elif status != "completed":
         reader.fail("status", "must be completed: only finished answers are submitted")
     if (data.get("questionnaire") or QUESTIONNAIRE_URL) != QUESTIONNAIRE_URL:
         reader.fail("questionnaire", f"must be {QUESTIONNAIRE_URL}")
-    answers = reader.group(data.get("item") or [], ITEMS, "")
+    answers = reader.group(data.get("item") or [], ITEMS, "", ("item",))
     if reader.problems:
         raise DocumentInvalid(tuple(reader.problems))
     return answers
 
 
-def _fhir_path(location: tuple[int | str, ...]) -> str:
-    """A pydantic error location as a FHIRPath: QuestionnaireResponse.item[0].answer[1]."""
+def fhir_path(location: Location) -> str:
+    """A location (pydantic's error locations too) as a FHIRPath:
+    QuestionnaireResponse.item[0].answer[1]."""
     path = "QuestionnaireResponse"
     for part in location:
         path += f"[{part}]" if isinstance(part, int) else f".{part}"
@@ -301,32 +309,41 @@ class _ResponseReader:
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(path or ROOT_PATH, message))
 
-    def group(self, items: list[dict], questions: tuple[Question, ...], path: str) -> dict:
+    def group(
+        self, items: list[dict], questions: tuple[Question, ...], path: str, at: Location
+    ) -> dict:
+        """The answers of `items`, the list at `at` in the resource."""
         by_link_id = {question.link_id: question for question in questions}
         answers: dict[str, object] = {}
-        for item in items:
-            question = by_link_id.get(item["linkId"])
+        for index, item in enumerate(items):
+            link_id = item.get("linkId")
+            if link_id is None:
+                self.fail(fhir_path((*at, index, "linkId")), "is required")
+                continue
+            question = by_link_id.get(link_id)
             if question is None:
-                self.fail(item["linkId"], "is not a question in this part of the questionnaire")
+                self.fail(link_id, "is not a question in this part of the questionnaire")
                 continue
             item_path = f"{path}.{question.key}" if path else question.key
             if question.key in answers and not question.repeats:
                 self.fail(item_path, "must be answered once")
             elif question.type == "group":
-                self._group_item(item, question, item_path, answers)
+                self._group_item(item, question, item_path, answers, (*at, index, "item"))
             else:
                 self._question_item(item, question, item_path, answers)
         return answers
 
-    def _group_item(self, item: dict, question: Question, path: str, answers: dict) -> None:
+    def _group_item(
+        self, item: dict, question: Question, path: str, answers: dict, at: Location
+    ) -> None:
         if item.get("answer"):
             self.fail(path, "is a group: it holds items, not answers")
         children = item.get("item") or []
         if not question.repeats:
-            answers[question.key] = self.group(children, question.items, path)
+            answers[question.key] = self.group(children, question.items, path, at)
             return
         entries = answers.setdefault(question.key, [])
-        entries.append(self.group(children, question.items, f"{path}.{len(entries)}"))
+        entries.append(self.group(children, question.items, f"{path}.{len(entries)}", at))
 
     def _question_item(self, item: dict, question: Question, path: str, answers: dict) -> None:
         if item.get("item"):

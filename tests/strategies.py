@@ -1,4 +1,5 @@
-"""Hypothesis strategies for intake documents as JSON data: valid, broken, and garbage."""
+"""Hypothesis strategies for intake documents as JSON data: valid, broken, and garbage;
+JSON nested deeply, and QuestionnaireResponses laden with extensions."""
 
 import datetime as dt
 import re
@@ -7,6 +8,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from intake.document import codes
+from intake.document.nesting import MAX_DEPTH
+from intake.fhir import questionnaire_response
 
 PHRASES = (
     "Pins and needles in my calf after long drives.",
@@ -186,7 +189,11 @@ def valid_documents(draw: st.DrawFn) -> dict[str, Any]:
 def json_values() -> st.SearchStrategy[object]:
     """Any JSON value, nested."""
     scalars = st.one_of(
-        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=10)
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=False, allow_infinity=False),  # JSON has neither
+        st.text(max_size=10),
     )
     return st.recursive(
         scalars,
@@ -285,3 +292,107 @@ def _is_date(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# --- JSON nested deeply, and FHIR laden with extensions ------------------------------------
+
+
+@st.composite
+def deep_json(draw: st.DrawFn, max_depth: int = MAX_DEPTH + 8) -> object:
+    """A JSON value with one chain of objects and lists down to `max_depth`, siblings along
+    the way: on both sides of the nesting limit."""
+    value = draw(json_values())
+    for _ in range(draw(st.integers(0, max_depth))):
+        siblings = draw(st.lists(st.one_of(st.none(), st.text(max_size=3)), max_size=2))
+        if draw(st.booleans()):
+            at = draw(st.integers(0, len(siblings)))
+            value = [*siblings[:at], value, *siblings[at:]]
+        else:
+            keys = draw(st.lists(st.text(max_size=4), min_size=1, max_size=3, unique=True))
+            value = dict(zip(keys[1:], siblings, strict=False)) | {keys[0]: value}
+    return value
+
+
+def nested_items(depth: int) -> dict[str, object]:
+    """A FHIR item holding an item holding an item..., `depth` items deep: 2 * depth objects
+    and lists in all."""
+    item: dict[str, object] = {"linkId": "notes", "answer": []}
+    for _ in range(depth - 1):
+        item = {"linkId": "notes", "item": [item]}
+    return item
+
+
+def nested_answers(depth: int) -> dict[str, object]:
+    """A FHIR answer holding an item whose answer holds an item..., `depth` answers deep."""
+    answer: dict[str, object] = {"valueString": "x"}
+    for _ in range(depth - 1):
+        answer = {"valueString": "x", "item": [{"linkId": "notes", "answer": [answer]}]}
+    return answer
+
+
+_SIMPLE_EXTENSION = st.fixed_dictionaries(
+    {"url": st.sampled_from(["urn:example:note", "http://hl7.org/fhir/StructureDefinition/x"])},
+    optional={
+        "valueString": st.text(max_size=5),
+        "valueBoolean": st.booleans(),
+        "valueInteger": st.integers(-5, 5),
+    },
+)
+# Extensions inside extensions, as complex extensions are.
+EXTENSIONS = st.lists(
+    st.recursive(
+        _SIMPLE_EXTENSION,
+        lambda inner: st.fixed_dictionaries(
+            {"url": st.just("urn:example:complex"), "extension": st.lists(inner, max_size=2)}
+        ),
+        max_leaves=4,
+    ),
+    min_size=1,
+    max_size=2,
+)
+# What FHIR puts beside (or instead of) a primitive value: `_status`, `_linkId`...
+PRIMITIVE_EXTENSION = st.fixed_dictionaries(
+    {}, optional={"id": st.text(max_size=4), "extension": EXTENSIONS}
+)
+
+
+def _objects_in(value: object) -> list[dict[str, Any]]:
+    found, pending = [], [value]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            found.append(value)
+            pending += value.values()
+        elif isinstance(value, list):
+            pending += value
+    return found
+
+
+@st.composite
+def extension_laden_responses(draw: st.DrawFn) -> dict[str, Any]:
+    """A QuestionnaireResponse of a valid document, then extended in a few places: extensions
+    and modifier extensions, a primitive's `_` twin (its value kept or dropped), items
+    under items and answers under answers, some nested past the limit."""
+    resource = questionnaire_response(draw(valid_documents()))
+    for _ in range(draw(st.integers(1, 5))):
+        objects = _objects_in(resource)
+        target = objects[draw(st.integers(0, len(objects) - 1))]
+        match draw(st.integers(0, 4)):
+            case 0:
+                target["extension"] = draw(EXTENSIONS)
+            case 1:
+                target["modifierExtension"] = draw(EXTENSIONS)
+            case 2:
+                primitives = [key for key, value in target.items() if isinstance(value, str)]
+                if primitives:
+                    key = draw(st.sampled_from(sorted(primitives)))
+                    target[f"_{key}"] = draw(PRIMITIVE_EXTENSION)
+                    if draw(st.booleans()):
+                        del target[key]
+            case 3:
+                depth = draw(st.integers(1, 2 * MAX_DEPTH))
+                target.setdefault("item", []).append(nested_items(depth))
+            case _:
+                depth = draw(st.integers(1, MAX_DEPTH))
+                target.setdefault("answer", []).append(nested_answers(depth))
+    return resource

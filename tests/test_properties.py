@@ -14,9 +14,15 @@ from intake.document import (
     emergency_answers,
     parse_document,
 )
+from intake.fhir import document_from_response
 from reports.evaluation import evaluate_document
 from reports.suggestions import SUGGESTION_RULES
-from tests.strategies import invalid_documents, json_values, valid_documents
+from tests.strategies import (
+    extension_laden_responses,
+    invalid_documents,
+    json_values,
+    valid_documents,
+)
 from triage.engine import evaluate_triage
 from triage.rules import RULES, RULES_VERSION
 
@@ -151,3 +157,13 @@ def test_garbage_in_any_section_is_document_invalid_or_accepted_never_a_crash(da
             parse_document({**data, section: garbage})
         except DocumentInvalid as invalid:
             assert invalid.problems
+
+
+@EXAMPLES
+@given(extension_laden_responses())
+def test_a_response_laden_with_extensions_or_nested_is_a_document_or_refused_by_path(resource):
+    try:
+        parse_document(document_from_response(resource))
+    except DocumentInvalid as invalid:
+        assert invalid.problems
+        assert all(problem.path and problem.message for problem in invalid.problems)

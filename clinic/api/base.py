@@ -5,9 +5,8 @@ Both `clinic.api.rest` and `clinic.api.fhir` build on it; it knows neither.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
-from importlib.resources import files
+import io
+from collections.abc import Callable, Iterable
 
 from rest_framework import status
 from rest_framework.exceptions import ParseError
@@ -21,28 +20,39 @@ from rest_framework.views import APIView
 from accounts.api_permissions import HasRole
 from accounts.roles import STAFF_ROLES
 from intake.answers import intake_answers
-from intake.document import ROOT_PATH, DocumentInvalid, Problem, emergency_answers
+from intake.document import (
+    ROOT_PATH,
+    DocumentInvalid,
+    Problem,
+    document_schema,
+    emergency_answers,
+)
+from intake.document.nesting import TOO_DEEP, Location, document_path, too_deep_in_text
 from intake.models import Intake
 
-# The request body's shape, for the OpenAPI schema: the intake JSON Schema itself, so the
-# documentation cannot drift from the parser. OpenAPI has no use for the `$` keywords.
-INTAKE_DOCUMENT_SCHEMA = {
-    key: value
-    for key, value in json.loads(
-        (files("intake") / "schema" / "intake.schema.json").read_text(encoding="utf-8")
-    ).items()
-    if not key.startswith("$")
-}
+# The request body's shape, for the OpenAPI schema: built from the parser's own checks, so
+# the documentation cannot drift from what is refused.
+INTAKE_DOCUMENT_SCHEMA = document_schema()
+
+
+class NestedTooDeeply(ParseError):
+    """JSON nested too deeply for Python to parse; `location` is where it passed MAX_DEPTH."""
+
+    def __init__(self, location: Location) -> None:
+        super().__init__("JSON parse error - nested too deeply")
+        self.location = location
 
 
 class JSONBodyParser(JSONParser):
     """JSON bodies; nesting too deep for Python is bad input (400), not a server error."""
 
     def parse(self, stream, media_type=None, parser_context=None):
+        body = stream.read()
         try:
-            return super().parse(stream, media_type, parser_context)
+            return super().parse(io.BytesIO(body), media_type, parser_context)
         except RecursionError:
-            raise ParseError("JSON parse error - nested too deeply") from None
+            text = body.decode((parser_context or {}).get("encoding", "utf-8"), "replace")
+            raise NestedTooDeeply(too_deep_in_text(text) or ()) from None
 
 
 class ASCIIJSONRenderer(JSONRenderer):
@@ -51,10 +61,13 @@ class ASCIIJSONRenderer(JSONRenderer):
     ensure_ascii = True
 
 
-def json_body(request: Request) -> object:
-    """The request's JSON value; malformed JSON is reported as a problem with the document."""
+def json_body(request: Request, path: Callable[[Location], str] = document_path) -> object:
+    """The request's JSON value; malformed JSON is reported as a problem with the document,
+    JSON nested too deeply at its `path`."""
     try:
         return request.data
+    except NestedTooDeeply as deep:
+        raise DocumentInvalid((Problem(path(deep.location), TOO_DEEP),)) from None
     except ParseError:
         raise DocumentInvalid((Problem(ROOT_PATH, "must be valid JSON"),)) from None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from audit.services import Action, record, record_shown
 from clinic.access import flag_for, intake_for
 from clinic.clinician.forms import AcknowledgeForm, ClinicianNoteForm, WorklistFilterForm
 from clinic.clinician.worklist import (
+    InvalidCursor,
     open_emergency_count,
     rows_etag,
     worklist_page,
@@ -29,6 +30,9 @@ from triage import services
 from triage.models import ClinicianNote
 from triage.services import current_assessment
 from triage.trends import chart_bars, intake_trends
+
+# The worklist's own "Next page" links carry `after`: any other value is refused by name.
+BAD_CURSOR = "after: not a cursor this worklist handed out; open the worklist again."
 
 
 def _filter_form(request) -> WorklistFilterForm:
@@ -50,14 +54,20 @@ def _refreshed_rows_etag(request) -> str | None:
     if not request.htmx:
         return None
     filters = _filter_form(request).filters()
-    return rows_etag(filters, cursor=request.GET.get("after", ""), now=timezone.now())
+    try:
+        return rows_etag(filters, cursor=request.GET.get("after", ""), now=timezone.now())
+    except InvalidCursor:
+        return None  # the page answers 400
 
 
 @role_required(*CLINICAL_ROLES)
 @condition(etag_func=_refreshed_rows_etag)
 def worklist(request):
     form = _filter_form(request)
-    page = worklist_page(form.filters(), cursor=request.GET.get("after", ""))
+    try:
+        page = worklist_page(form.filters(), cursor=request.GET.get("after", ""))
+    except InvalidCursor:
+        return HttpResponseBadRequest(BAD_CURSOR, content_type="text/plain; charset=utf-8")
     record_shown(
         request,
         page="worklist",

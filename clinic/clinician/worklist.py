@@ -25,6 +25,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from django.db import connection
 from django.db.models import (
@@ -64,6 +65,18 @@ class WorklistFilters:
     query: str = ""  # a name, or an MRN (exact or prefix)
 
 
+# A cursor handed out is about 100 characters; anything much longer is not one.
+CURSOR_MAX_LENGTH = 200
+
+
+class InvalidCursor(ValueError):
+    """An `after` cursor this worklist did not hand out."""
+
+
+def _no_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a number in a cursor")
+
+
 @dataclass(frozen=True)
 class Cursor:
     open_alert: int
@@ -75,16 +88,25 @@ class Cursor:
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
     @classmethod
-    def decode(cls, token: str) -> Cursor | None:
-        """None for a malformed cursor: the list starts again from the top."""
+    def decode(cls, token: str) -> Cursor:
+        """The cursor `encode` made, checked field by field: the rows after it are found
+        with its values, so one the database cannot compare (Infinity, a 400-digit number,
+        a naive time) raises InvalidCursor here rather than failing in the query."""
+        if len(token) > CURSOR_MAX_LENGTH:
+            raise InvalidCursor(token)
         try:
             padded = token + "=" * (-len(token) % 4)
-            open_alert, submitted_at, intake_id = json.loads(base64.urlsafe_b64decode(padded))
-            return cls(
-                int(open_alert), dt.datetime.fromisoformat(submitted_at), uuid.UUID(intake_id)
-            )
-        except (ValueError, TypeError):
-            return None
+            fields = json.loads(base64.urlsafe_b64decode(padded), parse_constant=_no_constant)
+            open_alert, submitted_at, intake_id = fields if isinstance(fields, list) else ()
+            if type(open_alert) is not int or open_alert not in OpenAlert.values:
+                raise ValueError("open_alert is not an alert rank")
+            submitted_at = dt.datetime.fromisoformat(submitted_at)
+            if timezone.is_naive(submitted_at):
+                raise ValueError("submitted_at has no time zone")
+            # In UTC, as the database compares it: year 1 at +14:00 has no UTC time.
+            return cls(open_alert, submitted_at.astimezone(dt.UTC), uuid.UUID(intake_id))
+        except (ValueError, TypeError, AttributeError, OverflowError):
+            raise InvalidCursor(token) from None
 
 
 @dataclass
@@ -231,11 +253,11 @@ def _current_flags(rows: list[Intake]) -> dict[uuid.UUID, list[RowFlag]]:
 def _in_order_after(
     filters: WorklistFilters, cursor: str, *, look_alikes: bool = False
 ) -> QuerySet[Intake]:
-    """The filtered worklist in its order, from just after the cursor."""
+    """The filtered worklist in its order, from just after the cursor (InvalidCursor for
+    one it did not hand out)."""
     queryset = worklist_queryset(filters, look_alikes=look_alikes)
-    after = Cursor.decode(cursor) if cursor else None
-    if after:
-        queryset = queryset.filter(_after(after))
+    if cursor:
+        queryset = queryset.filter(_after(Cursor.decode(cursor)))
     return queryset.order_by(*ORDER)
 
 

@@ -70,6 +70,7 @@ from intake.document.parser import (
     ROOT_PATH,
     DocumentInvalid,
     Problem,
+    document_schema,
     emergency_answers,
     parse_document,
 )
@@ -136,6 +137,7 @@ __all__ = [
     "Symptoms",
     "Vaccination",
     "answer_at",
+    "document_schema",
     "document_to_dict",
     "emergency_answers",
     "parse_document",

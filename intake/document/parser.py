@@ -7,6 +7,9 @@ vaccinations between birth and `reported_on`; age at most 120), no `frequency`
 when the pattern is constant, no "older than 14 days" on an injury dated within
 them, a plausible email address and phone number. Problems are collected, never
 raised one at a time, so the person at the desk can fix them all in one go.
+
+Each check also says in JSON Schema what it accepts: `document_schema` is the API's
+published request body, so the OpenAPI document cannot drift from the parser.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.utils import timezone
 
@@ -31,23 +34,38 @@ from intake.document.model import (
     Symptoms,
     Vaccination,
 )
+from intake.document.nesting import MAX_DEPTH, TOO_DEEP, document_path, too_deep
 
 ROOT_PATH = "(document)"
 
 _T = TypeVar("_T")
 
+# Character classes as regex source, which Python and the schema's ECMA-262 patterns read
+# alike: each rule is written once, for the parser and for `document_schema`.
 # NUL and other control characters (tab and line breaks are fine) and lone surrogates:
-# no database stores them as text, and no person types them.
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# no database stores them as text, and no person types them. A lone surrogate is not a
+# character at all (RFC 8259 §8.2), so no schema pattern can name one: only the parser does.
+_CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+_SURROGATES = r"\ud800-\udfff"
 # Text-direction embeddings, overrides and isolates: invisible, and they redraw what follows
 # them ("Metformin 500 mg" shown as "Metformin gm 005", on screen and in the PDF). Names,
 # doses and notes never need them; right-to-left scripts display correctly without them.
-_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DIRECTION_CHARACTERS = r"\u202a-\u202e\u2066-\u2069"
+# What Python's \s means for text, spelt out: ECMA-262's \s is a slightly different set.
+_SPACE_CHARACTERS = (
+    r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_UNSTORABLE = re.compile(f"[{_CONTROL_CHARACTERS}{_SURROGATES}]")
+_DIRECTION_CONTROLS = re.compile(f"[{_DIRECTION_CHARACTERS}]")
+_TYPED_TEXT = f"[^{_CONTROL_CHARACTERS}{_DIRECTION_CHARACTERS}]*"
+# Years 0001 to 9999, as Python's dates have them: JSON Schema's "date" format also admits 0000.
+_YEAR = "(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
+_DATE = re.compile(rf"{_YEAR}-[0-9]{{2}}-[0-9]{{2}}")
 # One @, something either side, a dot in the domain: catches typos, not deliverability.
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-# 7-15 digits (E.164 allows 15) with the usual separators, optionally led by +.
-_PHONE = re.compile(r"\+?(?:[ ().-]*[0-9]){7,15}[ ().-]*")
+_EMAIL_PART = f"[^@{_SPACE_CHARACTERS}{_CONTROL_CHARACTERS}{_DIRECTION_CHARACTERS}]+"
+_EMAIL = re.compile(rf"{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}")
+# 7-15 digits (E.164 allows 15) with the usual separators, optionally led by +; or nothing.
+_PHONE = re.compile(r"(?:\+?(?:[ ().-]*[0-9]){7,15}[ ().-]*)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +141,20 @@ class _Reader:
         return value
 
 
-_Check = Callable[[_Reader, object, str], object]
+_Read = Callable[[_Reader, object, str], object]
+_JSONSchema = dict[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class _Check:
+    """Reads one answer (recording problems, returning the value read), and says in JSON
+    Schema what it accepts, so the published schema is built from the checks themselves."""
+
+    read: _Read
+    schema: _JSONSchema
+
+    def __call__(self, reader: _Reader, value: object, path: str) -> object:
+        return self.read(reader, value, path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,9 +186,11 @@ def _text(
     *,
     max_length: int,
     min_length: int = 0,
-    valid: Callable[[str], bool] | None = None,
+    form: re.Pattern[str] | None = None,
     invalid: str = "",
 ) -> _Check:
+    """Typed text; with `form`, text that matches it whole."""
+
     def check(reader: _Reader, value: object, path: str) -> str | None:
         if not isinstance(value, str):
             reader.fail(path, "must be text")
@@ -167,13 +200,16 @@ def _text(
             reader.fail(path, f"must be at most {max_length} characters")
         elif problem := text_problem(value):
             reader.fail(path, problem)
-        elif valid is not None and not valid(value):
+        elif form is not None and not form.fullmatch(value):
             reader.fail(path, invalid)
         else:
             return value
         return None
 
-    return check
+    # A form never admits the characters text_problem refuses, so it stands for both.
+    pattern = form.pattern if form is not None else _TYPED_TEXT
+    schema = {"type": "string", "maxLength": max_length, "pattern": f"^{pattern}$"}
+    return _Check(check, schema | ({"minLength": min_length} if min_length else {}))
 
 
 CONTROL_CHARACTERS = "must not contain control characters"
@@ -200,7 +236,7 @@ def _code(allowed: tuple[str, ...], *, nullable: bool = False) -> _Check:
             reader.fail(path, f"must be one of: {choices}")
         return None
 
-    return check
+    return _Check(check, {"enum": [*allowed, None] if nullable else list(allowed)})
 
 
 def _codes(allowed: tuple[str, ...], *, min_items: int = 0) -> _Check:
@@ -216,7 +252,8 @@ def _codes(allowed: tuple[str, ...], *, min_items: int = 0) -> _Check:
                 reader.fail(path, f"must not repeat '{code}'")
         return tuple(known)
 
-    return check
+    schema = {"type": "array", "uniqueItems": True, "items": item_check.schema}
+    return _Check(check, schema | ({"minItems": min_items} if min_items else {}))
 
 
 def _objects(shape: _Shape[_T], *, max_items: int) -> _Check:
@@ -224,7 +261,7 @@ def _objects(shape: _Shape[_T], *, max_items: int) -> _Check:
         items = reader.items(value, path, max_items=max_items)
         return tuple(reader.read(item, _join(path, str(i)), shape) for i, item in enumerate(items))
 
-    return check
+    return _Check(check, {"type": "array", "maxItems": max_items, "items": _object_schema(shape)})
 
 
 def _integer(low: int, high: int, *, nullable: bool = False) -> _Check:
@@ -242,14 +279,19 @@ def _integer(low: int, high: int, *, nullable: bool = False) -> _Check:
             return value
         return None
 
-    return check
+    kind = ["integer", "null"] if nullable else "integer"
+    return _Check(check, {"type": kind, "minimum": low, "maximum": high})
 
 
-def _boolean(reader: _Reader, value: object, path: str) -> bool | None:
+def _read_boolean(reader: _Reader, value: object, path: str) -> bool | None:
     if isinstance(value, bool):
         return value
     reader.fail(path, "must be true or false")
     return None
+
+
+_boolean = _Check(_read_boolean, {"type": "boolean"})
+_DATE_SCHEMA = {"type": "string", "format": "date", "pattern": f"^{_DATE.pattern}$"}
 
 
 def _iso_date(value: object) -> dt.date | None:
@@ -262,15 +304,15 @@ def _iso_date(value: object) -> dt.date | None:
         return None
 
 
-def _date(reader: _Reader, value: object, path: str) -> dt.date | None:
+def _read_date(reader: _Reader, value: object, path: str) -> dt.date | None:
     day = _iso_date(value)
     if day is None:
         reader.fail(path, "must be a date in the form YYYY-MM-DD")
     return day
 
 
-def _birth_date(reader: _Reader, value: object, path: str) -> dt.date | None:
-    born = _date(reader, value, path)
+def _read_birth_date(reader: _Reader, value: object, path: str) -> dt.date | None:
+    born = _read_date(reader, value, path)
     on = reader.reference_date
     if born is None or on is None:
         return born
@@ -283,12 +325,12 @@ def _birth_date(reader: _Reader, value: object, path: str) -> dt.date | None:
     return born
 
 
-def _event_date(reader: _Reader, value: object, path: str) -> dt.date | None:
+def _read_event_date(reader: _Reader, value: object, path: str) -> dt.date | None:
     """An injury's or vaccination's date: between the date of birth and reported_on.
 
     Never read as "recent" when it is after reported_on: refused instead (§1).
     """
-    day = _date(reader, value, path)
+    day = _read_date(reader, value, path)
     if day is None:
         return None
     if reader.reference_date is not None and day > reader.reference_date:
@@ -296,6 +338,12 @@ def _event_date(reader: _Reader, value: object, path: str) -> dt.date | None:
     elif reader.date_of_birth is not None and day < reader.date_of_birth:
         reader.fail(path, "must not be before the date of birth")
     return day
+
+
+# The dates' bounds depend on today and on other answers, which JSON Schema cannot say.
+_date = _Check(_read_date, _DATE_SCHEMA)
+_birth_date = _Check(_read_birth_date, _DATE_SCHEMA)
+_event_date = _Check(_read_event_date, _DATE_SCHEMA)
 
 
 def _no_frequency_when_constant(reader: _Reader, answers: dict[str, object], path: str) -> None:
@@ -319,16 +367,21 @@ def _older_than_14_days_agrees_with_date(
         )
 
 
-def _lifestyle(reader: _Reader, value: object, path: str) -> Lifestyle | None:
-    # An empty object answers nothing: read it as absent so the canonical form round-trips.
-    return None if value == {} else reader.read(value, path, _LIFESTYLE)
+def _object_schema(shape: _Shape[Any]) -> _JSONSchema:
+    required = [field.name for field in shape.fields if field.required]
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        **({"required": required} if required else {}),
+        "properties": {field.name: field.check.schema for field in shape.fields},
+    }
 
 
 def _object(shape: _Shape[_T]) -> _Check:
     def check(reader: _Reader, value: object, path: str) -> _T | None:
         return reader.read(value, path, shape)
 
-    return check
+    return _Check(check, _object_schema(shape))
 
 
 _PATIENT = _Shape(
@@ -343,7 +396,7 @@ _PATIENT = _Shape(
             "phone",
             _text(
                 max_length=codes.PHONE_MAX_LENGTH,
-                valid=lambda phone: phone == "" or bool(_PHONE.fullmatch(phone)),
+                form=_PHONE,
                 invalid="must be a phone number: 7 to 15 digits, spaces and + ( ) - . only",
             ),
         ),
@@ -351,7 +404,7 @@ _PATIENT = _Shape(
             "email",
             _text(
                 max_length=codes.EMAIL_MAX_LENGTH,
-                valid=lambda email: bool(_EMAIL.fullmatch(email)),
+                form=_EMAIL,
                 invalid="must be an email address",
             ),
         ),
@@ -426,6 +479,14 @@ _LIFESTYLE = _Shape(
     ),
 )
 
+
+def _read_lifestyle(reader: _Reader, value: object, path: str) -> Lifestyle | None:
+    # An empty object answers nothing: read it as absent so the canonical form round-trips.
+    return None if value == {} else reader.read(value, path, _LIFESTYLE)
+
+
+_lifestyle = _Check(_read_lifestyle, _object_schema(_LIFESTYLE))
+
 _DOCUMENT = _Shape(
     IntakeDocument,
     (
@@ -446,6 +507,29 @@ _DOCUMENT = _Shape(
 )
 
 
+# The rules of `parse_document` that a JSON Schema cannot state, as the schema says them.
+BEYOND_THE_SCHEMA = (
+    f"reported_on at most {codes.REPORTED_ON_MAX_DAYS_AHEAD} day after the clinic's today",
+    f"the date of birth not after reported_on, and at most {codes.MAX_AGE_YEARS} years before it",
+    "injury and vaccination dates between the date of birth and reported_on",
+    "no symptoms.frequency when symptoms.pattern is constant",
+    "injuries[].older_than_14_days not true for a date within "
+    f"{codes.RECENT_INJURY_DAYS} days of reported_on",
+    f"objects and lists nested at most {MAX_DEPTH} deep",
+)
+
+
+def document_schema() -> _JSONSchema:
+    """The intake document as JSON Schema (2020-12), built from the checks above: what the
+    parser accepts, but for BEYOND_THE_SCHEMA. Published as the API's request body."""
+    return {
+        "title": "Intake document",
+        "description": "One visit's intake answers (clinical-content.md §1). Also refused, "
+        "by path: " + "; ".join(BEYOND_THE_SCHEMA) + ".",
+        **_object_schema(_DOCUMENT),
+    }
+
+
 def emergency_answers(data: object) -> tuple[str, ...]:
     """The `red_flags` answers that are the JSON `true`, even in a document refused (§4).
 
@@ -464,7 +548,10 @@ def parse_document(data: object, *, today: dt.date | None = None) -> IntakeDocum
 
     `reported_on` defaults to `today` (default: today in the clinic's time zone) and may be
     at most REPORTED_ON_MAX_DAYS_AHEAD after it; ages and "within N days" count from it.
+    A document nested deeper than MAX_DEPTH is refused at that path alone.
     """
+    if (location := too_deep(data)) is not None:
+        raise DocumentInvalid((Problem(document_path(location), TOO_DEEP),))
     today = today or timezone.localdate()
     reported_on: dt.date | None = today
     reader = _Reader(None)

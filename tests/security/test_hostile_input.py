@@ -29,7 +29,14 @@ from tests.intake.factories import IntakeFactory
 from tests.intake.formdata import step_data
 from tests.security.access_matrix import REFUSED, expected, is_admin_site
 from tests.security.conftest import Clinic, clinic_state
-from tests.strategies import TYPED, invalid_documents, json_values, valid_documents
+from tests.strategies import (
+    TYPED,
+    deep_json,
+    extension_laden_responses,
+    invalid_documents,
+    json_values,
+    valid_documents,
+)
 from tests.urlwalk import Route, all_routes
 
 # What an attacker, or a copy-paste from anywhere, puts into a text box: as typed, and
@@ -193,9 +200,10 @@ def test_a_steps_own_controls_with_any_value_are_never_a_server_error(
 
 
 def json_bodies(name: str) -> st.SearchStrategy[object]:
-    documents = st.one_of(valid_documents(), invalid_documents(), json_values())
+    documents = st.one_of(valid_documents(), invalid_documents(), json_values(), deep_json())
     if name.startswith("fhir:"):
-        return st.one_of(valid_documents().map(questionnaire_response), documents)
+        responses = valid_documents().map(questionnaire_response)
+        return st.one_of(responses, extension_laden_responses(), documents)
     return documents
 
 

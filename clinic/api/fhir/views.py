@@ -30,6 +30,7 @@ from intake.fhir import (
     FHIR_JSON,
     document_from_response,
     emergency_issues,
+    fhir_path,
     operation_outcome,
     problem_issues,
     questionnaire,
@@ -106,7 +107,7 @@ class QuestionnaireResponseListView(FHIRView):
         """Create and submit an intake from a completed QuestionnaireResponse."""
         data: object = None
         try:
-            data = document_from_response(json_body(request))
+            data = document_from_response(json_body(request, fhir_path))
             submission = create_intake_from_document(
                 parse_document(data), by=request.user, channel=Intake.Channel.API, request=request
             )

@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 
 from audit.models import AuditEvent
-from intake.document import RED_FLAG_CODES, Symptoms, codes, document_to_dict, parse_document
+from intake.document import (
+    RED_FLAG_CODES,
+    DocumentInvalid,
+    Symptoms,
+    codes,
+    document_to_dict,
+    parse_document,
+)
+from intake.document.nesting import MAX_DEPTH, TOO_DEEP
 from intake.fhir import (
     CODE_SYSTEM,
     QUESTIONNAIRE_URL,
@@ -28,6 +36,13 @@ from intake.services import save_patient, start_intake
 from tests.builders import VIGNETTES_2026_11, benign_data_2026_11, load_vignette, with_answers
 from tests.clinic.api.test_rest_evaluate import JSON_VALUES
 from tests.reports.test_evaluate_command import row_counts
+from tests.strategies import (
+    EXTENSIONS,
+    PRIMITIVE_EXTENSION,
+    deep_json,
+    nested_answers,
+    nested_items,
+)
 
 QUESTIONNAIRE_PATH = "/fhir/Questionnaire/leg-numbness-intake"
 RESPONSES_PATH = "/fhir/QuestionnaireResponse"
@@ -425,8 +440,12 @@ BENIGN_RESPONSE = questionnaire_response(benign_data_2026_11())
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-# Nulls often: FHIR's model lets them through where a value or a list is expected.
-@given(path=st.sampled_from(json_paths(BENIGN_RESPONSE)), value=st.none() | JSON_VALUES)
+# Nulls often: FHIR's model lets them through where a value or a list is expected. Deep
+# values and extensions too: where one is allowed, where it is not, nested past the limit.
+@given(
+    path=st.sampled_from(json_paths(BENIGN_RESPONSE)),
+    value=st.none() | JSON_VALUES | deep_json() | EXTENSIONS | PRIMITIVE_EXTENSION,
+)
 def test_any_value_anywhere_in_a_response_is_accepted_or_an_outcome_never_a_500(
     client_for, clinician, path, value
 ):
@@ -434,3 +453,92 @@ def test_any_value_anywhere_in_a_response_is_accepted_or_an_outcome_never_a_500(
     assert response.status_code in {201, 400}
     if response.status_code == 400:
         assert issues(response)
+
+
+# --- no 500 from any input: each case once found, refused by path ------------------------
+
+
+@pytest.mark.django_db
+def test_a_status_given_only_as_an_extension_is_a_400_naming_status(client_for, front_desk):
+    resource = dict(BENIGN_RESPONSE)
+    del resource["status"]
+    resource["_status"] = {"extension": [{"url": "urn:example", "valueString": "done"}]}
+    before = row_counts()
+
+    response = post_response(client_for(front_desk), resource)
+
+    assert response.status_code == 400
+    assert issues(response) == [("is required: only finished answers are submitted", ["status"])]
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_an_item_whose_link_id_is_only_an_extension_is_a_400_naming_it(client_for, front_desk):
+    extension_only = {"_linkId": {"extension": [{"url": "urn:example", "valueString": "x"}]}}
+    items = [dict(item) for item in BENIGN_RESPONSE["item"]]
+    at = next(i for i, item in enumerate(items) if item["linkId"] == "patient")
+    items[at]["item"] = [extension_only, *items[at]["item"]]
+    resource = {**BENIGN_RESPONSE, "item": [*items, extension_only]}
+    before = row_counts()
+
+    response = post_response(client_for(front_desk), resource)
+
+    assert response.status_code == 400
+    assert issues(response) == [
+        ("is required", [f"QuestionnaireResponse.item[{at}].item[0].linkId"]),
+        ("is required", [f"QuestionnaireResponse.item[{len(items)}].linkId"]),
+    ]
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_items_nested_120_deep_are_a_400_naming_where_they_pass_the_limit(client_for, front_desk):
+    resource = {**BENIGN_RESPONSE, "item": [nested_items(120)]}
+    before = row_counts()
+
+    response = post_response(client_for(front_desk), resource)
+
+    assert response.status_code == 400
+    # The resource, then a list and an item per level: the limit is passed half as deep.
+    where = "QuestionnaireResponse" + ".item[0]" * (MAX_DEPTH // 2)
+    assert issues(response) == [(TOO_DEEP, [where])]
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_answers_nested_60_deep_are_a_400_naming_where_they_pass_the_limit(client_for, front_desk):
+    resource = {**BENIGN_RESPONSE, "item": [{"linkId": "notes", "answer": [nested_answers(60)]}]}
+    before = row_counts()
+
+    response = post_response(client_for(front_desk), resource)
+
+    assert response.status_code == 400
+    where = "QuestionnaireResponse" + ".item[0].answer[0]" * (MAX_DEPTH // 4)
+    assert issues(response) == [(TOO_DEEP, [where])]
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_json_nested_too_deeply_to_parse_is_a_400_naming_where_it_passes_the_limit(
+    client_for, front_desk
+):
+    deep = '{"linkId": "notes", "item": [' * 5000 + "{}" + "]}" * 5000
+    body = json.dumps({**BENIGN_RESPONSE, "item": ["deep"]}).replace('"deep"', deep)
+    before = row_counts()
+
+    response = client_for(front_desk).post(RESPONSES_PATH, data=body, content_type=FHIR_JSON)
+
+    assert response.status_code == 400
+    where = "QuestionnaireResponse" + ".item[0]" * (MAX_DEPTH // 2)
+    assert issues(response) == [(TOO_DEEP, [where])]
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("depth", "refused"), [(15, False), (16, True)], ids=["31-deep", "33-deep"]
+)
+def test_the_limit_is_max_depth_objects_and_lists_the_resource_included(depth, refused):
+    resource = {**BENIGN_RESPONSE, "item": [nested_items(depth)]}  # 1 + 2 * depth
+    with pytest.raises(DocumentInvalid) as invalid:
+        document_from_response(resource)
+    assert (TOO_DEEP in str(invalid.value)) == refused

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 
 from intake.document import parse_document
+from intake.document.nesting import MAX_DEPTH, TOO_DEEP
 from reports.evaluation import evaluate_document
 from tests.builders import VIGNETTES, benign_data, load_vignette, with_answers
 from tests.reports.test_evaluate_command import row_counts
@@ -174,9 +175,9 @@ def test_a_refused_document_still_reports_its_emergency_answers(client_for, clin
         ("[1, 2]", {"path": "(document)", "message": "must be an object"}),
         ('"text"', {"path": "(document)", "message": "must be an object"}),
         ("NaN", {"path": "(document)", "message": "must be valid JSON"}),
-        ("[" * 100_000, {"path": "(document)", "message": "must be valid JSON"}),
+        ("[" * 100_000, {"path": ".".join(["0"] * MAX_DEPTH), "message": TOO_DEEP}),
     ],
-    ids=["malformed", "list", "string", "nan", "too-deep"],
+    ids=["malformed", "list", "string", "nan", "too-deep-to-parse"],
 )
 def test_a_body_that_is_not_a_json_object_is_a_400_with_problems(
     client_for, clinician, body, problem
@@ -272,7 +273,8 @@ def test_the_openapi_schema_describes_evaluate_and_intakes(client_for, clinician
     paths = json.loads(response.content)["paths"]
     assert {"/api/v1/evaluate", "/api/v1/intakes", "/api/v1/intakes/{intake_id}"} <= set(paths)
     evaluate = paths["/api/v1/evaluate"]["post"]
-    assert set(evaluate["responses"]) == {"200", "400"}
+    assert set(evaluate["responses"]) == {"200", "400", "401", "403"}
+    assert evaluate["requestBody"]["required"] is True
     document = evaluate["requestBody"]["content"]["application/json"]["schema"]
     assert document["required"] == ["patient", "symptoms", "red_flags"]
     yaml = client_for(clinician).get(SCHEMA_URL)

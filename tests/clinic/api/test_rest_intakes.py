@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 
 from audit.models import AuditEvent
 from intake.document import document_to_dict, parse_document
+from intake.document.nesting import MAX_DEPTH, TOO_DEEP
 from intake.models import Intake, IntakeVersion, Patient
 from intake.services import save_patient, start_intake
 from reports.building import build_summary
@@ -144,6 +145,43 @@ def test_malformed_json_creates_nothing(client_for, front_desk):
         "problems": [{"path": "(document)", "message": "must be valid JSON"}],
         "emergency_answers": [],
     }
+    assert row_counts() == before
+
+
+def nested_in(depth: int, innermost: object) -> object:
+    """`innermost` in a list in a list..., `depth` lists deep."""
+    for _ in range(depth):
+        innermost = [innermost]
+    return innermost
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [URL, "/api/v1/evaluate"])
+def test_a_document_nested_past_the_limit_is_a_400_naming_where_and_creates_nothing(
+    client_for, clinician, url
+):
+    # The document and its medications are two levels: the rest are lists in the dose.
+    deep = with_answers(benign_data(), {"medications": [{"name": "x", "dose": nested_in(40, 1)}]})
+    before = row_counts()
+
+    response = client_for(clinician).post(url, json.dumps(deep), content_type="application/json")
+
+    assert response.status_code == 400
+    where = ".".join(["medications", "0", "dose", *["0"] * (MAX_DEPTH - 3)])
+    assert response.json()["problems"] == [{"path": where, "message": TOO_DEEP}]
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_json_nested_too_deeply_to_parse_is_a_400_naming_where(client_for, front_desk):
+    body = json.dumps(benign_data() | {"notes": "deep"}).replace('"deep"', '{"a": [' * 3000)
+    before = row_counts()
+
+    response = client_for(front_desk).post(URL, body, content_type="application/json")
+
+    assert response.status_code == 400
+    where = ".".join(["notes", *["a", "0"] * MAX_DEPTH][:MAX_DEPTH])
+    assert response.json()["problems"] == [{"path": where, "message": TOO_DEEP}]
     assert row_counts() == before
 
 

@@ -1,5 +1,7 @@
+import base64
 import datetime as dt
 import re
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -7,7 +9,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from clinic import submission
-from clinic.clinician.worklist import Cursor, WorklistFilters, worklist_page
+from clinic.clinician.worklist import Cursor, InvalidCursor, WorklistFilters, worklist_page
 from intake.models import Intake
 from tests.triage.clinic import listed, listed_names, submit
 from triage import services
@@ -61,9 +63,60 @@ def test_keyset_pages_cover_every_row_once_in_order(front_desk):
     assert seen == ["E", "P0", "P1", "P2", "P3", "P4", "P5", "P6"]
 
 
-def test_a_malformed_cursor_starts_from_the_top():
-    assert Cursor.decode("not-a-cursor") is None
-    assert Cursor.decode("") is None
+def cursor_of(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+AT = '"2026-12-01T10:00:00+00:00"'
+ID = '"6f1c2c3e-8d4b-4f7a-9a51-2b8c0e6d9f10"'
+NOT_CURSORS = {
+    "infinity": cursor_of(f"[Infinity, {AT}, {ID}]"),
+    "nan": cursor_of(f"[NaN, {AT}, {ID}]"),
+    "huge-number": cursor_of(f"[1e400, {AT}, {ID}]"),
+    "120-digits": cursor_of(f"[{'9' * 120}, {AT}, {ID}]"),
+    "not-an-alert-rank": cursor_of(f"[7, {AT}, {ID}]"),
+    "true": cursor_of(f"[true, {AT}, {ID}]"),
+    "a-fraction": cursor_of(f"[1.5, {AT}, {ID}]"),
+    "naive-time": cursor_of(f'[1, "2026-12-01T10:00:00", {ID}]'),
+    "no-utc-time": cursor_of(f'[1, "0001-01-01T00:00:00+14:00", {ID}]'),
+    "not-a-time": cursor_of(f"[1, 5, {ID}]"),
+    "not-a-uuid": cursor_of(f'[1, {AT}, "x"]'),
+    "a-number-for-the-uuid": cursor_of(f"[1, {AT}, 5]"),
+    "two-fields": cursor_of(f"[1, {AT}]"),
+    "an-object": cursor_of('{"a": 1, "b": 2, "c": 3}'),
+    "nested": cursor_of("[" * 140 + "]" * 140),
+    "not-json": cursor_of("not json"),
+    "not-utf8": base64.urlsafe_b64encode(b"\xff\xfe[1]").decode(),
+    "not-base64": "not-a-cursor!",
+    "not-ascii": "é" * 8,
+    "too-long": "A" * 400,
+}
+
+
+@pytest.mark.parametrize("token", NOT_CURSORS.values(), ids=NOT_CURSORS.keys())
+def test_a_cursor_the_worklist_did_not_hand_out_is_refused(token):
+    with pytest.raises(InvalidCursor):
+        Cursor.decode(token)
+
+
+def test_a_cursor_round_trips_in_utc():
+    cursor = Cursor(1, dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC), uuid.uuid4())
+    assert Cursor.decode(cursor.encode()) == cursor
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "refresh"])
+def test_a_cursor_holding_infinity_is_a_400_naming_after(client_for, clinician, front_desk, htmx):
+    submit("routine", by=front_desk, family="Listed")
+    before = AuditEvent.objects.count()
+    headers = {"HX-Request": "true"} if htmx else {}
+
+    response = client_for(clinician).get(
+        reverse("triage:worklist"), {"after": NOT_CURSORS["infinity"]}, headers=headers
+    )
+
+    assert response.status_code == 400
+    assert response.content.decode().startswith("after: ")
+    assert AuditEvent.objects.count() == before
 
 
 @pytest.mark.parametrize(
