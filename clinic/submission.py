@@ -23,6 +23,7 @@ from triage.models import TriageAssessment
 from triage.services import current_assessment, record_triage
 
 Changes = services.Changes
+CONTACT_FIELDS = ("phone", "email")
 RowChanges = services.RowChanges
 
 
@@ -121,8 +122,15 @@ def amend_intake(
         by=by,
         request=request,
     )
-    doc = parse_document(intake_answers(current), today=current.reported_on)
     before = IntakeVersion.objects.get(intake=current, number=current.version).document
+    answers = intake_answers(current)
+    if not patient_answers:
+        # Contact details an imported document sent live in its versions, not on the
+        # patient record: an amendment of other answers carries them forward.
+        answers["patient"] |= {
+            key: before["patient"][key] for key in CONTACT_FIELDS if key in before["patient"]
+        }
+    doc = parse_document(answers, today=current.reported_on)
     current.status = Intake.Status.AMENDED
     current.version += 1
     current.reviewed_at = current.reviewed_by = None  # new answers need a new review

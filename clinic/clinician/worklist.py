@@ -185,7 +185,10 @@ def worklist_queryset(filters: WorklistFilters, *, look_alikes: bool = False) ->
     elif filters.reviewed == "no":
         queryset = queryset.filter(reviewed_at__isnull=True)
     if filters.open_only:
-        queryset = queryset.filter(open_alert__gt=0)
+        # Said in the index's own terms (its first column is -open_alert), so the scan seeks
+        # to the open alerts and stops after them: as `open_alert > 0`, a filter the index
+        # cannot serve, PostgreSQL walked the whole key in parallel (240 ms at 1M).
+        queryset = queryset.alias(alert_key=ORDER[0]).filter(alert_key__lt=0)
     if filters.submitted_from:
         queryset = queryset.filter(submitted_at__gte=_start_of(filters.submitted_from))
     if filters.submitted_to:

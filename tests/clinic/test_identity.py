@@ -173,3 +173,33 @@ def test_a_clinician_may_not_amend_a_patients_identity(client_for, clinician, fr
     url = reverse("intake:amend", args=[intake.pk, "patient"])
     assert client_for(clinician).get(url).status_code == 403
     assert client_for(front_desk).get(url).status_code == 200
+
+
+def test_an_amendment_keeps_the_contact_details_an_import_sent(client_for, front_desk, stored):
+    from clinic.submission import amend_intake
+
+    response = post_rest(client_for(front_desk), document(phone="5559999", email="new@example.org"))
+    intake = Intake.objects.get(pk=response.json()["id"])
+    amend_intake(
+        intake=intake,
+        by=front_desk,
+        reason="misheard",
+        seen_revision=intake.revision,
+        answers={"notes": "rechecked"},
+    )
+    latest = IntakeVersion.objects.get(intake=intake, number=2).document
+    assert (latest["patient"]["phone"], latest["patient"]["email"]) == (
+        "5559999",
+        "new@example.org",
+    )
+    stored.refresh_from_db()
+    assert stored.phone == "5550100"
+
+
+def test_a_clinicians_post_to_the_identity_step_changes_nothing(client_for, clinician, stored):
+    intake = IntakeFactory(patient=stored, status=Intake.Status.SUBMITTED, version=1)
+    doc = {"patient": {**{k: str(v) for k, v in STORED.items()}, "given_name": "Eve"}}
+    data = step_data("patient", doc, revision=intake.revision) | {"reason": "typo"}
+    url = reverse("intake:amend", args=[intake.pk, "patient"])
+    assert client_for(clinician).post(url, data).status_code == 403
+    assert identity_of(stored)[0] == "Ana"

@@ -372,17 +372,21 @@ def test_a_clinician_signs_in_and_the_worklist_shows_the_emergency_with_its_asse
 def test_the_worker_renders_the_summary_and_the_clinician_downloads_the_pdf(site):
     intake_id = submit_emergency(site)
     desk = {"Authorization": f"Token {site.desk_token}"}
+    # The summary is clinical: the desk's read of the intake leaves it out (issue 14, item 2).
+    desk_read = json.loads(site.client().get(f"/api/v1/intakes/{intake_id}", **desk).body)
+    assert "summary" not in desk_read and desk_read["triage"]["level"] == "emergency"
+    clinician = sign_in(site)
     summary = {}
 
     def ready() -> bool:
         nonlocal summary
-        answer = site.client().get(f"/api/v1/intakes/{intake_id}", **desk)
+        answer = clinician.get(f"/api/v1/intakes/{intake_id}")
         summary = json.loads(answer.body)["summary"]
         assert summary["status"] in {"pending", "ready"}, summary
         return summary["status"] == "ready"
 
     wait_until(ready, 90, "the summary did not become ready")
-    pdf = sign_in(site).get(summary["pdf_url"])
+    pdf = clinician.get(summary["pdf_url"])
     assert pdf.status == 200
     assert pdf.headers["Content-Type"] == "application/pdf"
     assert pdf.body.startswith(b"%PDF-")

@@ -18,6 +18,7 @@ from intake.fhir import FHIR_JSON, questionnaire_response
 from tests.builders import VIGNETTES, VIGNETTES_2026_11, load_vignette
 from tests.security.access_matrix import ANSWER_FIELDS, RESPONSE_FIELDS, STAFF
 from tests.security.conftest import rolled_back
+from tests.urlwalk import all_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,13 @@ def responses(clinic, client) -> dict[str, object]:
             response = call()
             answers[name] = (response.status_code, response.json())
     return answers
+
+
+def test_every_api_and_fhir_route_that_answers_patient_data_is_listed():
+    """A new API or FHIR read must say, here, what each role gets from it."""
+    without_patient_data = {"api:schema", "fhir:questionnaire"}
+    routes = {route.name for route in all_routes() if route.name.startswith(("api:", "fhir:"))}
+    assert routes - without_patient_data == set(RESPONSE_FIELDS)
 
 
 @pytest.mark.parametrize("role", STAFF)
