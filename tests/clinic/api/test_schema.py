@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema_rs
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -38,6 +41,18 @@ SCHEMA = schemathesis.openapi.from_dict(
     config=schemathesis.Config.from_dict({"generation": {"with-security-parameters": False}}),
 )
 SCHEMA.app = get_wsgi_application()
+
+
+@pytest.fixture(autouse=True)
+def connections_kept_open() -> Iterator[None]:
+    """As Django's test client does: called as a WSGI app, Django closes the database
+    connection after each request (`close_old_connections`), which on PostgreSQL ends the
+    test's transaction and every later query of the test."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
