@@ -65,7 +65,12 @@ MISS_NOTES: dict[str, str] = {
         "The p95s ({first_small_p95:.0f} and {first_large_p95:.0f} ms) sit in the tail of "
         "requests that waited for a core another process held; on this shared machine that "
         "tail moves from run to run, and with it which side of 1.25 the ratio lands. "
-        "Nothing to fix in the app; rerun on a quiet machine to confirm."
+        "A filter whose medians differ as much has a cause in its plan instead: the summary "
+        "filters (pending and failed are a few hundred rows in a million) are read from the "
+        "summaries and sorted, each row probing its intake and its patient: hundreds of "
+        "index lookups at 1M against a handful at 1k. What would fix them: the current "
+        "summary's status kept on the intake and read through the worklist key's index, "
+        "as the open-flags filter now is."
     ),
     "deep": (
         "Page 200 seeks to its cursor in `intake_worklist_key` (migration 0003) with one row "
@@ -87,9 +92,12 @@ MISS_NOTES: dict[str, str] = {
     "refresh": (
         "An unchanged refresh runs the page's query projected to what the rows show "
         "(`rows_etag()`, {etag:.1f} ms of CPU) and answers 304 without drawing anything: "
-        "{unchanged:.1f} ms against the empty page's {signed_in:.1f} ms. What is left is "
-        "the query's compilation and its 51 rows' decoding; a figure near the limit is the "
-        "shared machine's noise."
+        "{unchanged:.1f} ms against the empty page's {signed_in:.1f} ms. The limit leaves "
+        "the refresh half an empty page of its own, and compiling the page's query (two "
+        "correlated subqueries) and decoding its 51 rows costs about that alone; the rest "
+        "is the filter form read and the role check. What would meet it: a fingerprint kept "
+        "by the writes (a row version that every change the rows show bumps, bulk updates "
+        "included) and read by primary key; not done."
     ),
     "mrn": (
         "An MRN search's query costs about what the first page's does: at 1M, EXPLAIN "
@@ -471,7 +479,7 @@ CHANGES = """\
   the filter form's fragment cache are gone. The 10-second refresh is a conditional GET:
   `rows_etag()` runs the page's own query projected to what the rows show and answers 304
   when nothing shown changed (tests/clinic/clinician/test_worklist_refresh.py).
-- **Rows drawn in Python** (clinic/templatetags/worklist_rows.py, `format_html`), with one
+- **Rows drawn in Python** (clinic/templatetags/worklist_rows.py), with one
   `reverse()` per page and the level badges drawn once, instead of 50 rows through the
   template engine.
 - **One index per order**: `intake.models.WORKLIST_KEY` is the query's order and the
@@ -487,6 +495,17 @@ CHANGES = """\
   before, 14 now for an intake with one row of each kind.
 - **Matching files each term under its first letters** (triage/matching.py): the word
   lists of rules 2026.12.1 were compared term by term with every word of every text.
+- **The open-flags filter said in the index's terms** (`-open_alert < 0`, the key's first
+  column): as `open_alert > 0` PostgreSQL filtered the whole key, in parallel, to find a
+  few hundred open alerts (240 ms at 1M); now it seeks to them
+  (tests/integration/test_worklist_plan.py).
+- **Rows and filter widgets as escaped f-strings** (clinic/templatetags/): each row one
+  string, ages worded once per page instead of `timesince` per row (2.4 → 0.6 ms for 50
+  rows), and the seven filter widgets drawn in Python with the HTML Django's widgets draw
+  (tests/clinic/clinician/test_worklist_filters.py compares them).
+- **What the security round added to each worklist page**: one audit row naming the
+  patients shown (`record_shown`), linked into the hash chain by a trigger on PostgreSQL
+  (about 40 µs per insert; docs/decisions/0012).
 """
 
 METHOD = """\
