@@ -65,7 +65,10 @@ MISS_NOTES: dict[str, str] = {
         "The p95s ({first_small_p95:.0f} and {first_large_p95:.0f} ms) sit in the tail of "
         "requests that waited for a core another process held; on this shared machine that "
         "tail moves from run to run, and with it which side of 1.25 the ratio lands. "
-        "A filter whose medians differ as much has a cause in its plan instead: the summary "
+        "A filter that matches only a few of the {small} intakes also compares a short page "
+        "with a full one, so its ratio counts the rows drawn as well as the table's size "
+        "(rows at {small} against {large}: {short_pages}). "
+        "A filter whose medians differ as much has a cause in its plan too: the summary "
         "filters (pending and failed are a few hundred rows in a million) are read from the "
         "summaries and sorted, each row probing its intake and its patient: hundreds of "
         "index lookups at 1M against a handful at 1k. What would fix them: the current "
@@ -238,10 +241,24 @@ def _note_figures(results: Json) -> dict[str, Any]:
     }
 
 
+def _short_pages(results: Json) -> str:
+    """The cases whose page at the smallest size has fewer rows than at the largest."""
+    sizes = [str(size) for size in results["sizes"]]
+    rows = results.get("rows", {})
+    small, large = rows.get(sizes[0], {}), rows.get(sizes[-1], {})
+    short = [
+        f"{name.removeprefix('filter: ')} {small[name]} against {large[name]}"
+        for name in small
+        if name.startswith("filter: ") and name in large and small[name] < large[name]
+    ]
+    return "; ".join(short) or "none"
+
+
 def _first_page(results: Json) -> dict[str, Any]:
     sizes = [str(size) for size in results["sizes"]]
     small, large = results["worklist"][FIRST][sizes[0]], results["worklist"][FIRST][sizes[-1]]
     return {
+        "short_pages": _short_pages(results),
         "small": label(sizes[0]),
         "large": label(sizes[-1]),
         "first_small_median": small["median"],
