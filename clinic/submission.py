@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import Action, record
@@ -148,7 +148,6 @@ def amend_intake(
     return submission
 
 
-@transaction.atomic
 def create_intake_from_document(
     doc: IntakeDocument, *, by, channel: str = Intake.Channel.API, request=None
 ) -> Submission:
@@ -157,6 +156,21 @@ def create_intake_from_document(
     A stored patient is never changed by a document: one whose MRN matches but whose name
     or date of birth differ raises `IdentityConflict` (nothing saved), and the contact
     details sent stay with this intake's version, not on the patient record.
+
+    Two imports of one new MRN at once both find no patient and both insert one; the
+    second insert breaks the MRN's uniqueness and undoes its transaction, and that import
+    is made again, finding the patient the first one created (then matched as any other).
+    """
+    try:
+        return _create_intake_from_document(doc, by=by, channel=channel, request=request)
+    except IntegrityError:
+        return _create_intake_from_document(doc, by=by, channel=channel, request=request)
+
+
+@transaction.atomic
+def _create_intake_from_document(doc: IntakeDocument, *, by, channel: str, request) -> Submission:
+    """One try at `create_intake_from_document`, all or nothing.
+
     The intake is new, so it is written once, submitted, with its rows added: nothing is
     locked, deleted or read back that this transaction has not just written.
     """

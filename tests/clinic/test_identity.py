@@ -203,3 +203,27 @@ def test_a_clinicians_post_to_the_identity_step_changes_nothing(client_for, clin
     url = reverse("intake:amend", args=[intake.pk, "patient"])
     assert client_for(clinician).post(url, data).status_code == 403
     assert identity_of(stored)[0] == "Ana"
+
+
+@pytest.mark.parametrize("same_person", [True, False], ids=["same person", "someone else"])
+def test_two_imports_of_one_new_mrn_at_once_never_end_in_a_500(
+    client_for, front_desk, stored, monkeypatch, same_person
+):
+    """This import looked before the other one's patient (`stored`) was committed, found
+    nobody, and its insert then met the other's MRN."""
+    from clinic import submission
+
+    looked = submission._matching_patient
+    looks = []
+
+    def first_too_early(doc):
+        looks.append(doc)
+        return None if len(looks) == 1 else looked(doc)
+
+    monkeypatch.setattr(submission, "_matching_patient", first_too_early)
+    sent = document() if same_person else document(family_name="Impostor")
+    response = post_rest(client_for(front_desk), sent)
+    assert len(looks) == 2  # it looked again
+    assert response.status_code == (201 if same_person else 409)
+    assert list(Patient.objects.filter(mrn=MRN)) == [stored]
+    assert Intake.objects.filter(patient=stored).count() == (1 if same_person else 0)
