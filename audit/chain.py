@@ -203,3 +203,12 @@ def check_and_record() -> tuple[Verification, ChainCheck]:
 
 def latest_check() -> ChainCheck | None:
     return ChainCheck.objects.order_by("-id").first()
+
+
+# The chain is checked daily (config/settings.py's beat schedule): a last check older than
+# this means beat or the worker stopped, and nobody is watching the trail.
+CHECK_OVERDUE_AFTER = dt.timedelta(hours=36)
+
+
+def check_overdue(check: ChainCheck | None, now: dt.datetime) -> bool:
+    return check is not None and now - check.at > CHECK_OVERDUE_AFTER

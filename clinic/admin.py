@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 
 from accounts.roles import Role, has_role
-from audit.chain import latest_check
+from audit.chain import check_overdue, latest_check
 from audit.export import export_response
 from audit.models import AuditEvent
 
@@ -26,9 +27,9 @@ class AuditEventAdmin(admin.ModelAdmin):
         self, request: HttpRequest, extra_context: dict | None = None
     ) -> HttpResponse:
         # Above the list (templates/admin/audit/auditevent/): the daily check of the chain.
-        return super().changelist_view(
-            request, {**(extra_context or {}), "chain_check": latest_check()}
-        )
+        check = latest_check()
+        shown = {"chain_check": check, "chain_check_overdue": check_overdue(check, timezone.now())}
+        return super().changelist_view(request, {**(extra_context or {}), **shown})
 
     @admin.action(description="Export the selected events as CSV")
     def export_csv(self, request: HttpRequest, queryset: QuerySet) -> StreamingHttpResponse:

@@ -260,6 +260,21 @@ def test_the_admin_sees_the_last_check_above_the_trail(client_for, admin_user, t
     ) in _admin_page(client_for, admin_user)
 
 
+def test_a_check_is_overdue_after_a_day_and_a_half():
+    now = timezone.now()
+    assert not chain.check_overdue(None, now)  # never checked: said otherwise
+    assert not chain.check_overdue(ChainCheck(at=now - dt.timedelta(hours=30), checked=0), now)
+    assert chain.check_overdue(ChainCheck(at=now - dt.timedelta(hours=37), checked=0), now)
+
+
+def test_the_admin_is_told_when_the_daily_check_stopped(client_for, admin_user, trail, monkeypatch):
+    chain.check_and_record()
+    assert "audit-chain-overdue" not in _admin_page(client_for, admin_user)
+    two_days_on = timezone.now() + dt.timedelta(days=2)
+    monkeypatch.setattr("clinic.admin.timezone.now", lambda: two_days_on)
+    assert "the daily check has stopped" in _admin_page(client_for, admin_user)
+
+
 def test_the_admin_sees_where_the_chain_broke(client_for, admin_user, trail):
     rewrite(trail[2].id, object_id="999")
     _, check = chain.check_and_record()
