@@ -28,7 +28,7 @@ from clinic.api.base import (
     json_body,
     refused_response,
 )
-from clinic.submission import Submission, create_intake_from_document
+from clinic.submission import create_intake_from_document
 from intake.document import DocumentInvalid, parse_document
 from intake.models import Intake
 from intake.services import IdentityConflict
@@ -72,6 +72,17 @@ class DeskFlagSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
+@extend_schema_field(DeskFlagSerializer(many=True))
+class DeskFlagsField(serializers.Field):
+    """An assessment's flags as the front desk's result page lists them (`desk_flags`)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, assessment: TriageAssessment) -> list[dict]:
+        return DeskFlagSerializer(desk_flags(assessment), many=True).data
+
+
 class DeskSubmissionSerializer(serializers.Serializer):
     """A `clinic.submission.Submission` as the front desk sees it: the level, and the flags
     that say what to do now (`desk_flags`)."""
@@ -80,11 +91,7 @@ class DeskSubmissionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(source="intake.status", choices=Intake.Status.choices)
     version = serializers.IntegerField(source="intake.version")
     level = serializers.ChoiceField(source="assessment.level", choices=LEVELS)
-    flags = serializers.SerializerMethodField()
-
-    @extend_schema_field(DeskFlagSerializer(many=True))
-    def get_flags(self, submission: Submission) -> list[dict]:
-        return DeskFlagSerializer(desk_flags(submission.assessment), many=True).data
+    flags = DeskFlagsField(source="assessment")
 
 
 class SubmissionSerializer(DeskSubmissionSerializer):
@@ -95,11 +102,7 @@ class SubmissionSerializer(DeskSubmissionSerializer):
 
 class DeskTriageSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=LEVELS)
-    flags = serializers.SerializerMethodField()
-
-    @extend_schema_field(DeskFlagSerializer(many=True))
-    def get_flags(self, assessment: TriageAssessment) -> list[dict]:
-        return DeskFlagSerializer(desk_flags(assessment), many=True).data
+    flags = DeskFlagsField(source="*")
 
 
 class TriageSerializer(serializers.Serializer):
