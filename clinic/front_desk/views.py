@@ -174,7 +174,7 @@ def review(request, intake_id):
     intake = access.intake_for(request.user, intake_id)
     if not intake.is_draft:
         return redirect("intake:submitted", intake_id=intake.pk)
-    problems = services.draft_problems(intake)
+    problems = submission.draft_problems(intake)
     record(Action.VIEW, request=request, obj=intake, detail={"page": "review"})
     return render(
         request,

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import Action, record
+from clinic import submission
 from clinic.patient import access as patient_access
 from clinic.patient.wording import HEADINGS, LINK_PROBLEMS, PATIENT_WORDS
 from clinic.presentation import STEP_OF_SECTION, ProblemLink, answer_sections, problem_links
@@ -137,6 +138,7 @@ def _step_page(request: HttpRequest, intake: Intake, slug: str, pages: Pages) ->
         {
             "intake": intake,
             "bound": bound,
+            "step": current,
             "heading": heading,
             "intro": intro,
             "number": PATIENT_SLUGS.index(slug) + 1,
@@ -148,7 +150,7 @@ def _step_page(request: HttpRequest, intake: Intake, slug: str, pages: Pages) ->
 
 def _patient_problem_links(intake: Intake, pages: Pages) -> list[ProblemLink]:
     """The problems in the staff's words, linked to the patient's own pages instead."""
-    problems = services.draft_problems(intake)
+    problems = submission.draft_problems(intake)
     links = []
     for problem, words in zip(problems, problem_links(problems, intake), strict=True):
         slug = STEP_OF_SECTION.get(problem.path.split(".")[0], PATIENT_SLUGS[0])

@@ -96,11 +96,11 @@ def test_a_routine_result_cannot_be_escalated(client_for, front_desk):
 
 
 def test_an_amendment_keeps_the_earlier_answers_and_triages_again(client_for, clinician):
-    intake = submitted_intake("01-positional-transient", clinician)
-    client = client_for(clinician)
-    from tests.intake.formdata import step_data
+    from tests.intake.formdata import as_the_forms_ask, step_data
 
-    doc = VIGNETTES["01-positional-transient"]["document"]
+    doc = as_the_forms_ask(VIGNETTES["01-positional-transient"]["document"])
+    intake = submission.create_intake_from_document(parse_document(doc), by=clinician).intake
+    client = client_for(clinician)
     changed = {**doc, "red_flags": {**doc["red_flags"], "vision_problems": True}}
     data = step_data("red-flags", changed, revision=intake.revision) | {
         "reason": "Patient recalled"
