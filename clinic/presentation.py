@@ -1,17 +1,24 @@
-"""Answers and problems in words, for the review page, the clinician's intake page and the
-messages of refused forms."""
+"""Answers, flags and problems in words, for the review page, the result page, the
+clinician's intake page and the messages of refused forms."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.forms import Form
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from intake.answers import LIFESTYLE_FIELDS, PATIENT_FIELDS, SYMPTOM_FIELDS, intake_answers
-from intake.document import ALL_RED_FLAG_CODES, CANCER_ACTIVE, RISK_FACTOR_CODES, Problem
-from intake.evidence import injury_in_words
+from intake.document import (
+    ALL_RED_FLAG_CODES,
+    CANCER_ACTIVE,
+    RISK_FACTOR_CODES,
+    IntakeDocument,
+    Problem,
+)
+from intake.evidence import evidence_in_words, injury_in_words
 from intake.models import Intake
 from intake.questions import OPTION_LABELS, QUESTIONS
 
@@ -163,13 +170,32 @@ def answer_sections(intake: Intake, answers: dict | None = None) -> list[Section
     ]
 
 
+class FlagReasons(NamedTuple):
+    """A flag with its evidence as people read it: "Loss of bladder or bowel control: Yes"."""
+
+    flag: object  # a stored TriageFlag: its title, severity and acknowledgement
+    reasons: list[str]
+
+
+def flags_with_reasons(flags, doc: IntakeDocument) -> list[FlagReasons]:
+    return [
+        FlagReasons(flag, [": ".join(evidence_in_words(doc, item)) for item in flag.evidence])
+        for flag in flags
+    ]
+
+
+def changed_in_words(paths: list[str]) -> list[str]:
+    """An amendment's changed answers by their questions, each once, in order."""
+    return list(dict.fromkeys(question_for_path(path) for path in paths))
+
+
 @dataclass(frozen=True)
 class ProblemLink:
     text: str
     url: str
 
 
-def _question_for(path: str) -> str:
+def question_for_path(path: str) -> str:
     """The question a problem path belongs to: `medications.2.name` → the medication name."""
     parts = [part for part in path.split(".") if not part.isdigit()]
     while parts:
@@ -190,7 +216,7 @@ def problem_links(problems: tuple[Problem, ...], intake: Intake) -> list[Problem
         message = _("is required") if problem.message == "is required" else problem.message
         links.append(
             ProblemLink(
-                text=f"{_question_for(problem.path)} — {message}",
+                text=f"{question_for_path(problem.path)} — {message}",
                 url=reverse("intake:step", args=[intake.pk, step]),
             )
         )

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.utils import timezone
 
-from intake.document import codes, completed_years
+from intake.document import IntakeDocument, codes, completed_years, parse_document
 from intake.levels import Level, OpenAlert
 from intake.questions import choices
 from intake.validators import validate_typed_text
@@ -297,6 +297,10 @@ class IntakeVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.intake_id} v{self.number}"
+
+    def read(self) -> IntakeDocument:
+        """The answers as stored: they passed the parser when this version was made."""
+        return parse_document(self.document)
 
 
 class PatientLink(models.Model):

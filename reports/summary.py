@@ -16,11 +16,12 @@ from django.utils import translation
 
 from intake.document import IntakeDocument, Patient
 from intake.evidence import evidence_in_words
+from intake.levels import level_meaning
 from intake.questions import OPTION_LABELS
 from reports.diagram import known_locations, shaded_regions
 from reports.evaluation import suggestion_json
 from reports.suggestions import POSITIONAL_STATEMENT, fits_positional_pressure, suggest_tests
-from triage.engine import Flag, TriageResult
+from triage.engine import CALL_911_FOR, Flag, TriageResult
 from triage.rules import ATTENTION, EMERGENCY, RULES, URGENT
 
 Json = dict[str, Any]
@@ -37,9 +38,7 @@ COME_BACK_IF = (
     "it happens with no apparent reason",
 )
 # Every emergency flag of the triage table (§2), the same list the desk alert uses.
-CALL_911_IF = (
-    "Call 911 for: " + "; ".join(rule.title for rule in RULES if rule.severity == EMERGENCY) + "."
-)
+CALL_911_IF = "Call 911 for: " + "; ".join(CALL_911_FOR) + "."
 
 _NO_ACKNOWLEDGEMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType({})
 # Red flags are listed by severity, then in the rule table's order (the spec's order).
@@ -236,6 +235,7 @@ def _content(
     return {
         "rules_version": triage.rules_version,
         "level": triage.level,
+        "level_meaning": level_meaning(triage.level),
         "reported_on": doc.reported_on.isoformat(),
         "submitted_at": submitted_at.isoformat() if submitted_at else None,
         "patient": summary_patient(doc.patient, doc.reported_on),

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from audit.models import AuditEvent
 from clinic.patient import access as patient_access
 from intake.forms import YES_NO
+from intake.levels import level_meaning
 from intake.models import Intake, PatientLink
 from intake.questions import OPTION_LABELS, QUESTIONS, question
 from intake.steps import STEPS
@@ -164,6 +165,37 @@ def test_an_urgent_result_on_the_tablet_gives_a_lesser_notice(desk):
     page = desk.get(desk.post(reverse("patient:kiosk-submit")).url).content.decode()
 
     assert 'id="urgent-notice"' in page and 'id="emergency-alert"' not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "hours"),
+    [("en", "A clinician will call you today", "Mon-Fri 9-5"), ("es", "hoy", "lun-vie 9-17")],
+)
+def test_an_urgent_result_by_link_says_what_to_do_with_the_clinics_phone_and_hours(
+    desk, client, settings, language, words, hours
+):
+    settings.CLINIC_PHONE = "(555) 123-4567"
+    settings.CLINIC_HOURS = {"en": "Mon-Fri 9-5", "es": "lun-vie 9-17"}
+    intake = intake_for("04-leg-weakness", preferred_language=language)
+    token = token_of(make_link(desk, intake))
+    fill_every_step(client, intake, VIGNETTES["04-leg-weakness"]["document"], link_step_url(token))
+
+    page = client.get(client.post(reverse("patient:link-submit", args=[token])).url)
+
+    html = page.content.decode()
+    assert 'id="urgent-notice"' in html and words in html
+    assert "(555) 123-4567" in html and hours in html
+    assert "urgent care" in html or "atención urgente" in html
+
+
+def test_a_routine_result_says_it_is_discussed_at_the_visit(desk, client):
+    intake = intake_for(ROUTINE)
+    token = token_of(make_link(desk, intake))
+    fill_every_step(client, intake, VIGNETTES[ROUTINE]["document"], link_step_url(token))
+
+    page = client.get(client.post(reverse("patient:link-submit", args=[token])).url)
+
+    assert level_meaning("routine", to_patient=True) in page.content.decode()
 
 
 def test_after_submitting_the_tablet_shows_only_the_hand_back_page(desk):
