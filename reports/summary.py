@@ -14,7 +14,13 @@ from typing import Any
 
 from django.utils import translation
 
-from intake.document import IntakeDocument, Patient
+from intake.document import (
+    CANCER_ACTIVE,
+    RISK_FACTOR_CODES,
+    IntakeDocument,
+    Patient,
+    completed_years,
+)
 from intake.evidence import evidence_in_words
 from intake.levels import level_meaning
 from intake.questions import OPTION_LABELS
@@ -162,6 +168,9 @@ def timeline(doc: IntakeDocument) -> list[Json]:
             _event(onset_day, f"Numbness or tingling began ({str(label(s.onset)).lower()})"),
         )
     ]
+    if isinstance(s.last_changed_days, int):  # something new on top of the first numbness
+        changed_day = doc.reported_on - dt.timedelta(days=s.last_changed_days)
+        dated.append((changed_day, _event(changed_day, "Suddenly changed or clearly got worse")))
     undated: list[Json] = []
     for injury in doc.injuries:
         mechanism = f" ({str(label(injury.mechanism)).lower()})" if injury.mechanism else ""
@@ -169,6 +178,8 @@ def timeline(doc: IntakeDocument) -> list[Json]:
         if injury.date:
             dated.append((injury.date, entry))
         else:
+            if injury.older_than_14_days:
+                entry["date"] = "more than two weeks ago"
             undated.append(entry)
     for vaccination in doc.vaccinations:
         entry = _event(vaccination.date, f"Vaccination: {vaccination.name}")
@@ -181,8 +192,11 @@ def timeline(doc: IntakeDocument) -> list[Json]:
     return [entry for _, entry in sorted(dated, key=lambda pair: pair[0])] + undated
 
 
-def _age(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+def health_risks(doc: IntakeDocument) -> list[str]:
+    """Each risk factor asked of this patient with its answer ("Takes a blood thinner: No");
+    "Not asked" for an older document's (the clinician asks them at the visit)."""
+    asked = (*RISK_FACTOR_CODES, *((CANCER_ACTIVE,) if "cancer" in doc.conditions else ()))
+    return [evidence_words(doc, f"risk_factors.{code}") for code in asked]
 
 
 def _labels(codes: tuple[str, ...]) -> list[str]:
@@ -196,7 +210,7 @@ def summary_patient(patient: Patient, on: dt.date) -> Json:
         "name": f"{patient.given_name} {patient.family_name}",
         "given_name": patient.given_name,
         "family_name": patient.family_name,
-        "age": _age(patient.date_of_birth, on),
+        "age": completed_years(patient.date_of_birth, on),
         "sex": label(patient.sex),
         "mrn": patient.mrn,
         "date_of_birth": patient.date_of_birth.isoformat(),
@@ -250,6 +264,7 @@ def _content(
             {"name": m.name, "dose": m.dose, "kind": label(m.kind)} for m in doc.medications
         ],
         "conditions": _labels(doc.conditions),
+        "health_risks": health_risks(doc),
         "exposures": _labels(doc.exposures),
         "lifestyle": None
         if lifestyle is None
