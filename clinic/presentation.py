@@ -197,7 +197,7 @@ class ProblemLink:
 
 def question_for_path(path: str) -> str:
     """The question a problem path belongs to: `medications.2.name` → the medication name."""
-    parts = [part for part in path.split(".") if not part.isdigit()]
+    parts = [part for part in _SHOWN_AS.get(path, path).split(".") if not part.isdigit()]
     while parts:
         label = QUESTIONS.get(".".join(parts))
         if label:

@@ -7,11 +7,13 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from intake.document import ALL_RED_FLAG_CODES, RISK_FACTOR_CODES
+from clinic import submission
+from intake.document import ALL_RED_FLAG_CODES, RISK_FACTOR_CODES, parse_document
 from intake.models import Intake, IntakeVersion, Patient
 from intake.questions import question
 from intake.steps import STEPS
 from reports.models import PreVisitSummary
+from tests.intake.conftest import VIGNETTES
 from tests.intake.factories import IntakeFactory, PatientFactory
 from tests.intake.formdata import as_the_forms_ask, flags_through_the_forms, step_data
 from triage.models import TriageAssessment
@@ -136,6 +138,38 @@ def test_review_lists_what_is_missing_and_submit_saves_nothing_until_complete(de
     intake.refresh_from_db()
     assert intake.status == "draft"
     assert not TriageAssessment.objects.exists() and not PreVisitSummary.objects.exists()
+
+
+def test_a_draft_without_the_new_questions_is_not_submitted_and_review_says_where_to_ask(desk):
+    # A draft whose answers were all given but the questions new in 2026.12.1 (an older
+    # draft, or steps skipped): the document would be valid, the forms still ask them.
+    doc = as_the_forms_ask(VIGNETTES["05-diabetic-feet"]["document"])
+    doc["conditions"] = [*doc.get("conditions", []), "cancer"]
+    intake = submission.create_intake_from_document(
+        parse_document(doc), by=None, channel="front_desk"
+    ).intake
+    Intake.objects.filter(pk=intake.pk).update(
+        status="draft", version=0, urinary_difficulty=None, fever=None, cancer_active=None,
+        suddenly_changed=None,
+    )  # fmt: skip
+
+    review = desk.get(reverse("intake:review", args=[intake.pk]))
+    problems = review.context["problems"]
+    links = {problem.text.removesuffix(" — is required"): problem.url for problem in problems}
+
+    def step(slug: str) -> str:
+        return reverse("intake:step", args=[intake.pk, slug])
+
+    assert links == {
+        str(question("red_flags.urinary_difficulty")): step("red-flags"),
+        str(question("symptoms.suddenly_changed")): step("symptoms"),
+        str(question("risk_factors.fever")): step("red-flags"),
+        str(question("risk_factors.cancer_active")): step("history"),
+    }
+    response = desk.post(reverse("intake:submit", args=[intake.pk]))
+    assert response.url.endswith("/review/")
+    intake.refresh_from_db()
+    assert intake.status == "draft"
 
 
 def test_rows_are_added_and_removed(desk):
