@@ -475,6 +475,33 @@ def problem_issues(
     ]
 
 
+def response_emergency_answers(data: object) -> tuple[str, ...]:
+    """The red-flag items answered `valueBoolean: true` (the JSON true), read from the
+    response as sent, so that one refused at any stage, its FHIR structure included, still
+    reports them (clinical-content §4). Each linkId once, in response order; unknown red-flag
+    linkIds included, as `emergency_answers` includes unknown keys. Reads a fixed depth only:
+    safe on any JSON value."""
+    found: dict[str, None] = {}
+    for section in _objects(data.get("item") if isinstance(data, dict) else None):
+        if section.get("linkId") != "red_flags":
+            continue
+        for item in _objects(section.get("item")):
+            link_id = item.get("linkId")
+            answers = _objects(item.get("answer"))
+            if (
+                isinstance(link_id, str)
+                and link_id.startswith("red_flags.")
+                and any(answer.get("valueBoolean") is True for answer in answers)
+            ):
+                found[link_id] = None
+    return tuple(found)
+
+
+def _objects(value: object) -> list[dict]:
+    """The objects of a list as sent; none when it is not a list."""
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+
+
 def emergency_issues(paths: tuple[str, ...]) -> list[dict[str, object]]:
     """A refused response's emergency answers, one warning each: never thrown away (§4)."""
     return [

@@ -30,6 +30,7 @@ from intake.document import (
     Symptoms,
     codes,
     document_to_dict,
+    emergency_answers,
     parse_document,
 )
 from intake.document.nesting import MAX_DEPTH, TOO_DEEP
@@ -40,6 +41,7 @@ from intake.fhir import (
     document_from_response,
     questionnaire,
     questionnaire_response,
+    response_emergency_answers,
 )
 from intake.models import Intake, Patient
 from intake.questions import QUESTIONS
@@ -488,6 +490,13 @@ def test_any_valid_document_round_trips_through_a_questionnaire_response(data):
         assert parse_document(document_from_response(resource)) == doc
 
 
+@settings(max_examples=100, deadline=None)
+@given(valid_documents())
+def test_a_response_has_the_emergency_answers_of_its_document(data):
+    canonical = document_to_dict(parse_document(data))  # in the Questionnaire's order
+    assert response_emergency_answers(questionnaire_response(data)) == emergency_answers(canonical)
+
+
 NEW_LINK_IDS = {
     CHANGED_DAYS,
     "red_flags.urinary_difficulty",
@@ -881,6 +890,46 @@ def test_an_older_response_is_accepted_and_its_triage_says_what_was_not_asked(
     assert response.status_code == 201
     assessment = current_assessment(Intake.objects.get(pk=response.json()["id"]))
     assert assessment.flags.get(code="questions_not_asked").evidence == NOT_ASKED_PATHS
+
+
+BLADDER_LOSS = {"red_flags.bladder_bowel_control_loss": True, CHANGED_DAYS: 3}
+EMERGENCY_ISSUE = (
+    "emergency answer in a refused response",
+    ["red_flags.bladder_bowel_control_loss"],
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("resource", "problem"),
+    [
+        (
+            response_with({**BLADDER_LOSS, "symptoms.severity": 11}),
+            ("must be between 0 and 10", ["symptoms.severity"]),
+        ),
+        (
+            with_item(response_with(BLADDER_LOSS), SUDDENLY_CHANGED, [{"valueBoolean": False}]),
+            ("must not be answered when symptoms.suddenly_changed is false", [CHANGED_DAYS]),
+        ),
+        (
+            with_item(response_with(BLADDER_LOSS), "symptoms.severity", [{"valueInteger": "x"}]),
+            None,  # FHIR's model refuses it, at the answer's FHIRPath
+        ),
+    ],
+    ids=["by-the-document", "while-reading-the-response", "by-fhir-structure"],
+)
+def test_a_response_refused_at_any_stage_still_reports_its_emergency_answers(
+    client_for, front_desk, resource, problem
+):
+    response = post_response(client_for(front_desk), resource)
+
+    assert response.status_code == 400
+    found = issues(response)
+    assert (len(found), found[-1]) == (2, EMERGENCY_ISSUE)
+    if problem is not None:
+        assert found[0] == problem
+    else:
+        assert found[0][1][0].startswith("QuestionnaireResponse.item[")
 
 
 BENIGN_RESPONSE = questionnaire_response(with_answers(benign_data(), {CHANGED_DAYS: 3}))
