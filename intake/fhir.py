@@ -184,15 +184,10 @@ ITEMS: tuple[Question, ...] = (
 )
 
 # Words the catalogue (intake.questions) does not have: the sections the forms show as
-# headings, and the sudden-change question, which the forms ask as one and FHIR as two.
+# headings. The sudden change is two questions there as here (a yes/no, then the days).
 _QUESTIONNAIRE_WORDS = {
     "patient": _("About the patient"),
     "symptoms": _("Numbness or tingling"),
-    SUDDENLY_CHANGED: _(
-        "Has it suddenly changed or clearly got worse — spread, got weaker, changed colour or "
-        "swelled?"
-    ),
-    _CHANGED_DAYS.link_id: _("How many days ago did it change?"),
     "red_flags": _("Warning signs: call 911 if any answer is yes"),
     "risk_factors": _("A few more questions about your health"),
     "lifestyle": _("Lifestyle"),

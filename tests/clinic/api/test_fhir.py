@@ -298,7 +298,7 @@ def test_a_sudden_change_is_a_yes_no_whose_yes_asks_how_many_days_ago():
     assert days["enableWhen"] == [
         {"question": SUDDENLY_CHANGED, "operator": "=", "answerBoolean": True}
     ]
-    assert days["text"] == "How many days ago did it change?"
+    assert days["text"] == str(QUESTIONS["symptoms.last_changed_days"])
 
 
 def test_the_leg_changes_offered_are_the_asked_codes_not_the_legacy_ones():
@@ -452,7 +452,13 @@ def test_legacy_leg_changes_are_sent_as_stored_with_their_words():
         with_answers(benign_data(), {"symptoms.leg_changes": ["color", "cold"]})
     )
     assert link_ids(resource["item"])["symptoms.leg_changes"]["answer"] == [
-        {"valueCoding": {"system": CODE_SYSTEM, "code": "color", "display": "Colour"}},
+        {
+            "valueCoding": {
+                "system": CODE_SYSTEM,
+                "code": "color",
+                "display": "Colour changed (older question)",
+            }
+        },
         {
             "valueCoding": {
                 "system": CODE_SYSTEM,
