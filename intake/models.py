@@ -219,6 +219,10 @@ class Intake(models.Model):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    def current_document(self) -> IntakeDocument:
+        """The answers of the current version (a submitted intake's), read back."""
+        return self.versions.get(number=self.version).read()
+
 
 class _IntakeRow(models.Model):
     """A repeating part of an intake, kept in the order it was entered."""

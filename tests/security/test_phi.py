@@ -31,24 +31,28 @@ from reports import building as pipeline
 from reports.models import PreVisitSummary
 from tests.builders import with_answers
 from tests.intake.conftest import VIGNETTES
-from tests.intake.formdata import step_data
+from tests.intake.formdata import as_the_forms_ask, step_data
 from tests.triage.clinic import listed
 
 MARKER = "Zqx7Marker"
 LINK = re.compile(r'(?:href|action|src|hx-get|hx-post)="([^"]*)"')
 # Every free-text answer, and the names, carry the marker; no dates, so any day will do.
-DOCUMENT = with_answers(
-    VIGNETTES["10-hypothyroid"]["document"],
-    {
-        "patient.given_name": f"Ana {MARKER}",
-        "patient.family_name": f"{MARKER}-Lopez",
-        "patient.mrn": f"{MARKER}-1",
-        "symptoms.description": f"Tingling since {MARKER} day",
-        "medications": [{"name": f"{MARKER} tablets", "dose": f"2 {MARKER}", "kind": "supplement"}],
-        "vaccinations": [{"name": f"{MARKER} vaccine"}],
-        "injuries": [{"kind": "other", "description": f"Fell off a {MARKER}"}],
-        "notes": f"Ask about {MARKER}",
-    },
+DOCUMENT = as_the_forms_ask(
+    with_answers(
+        VIGNETTES["10-hypothyroid"]["document"],
+        {
+            "patient.given_name": f"Ana {MARKER}",
+            "patient.family_name": f"{MARKER}-Lopez",
+            "patient.mrn": f"{MARKER}-1",
+            "symptoms.description": f"Tingling since {MARKER} day",
+            "medications": [
+                {"name": f"{MARKER} tablets", "dose": f"2 {MARKER}", "kind": "supplement"}
+            ],
+            "vaccinations": [{"name": f"{MARKER} vaccine"}],
+            "injuries": [{"kind": "other", "description": f"Fell off a {MARKER}"}],
+            "notes": f"Ask about {MARKER}",
+        },
+    )
 )
 
 
