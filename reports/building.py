@@ -49,7 +49,7 @@ def _claim(summary_id: int) -> PreVisitSummary | None:
             return None
         summary.attempts += 1
         summary.save(update_fields=["attempts", "updated_at"])
-        return summary
+        return summary  # its `refreshes` is what this render draws
 
 
 def _finish(summary: PreVisitSummary, status: str) -> None:
@@ -76,11 +76,25 @@ def triage_of(assessment: TriageAssessment) -> TriageResult:
 def acknowledgements_of(assessment: TriageAssessment) -> dict[str, dict[str, str]]:
     return {
         flag.code: {
-            "by": flag.acknowledged_by.get_full_name() or flag.acknowledged_by.get_username(),
+            "by": _name(flag.acknowledged_by),
             "at": flag.acknowledged_at.isoformat(),
         }
         for flag in assessment.flags.select_related("acknowledged_by")
         if flag.acknowledged_at is not None
+    }
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def desk_action_of(assessment: TriageAssessment) -> dict[str, str] | None:
+    """The desk's "I have called 911 / sent the patient to the emergency department"."""
+    if assessment.escalation_confirmed_at is None:
+        return None
+    return {
+        "by": _name(assessment.escalation_confirmed_by),
+        "at": assessment.escalation_confirmed_at.isoformat(),
     }
 
 
@@ -111,6 +125,7 @@ def build_summary(summary_id: int) -> str | None:
             doc,
             triage_of(assessment),
             acknowledgements=acknowledgements_of(assessment),
+            desk_action=desk_action_of(assessment),
             submitted_at=version.created_at,
         )
         _slow_down_for_tests()
@@ -123,10 +138,10 @@ def build_summary(summary_id: int) -> str | None:
             locked = PreVisitSummary.objects.select_for_update().get(pk=summary_id)
             _fail(locked, f"The summary could not be built ({type(error).__name__}).")
         return Status.FAILED
-    return _store(summary_id, content, rendered)
+    return _store(summary_id, content, rendered, drawn_at=summary.refreshes)
 
 
-def _store(summary_id: int, content: dict, rendered) -> str:
+def _store(summary_id: int, content: dict, rendered, *, drawn_at: int) -> str:
     with transaction.atomic():
         summary = (
             PreVisitSummary.objects.select_for_update().select_related("intake").get(pk=summary_id)
@@ -136,6 +151,8 @@ def _store(summary_id: int, content: dict, rendered) -> str:
         if summary.intake_version != summary.intake.version:
             _finish(summary, Status.SUPERSEDED)  # a newer version arrived while we rendered
             return Status.SUPERSEDED
+        if summary.refreshes != drawn_at:
+            return Status.PENDING  # asked again while we rendered: the newer task draws it
         name = f"summary-{summary.intake_id}-v{summary.intake_version}.pdf"
         if summary.pdf:
             summary.pdf.delete(save=False)

@@ -4,6 +4,9 @@ from intake.document import IntakeDocument
 from reports.suggestions import Suggestion, suggest_tests
 from triage.engine import evaluate_triage
 
+# A suggested test in the §4 contract: what the API and evaluate_intake answer.
+SUGGESTION_FIELDS = ("code", "name", "reasons", "first_line", "note")
+
 
 def suggestion_json(suggestion: Suggestion) -> dict[str, object]:
     """One suggested test as the §4 contract and the stored summary spell it."""

@@ -20,6 +20,9 @@ class PreVisitSummary(models.Model):
     pdf = models.FileField(upload_to="summaries/", blank=True)
     pdf_pages = models.PositiveSmallIntegerField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Asked again for the same version (a flag acknowledged, the desk's action recorded): a
+    # render begun before the last ask is not stored, so the PDF never lags what it shows.
+    refreshes = models.PositiveIntegerField(default=0)
     # For staff, in plain words; the traceback stays in the worker's log.
     failure_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

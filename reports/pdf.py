@@ -115,6 +115,7 @@ def render_summary_pdf(content: Mapping[str, Any], *, page_size: PageSize = "A4"
         "patient": content["patient"],
         "page_size": page_size,
         "submitted": _when(content.get("submitted_at")),
+        "desk_action_when": _when((content.get("desk_action") or {}).get("at")),
         "red_flag_boxes": [
             (severity, heading, flags)
             for severity, heading in RED_FLAG_BOXES

@@ -73,6 +73,29 @@ def retry_summary(summary: PreVisitSummary) -> PreVisitSummary:
     return summary
 
 
+def refresh_summary(intake) -> PreVisitSummary | None:
+    """The current version's summary drawn again, after commit: its flags' acknowledgements or
+    the desk's action changed. Until it is ready, it reads as being updated, never as the old
+    PDF; a render begun before this call is not stored (`refreshes`, reports.building)."""
+    with transaction.atomic():
+        summary = (
+            PreVisitSummary.objects.select_for_update()
+            .filter(intake=intake, intake_version=intake.version)
+            .first()
+        )
+        if summary is None or summary.status == Status.SUPERSEDED:
+            return summary
+        summary.status = Status.PENDING
+        summary.attempts = 0
+        summary.failure_reason = ""
+        summary.refreshes += 1
+        summary.save(
+            update_fields=["status", "attempts", "failure_reason", "refreshes", "updated_at"]
+        )
+        transaction.on_commit(partial(enqueue_summary, summary.pk))
+    return summary
+
+
 def resend_stale_summaries(*, older_than: timedelta = STALE_AFTER) -> int:
     """Re-send pending summaries whose task was lost (broker down at submit, worker died)."""
     cutoff = timezone.now() - older_than

@@ -242,16 +242,20 @@ def build_summary_content(
     triage: TriageResult,
     *,
     acknowledgements: Mapping[str, Mapping[str, str]] = _NO_ACKNOWLEDGEMENTS,
+    desk_action: Mapping[str, str] | None = None,
     submitted_at: dt.datetime | None = None,
 ) -> Json:
     """The summary as a JSON-serialisable dict (see the module docstring).
 
-    `acknowledgements` maps an acknowledged flag's code to {"by": name, "at": ISO datetime}.
+    `acknowledgements` maps an acknowledged flag's code to {"by": name, "at": ISO datetime};
+    `desk_action` is the desk's confirmation that it called 911 or sent the patient to the
+    emergency department, {"by", "at"} as well, or None.
     """
     # The sentences around the labels are English: keep the labels English too, even when
     # built inside a request whose user chose Spanish (tasks run eagerly in the default setup).
     with translation.override("en"):
-        return _content(doc, triage, acknowledgements, submitted_at)
+        content = _content(doc, triage, acknowledgements, submitted_at)
+    return content | {"desk_action": dict(desk_action) if desk_action else None}
 
 
 def _content(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -51,6 +52,10 @@ def summary_pdf(request, intake_id, version):
     desk needs none of their content (docs/decisions/0003-summary-downloads.md).
     """
     summary = summary_for(request.user, intake_for(request.user, intake_id), version)
+    if summary.status == PreVisitSummary.Status.PENDING and summary.content:
+        # Being drawn again with a newer acknowledgement or desk action: never the old file.
+        messages.info(request, "The summary is being updated; download it again in a moment.")
+        return redirect("triage:intake", intake_id=summary.intake_id)
     if summary.status != PreVisitSummary.Status.READY or not summary.pdf:
         raise Http404("The summary is not ready")
     record(Action.DOWNLOAD, request=request, obj=summary.intake, detail={"version": version})

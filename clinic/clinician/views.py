@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from clinic.presentation import answer_sections, changed_in_words, flags_with_re
 from clinic.search_terms import recall, remember, searched_url
 from intake.models import IntakeVersion
 from reports.diagram import leg_diagram_svg
+from reports.scheduling import refresh_summary
 from reports.selectors import current_summary
 from triage import services
 from triage.models import ClinicianNote
@@ -160,9 +162,11 @@ def acknowledge(request, intake_id, flag_id):
     flag = flag_for(request.user, intake, flag_id)
     form = AcknowledgeForm(request.POST)
     if form.is_valid():
-        services.acknowledge_flag(
-            flag=flag, by=request.user, note=form.cleaned_data["note"], request=request
-        )
+        with transaction.atomic():
+            services.acknowledge_flag(
+                flag=flag, by=request.user, note=form.cleaned_data["note"], request=request
+            )
+            refresh_summary(intake)  # the PDF says who acknowledged, and when
         messages.success(request, f"Acknowledged: {flag.title}.")
     else:  # nothing half-done: the flag stays open until its note can be kept with it
         messages.error(request, f"Not acknowledged: {flag.title}. {form_problems(form)}")

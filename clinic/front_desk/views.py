@@ -32,6 +32,7 @@ from intake.forms import PatientForm, PatientSearchForm
 from intake.levels import Level
 from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
 from intake.validators import validate_typed_text
+from reports.scheduling import refresh_summary
 from triage.engine import CALL_911_FOR
 from triage.services import confirm_escalation, current_assessment
 
@@ -241,7 +242,9 @@ def escalated(request, intake_id, assessment_id):
         assessment = None  # another intake's triage: as wrong a request as a routine one
     if assessment is None or assessment.level != Level.EMERGENCY:
         return HttpResponseBadRequest("Only an emergency is escalated.")
-    confirm_escalation(assessment=assessment, by=request.user, request=request)
+    with transaction.atomic():
+        confirm_escalation(assessment=assessment, by=request.user, request=request)
+        refresh_summary(intake)  # the PDF says the desk acted, who and when
     messages.success(request, _("Escalation recorded."))
     return redirect("intake:submitted", intake_id=intake.pk)
 

@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from pypdf import PdfReader
 
 from clinic import submission
 from intake import services as intake_services
@@ -14,6 +15,8 @@ from reports import scheduling
 from reports.models import PreVisitSummary
 from reports.scheduling import request_summary
 from tests.triage.clinic import submit
+from triage import services as triage_services
+from triage.models import TriageFlag
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +82,60 @@ def test_a_version_superseded_during_the_render_is_not_stored(pending, clinician
         assert pipeline.build_summary(pending.pk) == "superseded"
     pending.refresh_from_db()
     assert pending.status == "superseded" and not pending.pdf
+
+
+def acknowledge_and_refresh(summary: PreVisitSummary, clinician) -> None:
+    flag = TriageFlag.objects.get(assessment__intake=summary.intake, severity="emergency")
+    triage_services.acknowledge_flag(flag=flag, by=clinician)
+    scheduling.refresh_summary(summary.intake)
+
+
+def test_an_acknowledgement_draws_the_pdf_again_with_who_and_when(pending, clinician):
+    pipeline.build_summary(pending.pk)
+    acknowledge_and_refresh(pending, clinician)
+    pending.refresh_from_db()
+    assert (pending.status, pending.refreshes) == ("pending", 1)  # never the old file
+
+    assert pipeline.build_summary(pending.pk) == "ready"
+    pending.refresh_from_db()
+    (flag,) = [f for f in pending.content["red_flags"] if f["severity"] == "emergency"]
+    assert flag["acknowledged"] and flag["acknowledged_by"] == clinician.get_full_name()
+    text = pdf_text(pending)
+    assert "Acknowledged by" in text and "Not yet acknowledged" not in text
+
+
+def test_a_render_begun_before_the_acknowledgement_is_not_stored(pending, clinician):
+    real_render = pipeline.render_summary_pdf
+
+    def acknowledge_meanwhile(content, **options):
+        acknowledge_and_refresh(pending, clinician)
+        return real_render(content, **options)
+
+    with mock.patch.object(pipeline, "render_summary_pdf", acknowledge_meanwhile):
+        assert pipeline.build_summary(pending.pk) == "pending"
+    pending.refresh_from_db()
+    assert pending.status == "pending" and not pending.pdf
+    assert pipeline.build_summary(pending.pk) == "ready"  # the refresh's own task
+    pending.refresh_from_db()
+    assert any(flag["acknowledged"] for flag in pending.content["red_flags"])
+
+
+def test_the_desks_911_confirmation_is_on_the_pdf(pending, front_desk):
+    pipeline.build_summary(pending.pk)
+    assert "has not yet confirmed calling 911" in pdf_text(pending)
+    assessment = pending.intake.assessments.get()
+    triage_services.confirm_escalation(assessment=assessment, by=front_desk)
+    scheduling.refresh_summary(pending.intake)
+    pipeline.build_summary(pending.pk)
+    pending.refresh_from_db()
+    assert pending.content["desk_action"]["by"] == front_desk.get_full_name()
+    assert "Front desk called 911" in pdf_text(pending)
+
+
+def pdf_text(summary: PreVisitSummary) -> str:
+    summary.refresh_from_db()
+    with summary.pdf.open("rb") as pdf:
+        return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
 
 
 def test_a_failure_ends_failed_with_a_reason_for_staff_then_retry_makes_it_ready(

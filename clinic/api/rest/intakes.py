@@ -32,6 +32,7 @@ from clinic.submission import create_intake_from_document
 from intake.document import DocumentInvalid, parse_document
 from intake.models import Intake
 from intake.services import IdentityConflict
+from reports.evaluation import SUGGESTION_FIELDS
 from reports.models import PreVisitSummary
 from triage.models import TriageAssessment
 from triage.rules import LEVELS, SEVERITIES
@@ -122,7 +123,11 @@ class SummarySerializer(serializers.Serializer):
     def get_suggested_tests(self, summary: PreVisitSummary) -> list[object]:
         if summary.status != PreVisitSummary.Status.READY:
             return []
-        return (summary.content or {}).get("suggested_tests", [])
+        # The §4 contract, paths as evidence; the words beside them are for the pages.
+        return [
+            {field: test[field] for field in SUGGESTION_FIELDS if field in test}
+            for test in (summary.content or {}).get("suggested_tests", [])
+        ]
 
     def get_pdf_url(self, summary: PreVisitSummary) -> str | None:
         if summary.status != PreVisitSummary.Status.READY:

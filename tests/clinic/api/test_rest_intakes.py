@@ -222,9 +222,14 @@ def test_a_ready_summary_gives_its_suggested_tests_and_pdf_link(client_for, clin
     assert body["summary"] == {
         "status": "ready",
         "rules_version": "2026.12.1",
-        "suggested_tests": summary.content["suggested_tests"],
+        # The §4 contract with the paths; the pages' words stay out of the API.
+        "suggested_tests": [
+            {key: value for key, value in test.items() if key != "reasons_in_words"}
+            for test in summary.content["suggested_tests"]
+        ],
         "pdf_url": reverse("reports:summary-pdf", args=[submitted.pk, 1]),
     }
+    assert all("(red_flags." in test["reasons"][0] for test in body["summary"]["suggested_tests"])
     codes = [test["code"] for test in body["summary"]["suggested_tests"]]
     assert codes == EMERGENCY["reference"]["suggested_tests"]
 

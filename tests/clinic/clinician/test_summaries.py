@@ -100,3 +100,32 @@ def test_the_ready_panel_reads_in_words_with_the_levels_meaning(client_for, clin
         assert "Come back if:" in panel and "{&#x27;statement" not in panel
     if name == "05-diabetic-feet":
         assert "Which leg is numb or tingling?: Both legs" in panel
+
+
+def test_acknowledging_on_the_intake_page_draws_the_pdf_again_and_the_old_file_is_not_served(
+    client_for, clinician, ready
+):
+    client = client_for(clinician)
+    flag = ready.intake.assessments.get().flags.get(severity="emergency")
+    client.post(reverse("triage:acknowledge", args=[ready.intake_id, flag.pk]), {"note": ""})
+    ready.refresh_from_db()
+    assert ready.status == "pending"
+
+    response = client.get(pdf_url(ready), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("triage:intake", args=[ready.intake_id])
+    assert "being updated" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="download").exists()
+    pipeline.build_summary(ready.pk)
+    assert client.get(pdf_url(ready)).status_code == 200
+
+
+def test_the_desks_confirmation_shows_on_the_intake_page_and_draws_the_pdf_again(
+    client_for, clinician, front_desk, ready
+):
+    assessment = ready.intake.assessments.get()
+    client_for(front_desk).post(reverse("intake:escalated", args=[ready.intake_id, assessment.pk]))
+    ready.refresh_from_db()
+    assert ready.status == "pending"
+    page = client_for(clinician).get(reverse("triage:intake", args=[ready.intake_id]))
+    assert "The front desk called 911" in page.content.decode()
