@@ -1,5 +1,5 @@
-"""Answers and problems in words, for the review page, the clinician's intake page and the
-messages of refused forms."""
+"""Answers and problems in words, for the review page (with the questions it asks again),
+the clinician's intake page and the messages of refused forms."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from django.utils.translation import gettext as _
 
 from intake.answers import LIFESTYLE_FIELDS, PATIENT_FIELDS, SYMPTOM_FIELDS, intake_answers
 from intake.document import RED_FLAG_CODES, Problem
+from intake.forms import ReaskForm
 from intake.models import Intake
 from intake.questions import OPTION_LABELS, QUESTIONS
+from triage.reasks import by_question
+from triage.services import reasks_due
 
 # Where each part of the document is entered, by its first path segment.
 STEP_OF_SECTION = {
@@ -109,6 +112,13 @@ def answer_sections(intake: Intake, answers: dict | None = None) -> list[Section
             ],
         ),
     ]
+
+
+def reask_form(intake: Intake, data=None) -> ReaskForm:
+    """The red-flag questions a draft's typed words still put back, each with every quote
+    that bears on it, as the review page asks them (bound to `data` when posted)."""
+    due = by_question(reasks_due(intake))
+    return ReaskForm({code: [reask.words for reask in found] for code, found in due.items()}, data)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from accounts.roles import Role, has_role, role_required
 from audit.services import Action, record, record_shown
 from clinic import access, submission
 from clinic.patient.views import seen_revision
-from clinic.presentation import answer_sections, form_problems, problem_links
+from clinic.presentation import answer_sections, form_problems, problem_links, reask_form
 from clinic.search_terms import recall, remember, searched_url
 from intake import services
 from intake.document import DocumentInvalid, codes
@@ -27,7 +27,7 @@ from intake.forms import PatientForm, PatientSearchForm
 from intake.levels import Level
 from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
 from intake.validators import validate_typed_text
-from triage.services import confirm_escalation, current_assessment
+from triage.services import answer_reasks, confirm_escalation, current_assessment
 
 ENTRY_ROLES = (Role.FRONT_DESK, Role.ADMIN)
 AMEND_ROLES = (Role.FRONT_DESK, Role.CLINICIAN, Role.ADMIN)
@@ -111,7 +111,7 @@ def intake_start(request, patient_id):
     return redirect("intake:step", intake_id=intake.pk, slug=STEPS[1].slug)
 
 
-def _stale_form(request, intake):
+def _stale_form(request, page: str):
     messages.error(
         request,
         _(
@@ -119,7 +119,7 @@ def _stale_form(request, intake):
             "please check them and make your change again."
         ),
     )
-    return redirect(request.path)
+    return redirect(page)
 
 
 @role_required(*ENTRY_ROLES)
@@ -142,7 +142,7 @@ def step(request, intake_id, slug):
                 **_changes(bound),
             )
         except services.EditConflict:
-            return _stale_form(request, intake)
+            return _stale_form(request, request.path)
         if "add_row" in request.POST:
             return redirect(request.path)  # saved; the page comes back with a fresh blank row
         target = request.POST.get("go", "")
@@ -174,6 +174,11 @@ def review(request, intake_id):
     intake = access.intake_for(request.user, intake_id)
     if not intake.is_draft:
         return redirect("intake:submitted", intake_id=intake.pk)
+    return _review_page(request, intake, reask_form(intake))
+
+
+def _review_page(request, intake, reasks):
+    """The answers, what is missing, and the questions asked again before the submit button."""
     problems = services.draft_problems(intake)
     record(Action.VIEW, request=request, obj=intake, detail={"page": "review"})
     return render(
@@ -185,6 +190,7 @@ def review(request, intake_id):
             "current": None,
             "sections": answer_sections(intake),
             "problems": problem_links(problems, intake),
+            "reasks": reasks,
         },
     )
 
@@ -192,12 +198,35 @@ def review(request, intake_id):
 @role_required(*ENTRY_ROLES)
 @require_POST
 def submit(request, intake_id):
-    """Submit once: a double click or a repeated POST lands on the same result."""
+    """Submit once: a double click or a repeated POST lands on the same result.
+
+    Questions asked again on the review page must be answered first: until they are, the
+    page comes back with a message beside each, and nothing is submitted.
+    """
     intake = access.intake_for(request.user, intake_id)
+    if not intake.is_draft:
+        return redirect("intake:submitted", intake_id=intake.pk)
+    missing = _("Some answers are missing or need checking; see below.")
+    reasks = reask_form(intake, request.POST)
+    if not reasks.is_valid():
+        messages.error(request, missing)
+        return _review_page(request, intake, reasks)
     try:
+        if reasks.fields:
+            answer_reasks(
+                intake,
+                reasks.cleaned_data,
+                by=request.user,
+                seen_revision=seen_revision(request),
+                request=request,
+            )
         submission.submit_intake(intake=intake, by=request.user, request=request)
-    except DocumentInvalid:
-        messages.error(request, _("Some answers are missing or need checking; see below."))
+    except services.EditConflict:
+        return _stale_form(request, reverse("intake:review", args=[intake.pk]))
+    except services.NotADraft:  # submitted from the patient's tablet meanwhile
+        return redirect("intake:submitted", intake_id=intake.pk)
+    except (DocumentInvalid, submission.ReasksDue):
+        messages.error(request, missing)
         return redirect("intake:review", intake_id=intake.pk)
     return redirect("intake:submitted", intake_id=intake.pk)
 
@@ -273,7 +302,7 @@ def amend(request, intake_id, slug):
                     **_changes(bound),
                 )
             except services.EditConflict:
-                return _stale_form(request, intake)
+                return _stale_form(request, request.path)
             except DocumentInvalid as invalid:
                 problems = problem_links(invalid.problems, intake)
             else:

@@ -247,6 +247,22 @@ def test_the_new_answers_round_trip_through_the_database(answers, front_desk):
     assert parse_document(intake_answers(Intake.objects.get(pk=intake.pk))) == doc
 
 
+def test_the_forms_submission_waits_for_the_questions_asked_again_and_imports_do_not(
+    front_desk,
+):
+    doc = document({"notes": "No bladder trouble"})
+    intake = IntakeFactory(reported_on=doc.reported_on)
+    apply_document(intake, doc)
+
+    with pytest.raises(submission.ReasksDue):
+        submission.submit_intake(intake=intake, by=front_desk)
+
+    intake.refresh_from_db()
+    assert intake.is_draft and not TriageAssessment.objects.exists()
+    imported = submission.create_intake_from_document(doc, by=front_desk).intake
+    assert imported.status == "submitted" and not imported.reasked_answers.exists()
+
+
 def test_only_the_questions_still_asked_again_take_their_answers(front_desk):
     doc = document({"notes": "No bladder trouble"})
     intake = IntakeFactory(reported_on=doc.reported_on)

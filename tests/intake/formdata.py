@@ -64,3 +64,9 @@ def step_data(slug: str, doc: dict, *, revision: int) -> dict[str, object]:
         },
     }
     return {**by_step[slug], "revision": str(revision)}
+
+
+def reask_data(codes, *, answer: bool, revision: int) -> dict[str, object]:
+    """POST data for the review page's submit: each question it asks again (by red-flag
+    code) answered `answer`."""
+    return {**{f"reask-{code}": _yes_no(answer) for code in codes}, "revision": str(revision)}
