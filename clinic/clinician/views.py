@@ -24,6 +24,7 @@ from clinic.clinician.worklist import (
 from clinic.presentation import answer_sections, form_problems
 from clinic.search_terms import recall, remember, searched_url
 from intake.models import IntakeVersion
+from intake.questions import reason_label
 from reports.diagram import leg_diagram_svg
 from reports.selectors import current_summary
 from triage import services
@@ -138,6 +139,11 @@ def intake_detail(request, intake_id):
             "assessment": current_assessment(intake),
             "sections": answer_sections(intake, current.document),
             "versions": versions,
+            # Both answers of each question asked again before submission, with the words.
+            "reasked": [
+                (reason_label(f"red_flags.{reasked.question}"), reasked)
+                for reasked in intake.reasked_answers.select_related("answered_by")
+            ],
             "summary": current_summary(intake),
             "notes": ClinicianNote.objects.filter(intake=intake).select_related("author"),
             "note_form": ClinicianNoteForm(),
