@@ -1,28 +1,38 @@
-"""Answers and problems in words, for the review page (with the questions it asks again),
-the clinician's intake page and the messages of refused forms."""
+"""Answers, flags and problems in words, for the review page (with the questions it asks
+again), the result page, the clinician's intake page and the messages of refused forms."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.forms import Form
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from intake.answers import LIFESTYLE_FIELDS, PATIENT_FIELDS, SYMPTOM_FIELDS, intake_answers
-from intake.document import RED_FLAG_CODES, Problem
+from intake.document import (
+    ALL_RED_FLAG_CODES,
+    CANCER_ACTIVE,
+    RISK_FACTOR_CODES,
+    IntakeDocument,
+    Problem,
+)
+from intake.evidence import evidence_in_words, injury_in_words
 from intake.forms import ReaskForm
 from intake.models import Intake
 from intake.questions import OPTION_LABELS, QUESTIONS
 from triage.reasks import by_question
 from triage.services import reasks_due
 
-# Where each part of the document is entered, by its first path segment.
+# Where each part of the document is entered: by its path, else by its first segment.
 STEP_OF_SECTION = {
     "patient": "patient",
     "reported_on": "patient",
     "symptoms": "symptoms",
     "red_flags": "red-flags",
+    "risk_factors": "red-flags",
+    "risk_factors.cancer_active": "history",  # asked after the conditions
     "medications": "medications",
     "treatments": "medications",
     "vaccinations": "medications",
@@ -32,6 +42,15 @@ STEP_OF_SECTION = {
     "lifestyle": "history",
     "notes": "history",
 }
+
+
+# The symptoms as the form asks them: whether and when it changed, after when it began.
+_AFTER_DURATION = SYMPTOM_FIELDS.index("duration_days") + 1
+SYMPTOMS_IN_ORDER = (
+    *SYMPTOM_FIELDS[:_AFTER_DURATION],
+    "last_changed_days",
+    *SYMPTOM_FIELDS[_AFTER_DURATION:],
+)
 
 
 @dataclass(frozen=True)
@@ -62,12 +81,25 @@ def in_words(value: object) -> str:
     return str(OPTION_LABELS.get(value, value)) if isinstance(value, str) else str(value)
 
 
+def _answer_text(path: str, values: dict, name: str) -> str:
+    if name not in values:
+        return _("Not answered")
+    if path == "symptoms.last_changed_days":
+        days = values[name]
+        return _("It has not") if days is None else _("%(days)d days ago") % {"days": days}
+    return in_words(values[name])
+
+
+# Two questions on the form, one answer in the document: shown as the first question.
+_SHOWN_AS = {"symptoms.last_changed_days": "symptoms.suddenly_changed"}
+
+
 def _answers(values: dict, prefix: str, names: tuple[str, ...]) -> list[Answer]:
     return [
         Answer(
             path=f"{prefix}.{name}",
-            question=str(QUESTIONS[f"{prefix}.{name}"]),
-            text=in_words(values[name]) if name in values else _("Not answered"),
+            question=str(QUESTIONS[_SHOWN_AS.get(f"{prefix}.{name}", f"{prefix}.{name}")]),
+            text=_answer_text(f"{prefix}.{name}", values, name),
             answered=name in values,
             alarming=prefix == "red_flags" and values.get(name) is True,
         )
@@ -75,11 +107,32 @@ def _answers(values: dict, prefix: str, names: tuple[str, ...]) -> list[Answer]:
     ]
 
 
+def _injuries(rows: list[dict]) -> str:
+    return "; ".join(
+        ", ".join(
+            filter(
+                None,
+                (
+                    injury_in_words(
+                        row.get("kind", ""),
+                        row.get("date", ""),
+                        row.get("older_than_14_days"),
+                        row.get("mechanism", ""),
+                    ),
+                    row.get("description", ""),
+                ),
+            )
+        )
+        for row in rows
+    )
+
+
 def _list(values: dict, name: str) -> Answer:
+    words = _injuries if name == "injuries" else in_words
     return Answer(
         path=name,
         question=str(QUESTIONS[name]),
-        text=in_words(values[name]) if values.get(name) else _("None"),
+        text=words(values[name]) if values.get(name) else _("None"),
         answered=True,
     )
 
@@ -91,10 +144,16 @@ def answer_sections(intake: Intake, answers: dict | None = None) -> list[Section
     def part(name: str, fields: tuple[str, ...]) -> list[Answer]:
         return _answers(doc.get(name, {}), name, fields)
 
+    after_cancer = (CANCER_ACTIVE,) if "cancer" in doc.get("conditions", ()) else ()
     return [
         Section(_("Patient"), "patient", part("patient", PATIENT_FIELDS)),
-        Section(_("Symptoms"), "symptoms", part("symptoms", SYMPTOM_FIELDS)),
-        Section(_("Warning signs"), "red-flags", part("red_flags", RED_FLAG_CODES)),
+        Section(_("Symptoms"), "symptoms", part("symptoms", SYMPTOMS_IN_ORDER)),
+        Section(_("Warning signs"), "red-flags", part("red_flags", ALL_RED_FLAG_CODES)),
+        Section(
+            _("Health risks"),
+            "red-flags",
+            part("risk_factors", (*RISK_FACTOR_CODES, *after_cancer)),
+        ),
         Section(
             _("Medicines, treatments and vaccinations"),
             "medications",
@@ -121,15 +180,34 @@ def reask_form(intake: Intake, data=None) -> ReaskForm:
     return ReaskForm({code: [reask.words for reask in found] for code, found in due.items()}, data)
 
 
+class FlagReasons(NamedTuple):
+    """A flag with its evidence as people read it: "Loss of bladder or bowel control: Yes"."""
+
+    flag: object  # a stored TriageFlag: its title, severity and acknowledgement
+    reasons: list[str]
+
+
+def flags_with_reasons(flags, doc: IntakeDocument) -> list[FlagReasons]:
+    return [
+        FlagReasons(flag, [": ".join(evidence_in_words(doc, item)) for item in flag.evidence])
+        for flag in flags
+    ]
+
+
+def changed_in_words(paths: list[str]) -> list[str]:
+    """An amendment's changed answers by their questions, each once, in order."""
+    return list(dict.fromkeys(question_for_path(path) for path in paths))
+
+
 @dataclass(frozen=True)
 class ProblemLink:
     text: str
     url: str
 
 
-def _question_for(path: str) -> str:
+def question_for_path(path: str) -> str:
     """The question a problem path belongs to: `medications.2.name` → the medication name."""
-    parts = [part for part in path.split(".") if not part.isdigit()]
+    parts = [part for part in _SHOWN_AS.get(path, path).split(".") if not part.isdigit()]
     while parts:
         label = QUESTIONS.get(".".join(parts))
         if label:
@@ -142,11 +220,13 @@ def problem_links(problems: tuple[Problem, ...], intake: Intake) -> list[Problem
     """Each problem in words, linked to the step where it is fixed."""
     links = []
     for problem in problems:
-        step = STEP_OF_SECTION.get(problem.path.split(".")[0], "symptoms")
+        step = STEP_OF_SECTION.get(
+            problem.path, STEP_OF_SECTION.get(problem.path.split(".")[0], "symptoms")
+        )
         message = _("is required") if problem.message == "is required" else problem.message
         links.append(
             ProblemLink(
-                text=f"{_question_for(problem.path)} — {message}",
+                text=f"{question_for_path(problem.path)} — {message}",
                 url=reverse("intake:step", args=[intake.pk, step]),
             )
         )

@@ -15,11 +15,18 @@ from django.utils import timezone
 from audit.services import Action, record
 from intake import services
 from intake.answers import add_rows, apply_patient, document_rows, intake_answers, set_answers
-from intake.document import IntakeDocument, document_to_dict, parse_document
+from intake.document import (
+    DocumentInvalid,
+    IntakeDocument,
+    Problem,
+    document_to_dict,
+    parse_document,
+)
 from intake.models import Intake, IntakeVersion, Patient
 from reports.scheduling import request_summary
 from triage.engine import evaluate_triage
 from triage.models import TriageAssessment
+from triage.rules import questions_not_asked
 from triage.services import current_assessment, reasks_due, record_triage
 
 Changes = services.Changes
@@ -57,6 +64,27 @@ def _triage_and_request_summary(intake: Intake, doc: IntakeDocument) -> Submissi
     return Submission(intake=intake, assessment=assessment)
 
 
+def _draft_document(intake: Intake) -> IntakeDocument:
+    """A draft's answers as a document the app's own forms may submit.
+
+    The forms ask every question of 2026.12.1, so a draft that skipped one (its step never
+    saved) is refused naming it; documents from older clients stay valid without them.
+    """
+    doc = parse_document(intake_answers(intake), today=intake.reported_on)
+    if unasked := questions_not_asked(doc):
+        raise DocumentInvalid(tuple(Problem(path, "is required") for path in unasked))
+    return doc
+
+
+def draft_problems(intake: Intake) -> tuple[Problem, ...]:
+    """What still stops this draft from being submitted (empty when it is complete)."""
+    try:
+        _draft_document(intake)
+    except DocumentInvalid as invalid:
+        return invalid.problems
+    return ()
+
+
 @transaction.atomic
 def submit_intake(*, intake: Intake, by, request=None) -> Submission:
     """Validate, store, triage synchronously, audit, and request the summary: all or nothing.
@@ -69,9 +97,8 @@ def submit_intake(*, intake: Intake, by, request=None) -> Submission:
     intake = Intake.objects.select_for_update().select_related("patient").get(pk=intake.pk)
     if not intake.is_draft:
         return Submission(intake=intake, assessment=current_assessment(intake), repeated=True)
-    answers = intake_answers(intake)
-    doc = parse_document(answers, today=intake.reported_on)
-    if reasks_due(intake, answers):
+    doc = _draft_document(intake)
+    if reasks_due(intake, document_to_dict(doc)):
         raise ReasksDue
     _mark_submitted(intake, by=by)
     intake.save()

@@ -388,6 +388,15 @@ CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {"task": "audit.verify_chain", "schedule": crontab(hour=8, minute=0)},
 }
 
+# --- The clinic, as patients and staff are told to reach it ------------------------------
+# An urgent level says "a clinician calls today; when the clinic is closed, urgent care"
+# (clinical-content.md §2): the number and the hours it names, the hours in each language.
+CLINIC_PHONE = env.str("CLINIC_PHONE", "(555) 010-0100")
+CLINIC_HOURS = {
+    "en": env.str("CLINIC_HOURS", "Monday to Friday, 8 am to 6 pm"),
+    "es": env.str("CLINIC_HOURS_ES", "de lunes a viernes, de 8:00 a 18:00"),
+}
+
 # --- Patient self-entry ----------------------------------------------------------------
 PATIENT_LINK_HOURS = env.int("PATIENT_LINK_HOURS", 24, minimum=1, maximum=24 * 14)
 

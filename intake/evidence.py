@@ -62,6 +62,13 @@ def _date(day: dt.date | None) -> str:
 
 
 def _injury(injury: Injury) -> str:
-    when = _date(injury.date) or (_("more than two weeks ago") if injury.older_than_14_days else "")
-    how = _label(injury.mechanism) if injury.mechanism else ""
-    return ", ".join(filter(None, (_label(injury.kind), when, how)))
+    return injury_in_words(
+        injury.kind, _date(injury.date), injury.older_than_14_days, injury.mechanism
+    )
+
+
+def injury_in_words(kind: str, day: str, older_than_14_days: bool | None, mechanism: str) -> str:
+    """ "Head injury, 2026-11-17, Fall": what, when (a day or "more than two weeks ago"), how."""
+    when = day or (_("more than two weeks ago") if older_than_14_days else "")
+    how = _label(mechanism) if mechanism else ""
+    return ", ".join(filter(None, (_label(kind), when, how)))

@@ -2,7 +2,9 @@
 
 Each `linkId` is the intake document's dotted path (`symptoms.sides`) and each
 answer code is the document's code, so a QuestionnaireResponse converts to the
-document and back without a mapping table. fhir.resources checks a response's
+document and back without a mapping table. One item is FHIR's own: FHIR answers
+have no null, so `symptoms.suddenly_changed` (yes/no) carries what the document's
+`last_changed_days: null` says (docs/decisions/0015). fhir.resources checks a response's
 FHIR structure (its R4B model, which R4 resources of this kind satisfy); the
 answers are then checked by `parse_document`, like every other way in. Plain data in
 and out: the endpoints are `clinic.api.fhir`.
@@ -37,7 +39,8 @@ class Question:
     repeats: bool = False  # a list in the document
     max_length: int | None = None
     items: tuple[Question, ...] = ()  # for `group`
-    enable_when: tuple[str, str] | None = None  # (linkId, code): asked only after that answer
+    # (linkId, code or yes/no): asked only after that answer
+    enable_when: tuple[str, str | bool] | None = None
 
     @property
     def key(self) -> str:
@@ -48,7 +51,18 @@ class Question:
 _NAME = codes.PERSON_NAME_MAX_LENGTH
 _FREE_TEXT = codes.FREE_TEXT_MAX_LENGTH
 
-# The document's shape (intake.schema.json), in its order; `required` as the schema says.
+# FHIR answers have no null, so `symptoms.last_changed_days` is asked in two: a yes/no whose
+# false is the document's null ("it has not changed"), then the days, enabled by its true.
+# The yes/no's key is no document code (a test keeps it so).
+SUDDENLY_CHANGED = "symptoms.suddenly_changed"
+_CHANGED = Question(SUDDENLY_CHANGED, "boolean")
+_CHANGED_DAYS = Question(
+    "symptoms.last_changed_days", "integer", required=True, enable_when=(SUDDENLY_CHANGED, True)
+)
+
+# The document's shape (intake.schema.json), in its order, but for the risk factors: they
+# follow the history, whose `conditions: cancer` enables `cancer_active`. `required` as the
+# schema says; the days of a sudden change are required once "it has changed" enables them.
 ITEMS: tuple[Question, ...] = (
     Question("reported_on", "date"),
     Question(
@@ -75,6 +89,8 @@ ITEMS: tuple[Question, ...] = (
             Question("symptoms.locations", "choice", codes.LOCATIONS, required=True, repeats=True),
             Question("symptoms.onset", "choice", codes.ONSETS, required=True),
             Question("symptoms.duration_days", "integer", required=True),
+            _CHANGED,
+            _CHANGED_DAYS,
             Question("symptoms.pattern", "choice", codes.PATTERNS, required=True),
             Question(
                 "symptoms.frequency",
@@ -87,7 +103,9 @@ ITEMS: tuple[Question, ...] = (
             Question("symptoms.progression", "choice", codes.PROGRESSIONS, required=True),
             Question("symptoms.severity", "integer", required=True),
             Question("symptoms.associated", "choice", codes.ASSOCIATED, repeats=True),
-            Question("symptoms.leg_changes", "choice", codes.LEG_CHANGES, repeats=True),
+            # Offered: what the app asks. Older documents' legacy codes still import (the
+            # parser reads them) and export as stored: an old code stays readable.
+            Question("symptoms.leg_changes", "choice", codes.ASKED_LEG_CHANGES, repeats=True),
             Question("symptoms.other_symptoms", "choice", codes.OTHER_SYMPTOMS, repeats=True),
             Question("symptoms.description", "text", max_length=_FREE_TEXT),
         ),
@@ -97,7 +115,8 @@ ITEMS: tuple[Question, ...] = (
         "group",
         required=True,
         items=tuple(
-            Question(f"red_flags.{code}", "boolean", required=True) for code in codes.RED_FLAG_CODES
+            Question(f"red_flags.{code}", "boolean", required=code in codes.RED_FLAG_CODES)
+            for code in codes.ALL_RED_FLAG_CODES
         ),
     ),
     Question(
@@ -131,6 +150,7 @@ ITEMS: tuple[Question, ...] = (
         items=(
             Question("injuries.kind", "choice", codes.INJURY_KINDS, required=True),
             Question("injuries.date", "date"),
+            Question("injuries.older_than_14_days", "boolean"),
             Question("injuries.mechanism", "choice", codes.INJURY_MECHANISMS),
             Question(
                 "injuries.description", "text", max_length=codes.INJURY_DESCRIPTION_MAX_LENGTH
@@ -139,6 +159,18 @@ ITEMS: tuple[Question, ...] = (
     ),
     Question("conditions", "choice", codes.CONDITIONS, repeats=True),
     Question("exposures", "choice", codes.EXPOSURES, repeats=True),
+    Question(
+        "risk_factors",
+        "group",
+        items=(
+            *(Question(f"risk_factors.{code}", "boolean") for code in codes.RISK_FACTOR_CODES),
+            Question(
+                f"risk_factors.{codes.CANCER_ACTIVE}",
+                "boolean",
+                enable_when=("conditions", "cancer"),
+            ),
+        ),
+    ),
     Question(
         "lifestyle",
         "group",
@@ -151,11 +183,13 @@ ITEMS: tuple[Question, ...] = (
     Question("notes", "text", max_length=_FREE_TEXT),
 )
 
-# Sections the forms show as headings rather than ask as questions.
-_SECTION_TITLES = {
+# Words the catalogue (intake.questions) does not have: the sections the forms show as
+# headings. The sudden change is two questions there as here (a yes/no, then the days).
+_QUESTIONNAIRE_WORDS = {
     "patient": _("About the patient"),
     "symptoms": _("Numbness or tingling"),
     "red_flags": _("Warning signs: call 911 if any answer is yes"),
+    "risk_factors": _("A few more questions about your health"),
     "lifestyle": _("Lifestyle"),
 }
 
@@ -195,7 +229,7 @@ def questionnaire() -> dict[str, object]:
 
 
 def _questionnaire_item(question: Question) -> dict[str, object]:
-    text = QUESTIONS.get(question.link_id) or _SECTION_TITLES[question.link_id]
+    text = _QUESTIONNAIRE_WORDS.get(question.link_id) or QUESTIONS[question.link_id]
     item: dict[str, object] = {
         "linkId": question.link_id,
         "text": str(text),
@@ -206,10 +240,13 @@ def _questionnaire_item(question: Question) -> dict[str, object]:
     if question.max_length:
         item["maxLength"] = question.max_length
     if question.enable_when:
-        asked_after, code = question.enable_when
-        item["enableWhen"] = [
-            {"question": asked_after, "operator": "=", "answerCoding": _coding(code)}
-        ]
+        asked_after, answer = question.enable_when
+        value = (
+            {"answerBoolean": answer}
+            if isinstance(answer, bool)
+            else {"answerCoding": _coding(answer)}
+        )
+        item["enableWhen"] = [{"question": asked_after, "operator": "=", **value}]
     if question.options:
         item["answerOption"] = [{"valueCoding": _coding(code)} for code in question.options]
     if question.items:
@@ -229,8 +266,18 @@ def questionnaire_response(
         resource["id"] = resource_id
     resource["questionnaire"] = QUESTIONNAIRE_URL
     resource["status"] = "completed" if completed else "in-progress"
-    resource["item"] = _response_items(answers, ITEMS)
+    resource["item"] = _response_items(_with_change_asked(answers), ITEMS)
     return resource
+
+
+def _with_change_asked(answers: dict[str, object]) -> dict[str, object]:
+    """`answers` with the yes/no that says in FHIR what `last_changed_days` says: absent,
+    neither is answered; null, "it has not changed"; days, "it has" and the days."""
+    symptoms = answers.get("symptoms")
+    if not isinstance(symptoms, dict) or _CHANGED_DAYS.key not in symptoms:
+        return answers
+    changed = symptoms[_CHANGED_DAYS.key] is not None
+    return {**answers, "symptoms": {**symptoms, _CHANGED.key: changed}}
 
 
 def _response_items(answers: dict, questions: tuple[Question, ...]) -> list[dict[str, object]]:
@@ -281,6 +328,8 @@ def document_from_response(data: object) -> dict[str, object]:
     if (data.get("questionnaire") or QUESTIONNAIRE_URL) != QUESTIONNAIRE_URL:
         reader.fail("questionnaire", f"must be {QUESTIONNAIRE_URL}")
     answers = reader.group(data.get("item") or [], ITEMS, "", ("item",))
+    if isinstance(symptoms := answers.get("symptoms"), dict):
+        reader.last_change(symptoms)
     if reader.problems:
         raise DocumentInvalid(tuple(reader.problems))
     return answers
@@ -308,6 +357,9 @@ class _ResponseReader:
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(path or ROOT_PATH, message))
+
+    def failed(self, path: str) -> bool:
+        return any(problem.path == path for problem in self.problems)
 
     def group(
         self, items: list[dict], questions: tuple[Question, ...], path: str, at: Location
@@ -358,6 +410,35 @@ class _ResponseReader:
         elif given:
             answers[question.key] = self._value(given[0], question, path)
 
+    def last_change(self, symptoms: dict) -> None:
+        """Replace the yes/no `suddenly_changed` by the document's `last_changed_days`.
+
+        No yes/no: the days as answered, or not asked. No: null, and no days. Yes: the days,
+        which are then required. FHIR has no null answer: a null number is refused rather
+        than read as "it has not changed". An answer already refused is not judged again.
+        """
+        asked = _CHANGED.key in symptoms
+        changed = symptoms.pop(_CHANGED.key, None)
+        days_answered = _CHANGED_DAYS.key in symptoms
+        if self.failed(_CHANGED.link_id) or self.failed(_CHANGED_DAYS.link_id):
+            return
+        if asked and not isinstance(changed, bool):
+            self.fail(_CHANGED.link_id, "must be true or false")
+        elif changed is False and days_answered:
+            self.fail(
+                _CHANGED_DAYS.link_id, f"must not be answered when {SUDDENLY_CHANGED} is false"
+            )
+        elif changed is False:
+            symptoms[_CHANGED_DAYS.key] = None
+        elif changed and not days_answered:
+            self.fail(_CHANGED_DAYS.link_id, f"is required when {SUDDENLY_CHANGED} is true")
+        elif days_answered and symptoms[_CHANGED_DAYS.key] is None:
+            self.fail(
+                _CHANGED_DAYS.link_id,
+                f"must be a whole number (to say it has not changed, answer {SUDDENLY_CHANGED} "
+                "false)",
+            )
+
     def _value(self, answer: dict, question: Question, path: str) -> object:
         expected = _VALUE_KEYS[question.type]
         if answer.get("item"):
@@ -387,6 +468,33 @@ def problem_issues(
         | ({"expression": [problem.path]} if problem.path != ROOT_PATH else {})
         for problem in problems
     ]
+
+
+def response_emergency_answers(data: object) -> tuple[str, ...]:
+    """The red-flag items answered `valueBoolean: true` (the JSON true), read from the
+    response as sent, so that one refused at any stage, its FHIR structure included, still
+    reports them (clinical-content §4). Each linkId once, in response order; unknown red-flag
+    linkIds included, as `emergency_answers` includes unknown keys. Reads a fixed depth only:
+    safe on any JSON value."""
+    found: dict[str, None] = {}
+    for section in _objects(data.get("item") if isinstance(data, dict) else None):
+        if section.get("linkId") != "red_flags":
+            continue
+        for item in _objects(section.get("item")):
+            link_id = item.get("linkId")
+            answers = _objects(item.get("answer"))
+            if (
+                isinstance(link_id, str)
+                and link_id.startswith("red_flags.")
+                and any(answer.get("valueBoolean") is True for answer in answers)
+            ):
+                found[link_id] = None
+    return tuple(found)
+
+
+def _objects(value: object) -> list[dict]:
+    """The objects of a list as sent; none when it is not a list."""
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
 
 
 def emergency_issues(paths: tuple[str, ...]) -> list[dict[str, object]]:

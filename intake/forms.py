@@ -15,9 +15,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from intake.answers import ROW_FIELDS
-from intake.document import codes
+from intake.document import RECENT_INJURY_DAYS, codes, completed_years
 from intake.models import Injury, Intake, Medication, Patient, Vaccination
-from intake.questions import choices, question
+from intake.questions import FREQUENCY_DOES_NOT_APPLY, choices, question
 
 SEARCH_TERM_MAX_LENGTH = 100  # longer than any name or MRN
 
@@ -66,6 +66,16 @@ def single(option_codes: tuple[str, ...], path: str, *, required: bool = True) -
     )
 
 
+def asked_when(field: forms.Field, answer: str, code: str) -> forms.Field:
+    """Mark a follow-up question: app.js shows it only once `answer` has `code` chosen.
+
+    Without JavaScript it stays on the page, its label saying when it applies, and the
+    form's clean() settles an answer given when it does not.
+    """
+    field.widget.attrs["data-asked-when"] = f"{answer}={code}"
+    return field
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -107,7 +117,7 @@ class PatientForm(forms.ModelForm):
         today = timezone.localdate()
         if born > today:
             raise ValidationError(_("The date of birth cannot be in the future."))
-        if today.year - born.year > codes.MAX_AGE_YEARS:
+        if completed_years(born, today) > codes.MAX_AGE_YEARS:
             raise ValidationError(_("Please check the year: that is over 120 years ago."))
         return born
 
@@ -125,8 +135,28 @@ class SymptomsForm(forms.ModelForm):
         max_value=codes.DURATION_DAYS_MAX,
         error_messages={"required": _("Please give the number of days (0 if today).")},
     )
+    suddenly_changed = YesNoField(label=question("symptoms.suddenly_changed"))
+    last_changed_days = asked_when(
+        forms.IntegerField(
+            label=question("symptoms.last_changed_days"),
+            min_value=0,
+            max_value=codes.LAST_CHANGED_DAYS_MAX,
+            required=False,
+        ),
+        "suddenly_changed",
+        "yes",
+    )
     pattern = single(codes.PATTERNS, "symptoms.pattern")
-    frequency = single(codes.FREQUENCIES, "symptoms.frequency", required=False)
+    frequency = asked_when(
+        forms.ChoiceField(
+            label=question("symptoms.frequency"),
+            choices=[("", FREQUENCY_DOES_NOT_APPLY), *choices(codes.FREQUENCIES)],
+            widget=forms.RadioSelect,
+            required=False,
+        ),
+        "pattern",
+        "comes_and_goes",
+    )
     positional = YesNoField(label=question("symptoms.positional"))
     relieved_by_moving = YesNoField(label=question("symptoms.relieved_by_moving"))
     progression = single(codes.PROGRESSIONS, "symptoms.progression")
@@ -137,39 +167,63 @@ class SymptomsForm(forms.ModelForm):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     associated = multiple(codes.ASSOCIATED, "symptoms.associated")
-    leg_changes = multiple(codes.LEG_CHANGES, "symptoms.leg_changes")
+    leg_changes = multiple(codes.ASKED_LEG_CHANGES, "symptoms.leg_changes")
     other_symptoms = multiple(codes.OTHER_SYMPTOMS, "symptoms.other_symptoms")
 
     class Meta:
         model = Intake
         fields = [
-            "sides", "locations", "onset", "duration_days", "pattern", "frequency", "positional",
-            "relieved_by_moving", "progression", "severity", "associated", "leg_changes",
-            "other_symptoms", "description",
+            "sides", "locations", "onset", "duration_days", "suddenly_changed",
+            "last_changed_days", "pattern", "frequency", "positional", "relieved_by_moving",
+            "progression", "severity", "associated", "leg_changes", "other_symptoms",
+            "description",
         ]  # fmt: skip
         labels = {"description": question("symptoms.description")}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # An older intake's leg-change codes stay ticked, named as the older question.
+        legacy = [code for code in self.instance.leg_changes if code in codes.LEGACY_LEG_CHANGES]
+        if legacy:
+            self.fields["leg_changes"].choices += choices(tuple(legacy))
 
     def clean(self):
         data = super().clean()
         if not data.get("locations") and "locations" not in self.errors:
             self.add_error("locations", _("Please tick at least one place."))
-        if data.get("pattern") == "constant":
-            data["frequency"] = ""  # "how often" only applies when it comes and goes
+        if data.get("pattern") == "constant" and data.get("frequency"):
+            self.add_error(
+                "frequency",
+                _("You said it is there all the time: choose “%(none)s”.")
+                % {"none": FREQUENCY_DOES_NOT_APPLY},
+            )
         elif data.get("pattern") == "comes_and_goes" and not data.get("frequency"):
             self.add_error("frequency", _("Please say how often it comes back."))
+        changed, days = data.get("suddenly_changed"), data.get("last_changed_days")
+        if changed and days is None and "last_changed_days" not in self.errors:
+            self.add_error("last_changed_days", _("Please give the number of days (0 if today)."))
+        elif changed is False and days is not None:
+            self.add_error(
+                "last_changed_days",
+                _("You answered that it has not changed: leave the days empty, or answer yes."),
+            )
         return data
 
 
 class RedFlagsForm(forms.ModelForm):
+    """The warning signs, then the risk factors asked of everyone (§1), all yes or no."""
+
     class Meta:
         model = Intake
-        fields = list(codes.RED_FLAG_CODES)
+        fields = [*codes.ALL_RED_FLAG_CODES, *codes.RISK_FACTOR_CODES]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for code in codes.RED_FLAG_CODES:
+        for code in codes.ALL_RED_FLAG_CODES:
             self.fields[code] = YesNoField(label=question(f"red_flags.{code}"))
+        for code in codes.RISK_FACTOR_CODES:
+            self.fields[code] = YesNoField(label=question(f"risk_factors.{code}"))
 
 
 class ReaskForm(forms.Form):
@@ -200,6 +254,11 @@ class TreatmentsForm(forms.ModelForm):
 
 class HistoryForm(forms.ModelForm):
     conditions = multiple(codes.CONDITIONS, "conditions")
+    cancer_active = asked_when(
+        YesNoField(label=question("risk_factors.cancer_active"), required=False),
+        "conditions",
+        "cancer",
+    )
     exposures = multiple(codes.EXPOSURES, "exposures")
     alcohol_drinks_per_week = forms.IntegerField(
         label=question("lifestyle.alcohol_drinks_per_week"),
@@ -212,9 +271,26 @@ class HistoryForm(forms.ModelForm):
 
     class Meta:
         model = Intake
-        fields = ["conditions", "exposures", "alcohol_drinks_per_week", "diet", "smoking", "notes"]
+        fields = [
+            "conditions", "cancer_active", "exposures", "alcohol_drinks_per_week", "diet",
+            "smoking", "notes",
+        ]  # fmt: skip
         labels = {"notes": question("notes")}
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        had_cancer = "cancer" in data.get("conditions", ())
+        if had_cancer and data.get("cancer_active") is None and "cancer_active" not in self.errors:
+            self.add_error("cancer_active", _("Please answer yes or no."))
+        elif not had_cancer and data.get("cancer_active"):
+            # Cancer now, but not ticked: the safer reading is to ask, not to drop the answer.
+            self.add_error(
+                "conditions", _("You answered that you have cancer now: please tick Cancer.")
+            )
+        elif not had_cancer:
+            data["cancer_active"] = None  # asked only after cancer (§1): absent otherwise
+        return data
 
 
 class MedicationForm(forms.ModelForm):
@@ -228,7 +304,27 @@ class MedicationForm(forms.ModelForm):
         }
 
 
-class VaccinationForm(forms.ModelForm):
+class EventDateForm(forms.ModelForm):
+    """A row with a date of something that happened: between birth and the answers' day (§1)."""
+
+    def __init__(self, *args, intake: Intake, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.reported_on = intake.reported_on
+        self.date_of_birth = intake.patient.date_of_birth
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day is not None and day > self.reported_on:
+            raise ValidationError(
+                _("This date is after the day of these answers (%(day)s).")
+                % {"day": self.reported_on.isoformat()}
+            )
+        if day is not None and self.date_of_birth and day < self.date_of_birth:
+            raise ValidationError(_("This date is before the date of birth."))
+        return day
+
+
+class VaccinationForm(EventDateForm):
     class Meta:
         model = Vaccination
         fields = ROW_FIELDS["vaccinations"]
@@ -236,7 +332,13 @@ class VaccinationForm(forms.ModelForm):
         widgets = {"date": DateInput()}
 
 
-class InjuryForm(forms.ModelForm):
+class InjuryForm(EventDateForm):
+    """The app asks when every injury happened: a day, or "more than two weeks ago" (§1)."""
+
+    older_than_14_days = forms.BooleanField(
+        label=question("injuries.older_than_14_days"), required=False
+    )
+
     class Meta:
         model = Injury
         fields = ROW_FIELDS["injuries"]
@@ -247,6 +349,27 @@ class InjuryForm(forms.ModelForm):
             "description": question("injuries.description"),
         }
         widgets = {"date": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_older_than_14_days(self):
+        return True if self.cleaned_data["older_than_14_days"] else None  # unticked: no answer
+
+    def clean(self):
+        data = super().clean()
+        day, older = data.get("date"), data.get("older_than_14_days")
+        if "date" in self.errors:
+            return data
+        if day is None and not older:
+            self.add_error(
+                "date",
+                _("Please give the date, or tick “%(older)s”.")
+                % {"older": question("injuries.older_than_14_days")},
+            )
+        elif day is not None and older and (self.reported_on - day).days <= RECENT_INJURY_DAYS:
+            self.add_error(
+                "older_than_14_days",
+                _("That date is within the last two weeks: check the date, or untick this box."),
+            )
+        return data
 
 
 def row_formset(form: type[forms.ModelForm], max_num: int) -> type[forms.BaseModelFormSet]:

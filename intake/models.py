@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.utils import timezone
 
-from intake.document import codes
+from intake.document import IntakeDocument, codes, completed_years, parse_document
 from intake.levels import Level, OpenAlert
 from intake.questions import choices
 from intake.validators import validate_typed_text
@@ -75,8 +75,7 @@ class Patient(models.Model):
         return f"{self.given_name} {self.family_name}"
 
     def age_on(self, day) -> int:
-        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
-        return day.year - self.date_of_birth.year - before_birthday
+        return completed_years(self.date_of_birth, day)
 
 
 # The worklist's order, all ascending so that "after the cursor" is one row comparison the
@@ -298,6 +297,10 @@ class IntakeVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.intake_id} v{self.number}"
+
+    def read(self) -> IntakeDocument:
+        """The answers as stored: they passed the parser when this version was made."""
+        return parse_document(self.document)
 
 
 class PatientLink(models.Model):

@@ -37,7 +37,9 @@ OPTION_LABELS = {
     "cold": _("Colder than the other leg"), "swollen": _("Swollen"),
     "red_or_warm": _("Red or warm"),
     "wound_or_ulcer": _("An open wound, ulcer or blackened skin on the foot or leg"),
-    "color": _("Colour"), "shape": _("Shape"), "temperature": _("Temperature"),
+    # legacy codes of documents before 2026.12.1, shown as what was asked then
+    "color": _("Colour changed (older question)"), "shape": _("Shape changed (older question)"),
+    "temperature": _("Temperature changed (older question)"),
     "dizziness": _("Dizziness"), "rash": _("A rash"), "muscle_cramps": _("Muscle cramps"),
     "hand_numbness_or_clumsiness": _("Numb or clumsy hands (buttons, writing)"),
     "unsteady_or_falling": _("Unsteady on my feet or falling"),
@@ -85,45 +87,57 @@ QUESTIONS = {
     "symptoms.sides": _("Which leg is numb or tingling?"),
     "symptoms.locations": _("Where exactly?"),
     "symptoms.onset": _("Did it start suddenly or come on gradually?"),
-    "symptoms.duration_days": _("How many days ago did you first notice it?"),
-    "symptoms.last_changed_days": _(
+    "symptoms.duration_days": _("How many days ago did you first notice it? (0 = today)"),
+    "symptoms.suddenly_changed": _(
         "Has it suddenly changed or clearly got worse — spread, got weaker, changed colour or "
-        "swelled? How many days ago?"
+        "swelled?"
     ),
+    "symptoms.last_changed_days": _("If it has: how many days ago did it change? (0 = today)"),
     "symptoms.pattern": _("Is it there all the time, or does it come and go?"),
     "symptoms.frequency": _("If it comes and goes: how often?"),
     "symptoms.positional": _(
-        "Does it start after sitting or standing in one position for a long time?"
+        "Does it start after staying in one position for a long time — sitting, standing, lying "
+        "or sleeping on it, kneeling, or with your legs crossed?"
     ),
     "symptoms.relieved_by_moving": _("Does it go away once you move around?"),
     "symptoms.progression": _("How has it changed?"),
     "symptoms.severity": _("How bad is it right now? (0 = not at all, 10 = the worst)"),
     "symptoms.associated": _("Do you also have any of these?"),
-    "symptoms.leg_changes": _("Has the leg changed colour, shape or temperature?"),
-    "symptoms.other_symptoms": _("Do you feel dizzy, have a rash, or muscle cramps?"),
+    "symptoms.leg_changes": _("Has the leg changed?"),
+    "symptoms.other_symptoms": _("Have you had any of these?"),
     "symptoms.description": _("In your own words"),
     "red_flags.head_back_neck_injury": _(
-        "Since the numbness started, or in the last 14 days, have you injured your back, "
-        "head or neck?"
+        "Recently, have you had a fall, a blow or an accident that hurt your back, head or neck?"
     ),
-    "red_flags.cannot_move_or_walk": _("Are you unable to move your leg or to walk?"),
-    "red_flags.bladder_bowel_control_loss": _("Have you lost control of your bladder or bowels?"),
+    "red_flags.cannot_move_or_walk": _(
+        "Recently, have you become unable to move your leg, or unable to walk without help, or do "
+        "your legs give way?"
+    ),
+    "red_flags.bladder_bowel_control_loss": _(
+        "Recently, have you newly lost control of your bladder or bowels (leaking, or not knowing "
+        "you need to go)?"
+    ),
     "red_flags.urinary_difficulty": _(
         "Recently, is it newly hard to start passing urine, or do you feel less when you pass "
         "urine or stool?"
     ),
     "red_flags.saddle_numbness": _(
-        "Is there numbness in your groin, genitals, buttocks or inner thighs?"
+        "Recently, is there new or worse numbness or a different feeling around your back "
+        "passage, your genitals or between your legs (for example when you wipe), or a new change "
+        "in sexual feeling?"
     ),
-    "red_flags.confusion": _("Have you felt confused?"),
-    "red_flags.loss_of_consciousness": _("Have you fainted or lost consciousness?"),
-    "red_flags.slurred_speech": _("Has your speech been slurred?"),
-    "red_flags.vision_problems": _("Have you had problems with your vision?"),
+    "red_flags.confusion": _("Recently, have you felt confused?"),
+    "red_flags.loss_of_consciousness": _("Recently, have you fainted or lost consciousness?"),
+    "red_flags.slurred_speech": _("Recently, has your speech been slurred?"),
+    "red_flags.vision_problems": _(
+        "Recently, have you had new problems with your vision (blurred, double, lost)?"
+    ),
     "red_flags.face_arm_weakness": _(
-        "Have you had sudden weakness, numbness or drooping of your face or arm?"
+        "Recently, have you had sudden weakness or drooping of your face, or sudden weakness of "
+        "an arm?"
     ),
     "red_flags.breathing_swallowing_difficulty": _(
-        "Do you have any trouble breathing or swallowing?"
+        "Recently, have you newly had trouble breathing or swallowing?"
     ),
     "risk_factors.fever": _(
         "In the last 2 weeks, have you had a temperature of 38 °C (100.4 °F) or more, or "
@@ -143,7 +157,8 @@ QUESTIONS = {
         "edoxaban or heparin injections)?"
     ),
     "risk_factors.cancer_active": _(
-        "Do you have cancer now — being treated for it, or one that has spread?"
+        "If you have had cancer: do you have cancer now — being treated for it, or one that has "
+        "spread?"
     ),
     "medications": _("Medicines and supplements you take"),
     "medications.name": _("Name"),
@@ -167,6 +182,12 @@ QUESTIONS = {
     "notes": _("Anything else the clinician should know"),
 }
 
+# What "recently" means in the red-flag questions (§1: something new, not an old complaint).
+RECENTLY_MEANS = _(
+    "“Recently” means in the last 14 days, or since the numbness started if that is sooner."
+)
+# The first choice of "how often": a radio answer can't be cleared once chosen.
+FREQUENCY_DOES_NOT_APPLY = _("Does not apply: it is there all the time")
 
 # Shorter words for an answer quoted as a reason ("Loss of bladder or bowel control: Yes"),
 # where the question itself is too long to repeat beside every flag.

@@ -15,9 +15,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.services import Action, record
-from intake.answers import intake_answers, replace_rows
-from intake.document import DocumentInvalid, Problem, parse_document
+from intake.answers import replace_rows
 from intake.document import Patient as PatientAnswers
+from intake.document import Problem
 from intake.models import Intake, Patient
 
 Changes = dict[str, object] | None
@@ -233,15 +233,6 @@ def audit_actor(by, intake: Intake) -> dict[str, object]:
     if getattr(by, "is_authenticated", False):
         return {"actor": by, "actor_label": ""}
     return {"actor": None, "actor_label": intake.get_channel_display()}
-
-
-def draft_problems(intake: Intake) -> tuple:
-    """What still stops this draft from being submitted (empty when it is complete)."""
-    try:
-        parse_document(intake_answers(intake), today=intake.reported_on)
-    except DocumentInvalid as invalid:
-        return invalid.problems
-    return ()
 
 
 def changed_paths(before: dict, after: dict, prefix: str = "") -> list[str]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from intake import forms as intake_forms
 from intake.answers import ROW_FIELDS
 from intake.models import Intake
+from intake.questions import RECENTLY_MEANS
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,13 @@ class Step:
     form_class: type[forms.ModelForm] | None = None
     formsets: tuple[tuple[str, type[forms.BaseModelFormSet]], ...] = ()
     on_patient: bool = False  # the patient step edits the Patient, not the Intake
+    note: str = ""  # said above the questions, to the desk and to the patient
 
 
 STEPS = (
     Step("patient", _("Patient"), intake_forms.PatientForm, on_patient=True),
     Step("symptoms", _("Symptoms"), intake_forms.SymptomsForm),
-    Step("red-flags", _("Warning signs"), intake_forms.RedFlagsForm),
+    Step("red-flags", _("Warning signs"), intake_forms.RedFlagsForm, note=RECENTLY_MEANS),
     Step(
         "medications",
         _("Medicines, treatments and vaccinations"),
@@ -86,7 +88,15 @@ def bind_step(step: Step, intake: Intake, data=None) -> BoundStep:
     instance = intake.patient if step.on_patient else intake
     form = step.form_class(data, instance=instance) if step.form_class else None
     formsets = {
-        relation: formset_class(data, prefix=relation, queryset=getattr(intake, relation).all())
+        relation: formset_class(
+            data,
+            prefix=relation,
+            queryset=getattr(intake, relation).all(),
+            # Dated rows are checked against the answers' day and the date of birth (§1).
+            form_kwargs={"intake": intake}
+            if issubclass(formset_class.form, intake_forms.EventDateForm)
+            else {},
+        )
         for relation, formset_class in step.formsets
     }
     return BoundStep(step=step, form=form, formsets=formsets)

@@ -13,7 +13,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from intake.document import parse_document
 from intake.models import IntakeVersion
 from reports.models import PreVisitSummary
 from reports.pdf import render_summary_pdf
@@ -107,7 +106,7 @@ def build_summary(summary_id: int) -> str | None:
         assessment = TriageAssessment.objects.get(
             intake_id=summary.intake_id, intake_version=summary.intake_version
         )
-        doc = parse_document(version.document)
+        doc = version.read()
         content = build_summary_content(
             doc,
             triage_of(assessment),

@@ -14,13 +14,20 @@ from typing import Any
 
 from django.utils import translation
 
-from intake.document import IntakeDocument, Patient
+from intake.document import (
+    CANCER_ACTIVE,
+    RISK_FACTOR_CODES,
+    IntakeDocument,
+    Patient,
+    completed_years,
+)
 from intake.evidence import evidence_in_words
+from intake.levels import level_meaning
 from intake.questions import OPTION_LABELS
 from reports.diagram import known_locations, shaded_regions
 from reports.evaluation import suggestion_json
 from reports.suggestions import POSITIONAL_STATEMENT, fits_positional_pressure, suggest_tests
-from triage.engine import Flag, TriageResult
+from triage.engine import CALL_911_FOR, Flag, TriageResult
 from triage.rules import ATTENTION, EMERGENCY, RULES, URGENT
 
 Json = dict[str, Any]
@@ -37,9 +44,7 @@ COME_BACK_IF = (
     "it happens with no apparent reason",
 )
 # Every emergency flag of the triage table (§2), the same list the desk alert uses.
-CALL_911_IF = (
-    "Call 911 for: " + "; ".join(rule.title for rule in RULES if rule.severity == EMERGENCY) + "."
-)
+CALL_911_IF = "Call 911 for: " + "; ".join(CALL_911_FOR) + "."
 
 _NO_ACKNOWLEDGEMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType({})
 # Red flags are listed by severity, then in the rule table's order (the spec's order).
@@ -163,6 +168,9 @@ def timeline(doc: IntakeDocument) -> list[Json]:
             _event(onset_day, f"Numbness or tingling began ({str(label(s.onset)).lower()})"),
         )
     ]
+    if isinstance(s.last_changed_days, int):  # something new on top of the first numbness
+        changed_day = doc.reported_on - dt.timedelta(days=s.last_changed_days)
+        dated.append((changed_day, _event(changed_day, "Suddenly changed or clearly got worse")))
     undated: list[Json] = []
     for injury in doc.injuries:
         mechanism = f" ({str(label(injury.mechanism)).lower()})" if injury.mechanism else ""
@@ -170,6 +178,8 @@ def timeline(doc: IntakeDocument) -> list[Json]:
         if injury.date:
             dated.append((injury.date, entry))
         else:
+            if injury.older_than_14_days:
+                entry["date"] = "more than two weeks ago"
             undated.append(entry)
     for vaccination in doc.vaccinations:
         entry = _event(vaccination.date, f"Vaccination: {vaccination.name}")
@@ -182,8 +192,11 @@ def timeline(doc: IntakeDocument) -> list[Json]:
     return [entry for _, entry in sorted(dated, key=lambda pair: pair[0])] + undated
 
 
-def _age(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+def health_risks(doc: IntakeDocument) -> list[str]:
+    """Each risk factor asked of this patient with its answer ("Takes a blood thinner: No");
+    "Not asked" for an older document's (the clinician asks them at the visit)."""
+    asked = (*RISK_FACTOR_CODES, *((CANCER_ACTIVE,) if "cancer" in doc.conditions else ()))
+    return [evidence_words(doc, f"risk_factors.{code}") for code in asked]
 
 
 def _labels(codes: tuple[str, ...]) -> list[str]:
@@ -197,7 +210,7 @@ def summary_patient(patient: Patient, on: dt.date) -> Json:
         "name": f"{patient.given_name} {patient.family_name}",
         "given_name": patient.given_name,
         "family_name": patient.family_name,
-        "age": _age(patient.date_of_birth, on),
+        "age": completed_years(patient.date_of_birth, on),
         "sex": label(patient.sex),
         "mrn": patient.mrn,
         "date_of_birth": patient.date_of_birth.isoformat(),
@@ -236,6 +249,7 @@ def _content(
     return {
         "rules_version": triage.rules_version,
         "level": triage.level,
+        "level_meaning": level_meaning(triage.level),
         "reported_on": doc.reported_on.isoformat(),
         "submitted_at": submitted_at.isoformat() if submitted_at else None,
         "patient": summary_patient(doc.patient, doc.reported_on),
@@ -250,6 +264,7 @@ def _content(
             {"name": m.name, "dose": m.dose, "kind": label(m.kind)} for m in doc.medications
         ],
         "conditions": _labels(doc.conditions),
+        "health_risks": health_risks(doc),
         "exposures": _labels(doc.exposures),
         "lifestyle": None
         if lifestyle is None

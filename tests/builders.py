@@ -32,7 +32,7 @@ NEW_QUESTIONS_ANSWERED_NO = {
 
 
 # The vignettes written for rules 2026.11.1 (their references brought up to date): the
-# answers today's forms and FHIR Questionnaire can carry, until they ask the new questions.
+# answers today's forms can carry, until they ask the new questions (FHIR asks them all).
 VIGNETTES_2026_11 = VIGNETTES[:12]
 
 

@@ -6,6 +6,10 @@ from intake.document import IntakeDocument
 from intake.levels import Level, Severity
 from triage.rules import RULES, RULES_VERSION
 
+# Every emergency flag of the table (§2), highest concern as listed: what the desk alert and
+# the summary's "call 911 for" list name, from one place.
+CALL_911_FOR = tuple(rule.title for rule in RULES if rule.severity == Severity.EMERGENCY)
+
 
 @dataclass(frozen=True, slots=True)
 class Flag:

@@ -21,7 +21,7 @@ from clinic.clinician.worklist import (
     rows_etag,
     worklist_page,
 )
-from clinic.presentation import answer_sections, form_problems
+from clinic.presentation import answer_sections, changed_in_words, flags_with_reasons, form_problems
 from clinic.search_terms import recall, remember, searched_url
 from intake.models import IntakeVersion
 from intake.questions import reason_label
@@ -130,13 +130,17 @@ def intake_detail(request, intake_id):
         raise Http404("A draft has no clinical page yet")
     versions = list(IntakeVersion.objects.filter(intake=intake).select_related("created_by"))
     current = versions[-1]
+    assessment = current_assessment(intake)
+    for version in versions:
+        version.changed_questions = changed_in_words(version.changed_paths)
     record(Action.VIEW, request=request, obj=intake, detail={"version": intake.version})
     return render(
         request,
         "triage/intake_detail.html",
         {
             "intake": intake,
-            "assessment": current_assessment(intake),
+            "assessment": assessment,
+            "flags": flags_with_reasons(assessment.flags.all(), current.read()),
             "sections": answer_sections(intake, current.document),
             "versions": versions,
             # Both answers of each question asked again before submission, with the words.

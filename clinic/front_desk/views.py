@@ -19,14 +19,22 @@ from accounts.roles import Role, has_role, role_required
 from audit.services import Action, record, record_shown
 from clinic import access, submission
 from clinic.patient.views import seen_revision
-from clinic.presentation import answer_sections, form_problems, problem_links, reask_form
+from clinic.presentation import (
+    answer_sections,
+    flags_with_reasons,
+    form_problems,
+    problem_links,
+    reask_form,
+)
 from clinic.search_terms import recall, remember, searched_url
 from intake import services
 from intake.document import DocumentInvalid, codes
 from intake.forms import PatientForm, PatientSearchForm
 from intake.levels import Level
+from intake.models import IntakeVersion
 from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
 from intake.validators import validate_typed_text
+from triage.engine import CALL_911_FOR
 from triage.services import answer_reasks, confirm_escalation, current_assessment
 
 ENTRY_ROLES = (Role.FRONT_DESK, Role.ADMIN)
@@ -179,7 +187,7 @@ def review(request, intake_id):
 
 def _review_page(request, intake, reasks):
     """The answers, what is missing, and the questions asked again before the submit button."""
-    problems = services.draft_problems(intake)
+    problems = submission.draft_problems(intake)
     record(Action.VIEW, request=request, obj=intake, detail={"page": "review"})
     return render(
         request,
@@ -242,7 +250,16 @@ def submitted(request, intake_id):
     return render(
         request,
         "intake/submitted.html",
-        {"intake": intake, "assessment": assessment, "desk_flags": access.desk_flags(assessment)},
+        {
+            "intake": intake,
+            "assessment": assessment,
+            # The answers the desk has just entered, in words, under what to do now.
+            "desk_flags": flags_with_reasons(
+                access.desk_flags(assessment),
+                IntakeVersion.objects.get(intake=intake, number=intake.version).read(),
+            ),
+            "call_911_for": CALL_911_FOR,
+        },
     )
 
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import Action, record
+from clinic import submission
 from clinic.patient import access as patient_access
 from clinic.patient.wording import HEADINGS, LINK_PROBLEMS, PATIENT_WORDS
 from clinic.presentation import (
@@ -36,7 +37,6 @@ from clinic.presentation import (
     problem_links,
     reask_form,
 )
-from clinic.submission import ReasksDue
 from intake import services
 from intake.document import RED_FLAG_CODES, DocumentInvalid
 from intake.forms import ReaskForm
@@ -149,6 +149,7 @@ def _step_page(request: HttpRequest, intake: Intake, slug: str, pages: Pages) ->
         {
             "intake": intake,
             "bound": bound,
+            "step": current,
             "heading": heading,
             "intro": intro,
             "number": PATIENT_SLUGS.index(slug) + 1,
@@ -160,7 +161,7 @@ def _step_page(request: HttpRequest, intake: Intake, slug: str, pages: Pages) ->
 
 def _patient_problem_links(intake: Intake, pages: Pages) -> list[ProblemLink]:
     """The problems in the staff's words, linked to the patient's own pages instead."""
-    problems = services.draft_problems(intake)
+    problems = submission.draft_problems(intake)
     links = []
     for problem, words in zip(problems, problem_links(problems, intake), strict=True):
         slug = STEP_OF_SECTION.get(problem.path.split(".")[0], PATIENT_SLUGS[0])
@@ -222,7 +223,7 @@ def _submit(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse 
         return _changed_at_the_desk(request, pages.step(REVIEW))
     except services.NotADraft:
         return None  # submitted at the desk meanwhile: the done page follows, as after a submit
-    except (DocumentInvalid, ReasksDue):
+    except (DocumentInvalid, submission.ReasksDue):
         messages.error(request, missing)
         return redirect(pages.step(REVIEW))
     return None

@@ -64,6 +64,7 @@ from intake.document.model import (
     Symptoms,
     Vaccination,
     answer_at,
+    completed_years,
     document_to_dict,
 )
 from intake.document.parser import (
@@ -137,6 +138,7 @@ __all__ = [
     "Symptoms",
     "Vaccination",
     "answer_at",
+    "completed_years",
     "document_schema",
     "document_to_dict",
     "emergency_answers",

@@ -134,6 +134,11 @@ class IntakeDocument:
     notes: str = ""
 
 
+def completed_years(born: dt.date, on: dt.date) -> int:
+    """Age in completed years on a day (§1: the age limit and the rules' ages)."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
 def answer_at(doc: IntakeDocument, path: str) -> object:
     """The answer at a dotted path such as `symptoms.onset` or `injuries.0.date`.
 

@@ -33,6 +33,7 @@ from intake.document.model import (
     RiskFactors,
     Symptoms,
     Vaccination,
+    completed_years,
 )
 from intake.document.nesting import MAX_DEPTH, TOO_DEEP, document_path, too_deep
 
@@ -318,7 +319,7 @@ def _read_birth_date(reader: _Reader, value: object, path: str) -> dt.date | Non
         return born
     if born > on:
         reader.fail(path, "must not be in the future")
-    elif on.year - born.year - ((on.month, on.day) < (born.month, born.day)) > codes.MAX_AGE_YEARS:
+    elif completed_years(born, on) > codes.MAX_AGE_YEARS:
         reader.fail(path, f"must give an age of at most {codes.MAX_AGE_YEARS} years")
     else:
         reader.date_of_birth = born

@@ -9,13 +9,17 @@ from audit.models import AuditEvent
 from clinic import submission
 from intake import services
 from intake.answers import apply_document, intake_answers
-from intake.document import parse_document
+from intake.document import DocumentInvalid, parse_document
+from intake.levels import level_meaning
 from intake.models import Intake, IntakeVersion
 from reports.models import PreVisitSummary
+from reports.summary import CALL_911_IF
 from tests.builders import DELETE, document
 from tests.intake.conftest import VIGNETTES
 from tests.intake.factories import IntakeFactory
+from triage.engine import CALL_911_FOR
 from triage.models import TriageAssessment
+from triage.rules import RULES
 from triage.services import answer_reasks
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +45,22 @@ def test_the_desk_sees_a_full_width_emergency_alert_naming_the_answers(client_fo
     html = page.content.decode()
     assert 'id="emergency-alert"' in html
     assert "call 911 now" in html.lower()
-    assert "Loss of bladder or bowel control" in html
-    assert "emergency department" in html
+    assert "Loss of bladder or bowel control: Yes" in html  # the answer in words
+    assert "red_flags." not in html
+    assert level_meaning("emergency") in html
     assert "I have called 911" in html
+    # The "call 911 for" list is the table's emergencies, the summary's list.
+    assert "; ".join(CALL_911_FOR) in html
+    assert f"Call 911 for: {'; '.join(CALL_911_FOR)}." == CALL_911_IF
+
+
+def test_the_call_911_list_is_every_emergency_row_of_the_table_and_nothing_else():
+    titles = {rule.code: rule.title for rule in RULES}
+    for code in ("recent_injury", "urinary_difficulty", "limb_ischaemia_signs", "cold_injury"):
+        assert titles[code] in CALL_911_FOR  # the article's and the new rows alike
+    for code in ("leg_weakness", "possible_dvt", "questions_not_asked"):
+        assert titles[code] not in CALL_911_FOR
+    assert len(CALL_911_FOR) == 24  # §2 lists 24 emergency rows
 
 
 def test_an_urgent_result_shows_a_lesser_notice_and_routine_shows_none(client_for, front_desk):
@@ -56,7 +73,9 @@ def test_an_urgent_result_shows_a_lesser_notice_and_routine_shows_none(client_fo
     ).content.decode()
     assert 'id="urgent-notice"' in urgent and 'id="emergency-alert"' not in urgent
     assert "Weakness" in urgent
+    assert level_meaning("urgent") in urgent
     assert 'id="urgent-notice"' not in routine and 'id="emergency-alert"' not in routine
+    assert level_meaning("routine") in routine
 
 
 def test_the_alert_does_not_depend_on_the_broker(
@@ -98,11 +117,11 @@ def test_a_routine_result_cannot_be_escalated(client_for, front_desk):
 
 
 def test_an_amendment_keeps_the_earlier_answers_and_triages_again(client_for, clinician):
-    intake = submitted_intake("01-positional-transient", clinician)
-    client = client_for(clinician)
-    from tests.intake.formdata import step_data
+    from tests.intake.formdata import as_the_forms_ask, step_data
 
-    doc = VIGNETTES["01-positional-transient"]["document"]
+    doc = as_the_forms_ask(VIGNETTES["01-positional-transient"]["document"])
+    intake = submission.create_intake_from_document(parse_document(doc), by=clinician).intake
+    client = client_for(clinician)
     changed = {**doc, "red_flags": {**doc["red_flags"], "vision_problems": True}}
     data = step_data("red-flags", changed, revision=intake.revision) | {
         "reason": "Patient recalled"
@@ -163,7 +182,7 @@ def test_two_people_amending_at_once_the_second_gets_a_conflict_and_nothing_is_l
 
 def test_an_amendment_that_breaks_the_document_changes_nothing(front_desk):
     intake = submitted_intake("05-diabetic-feet", front_desk)
-    with pytest.raises(services.DocumentInvalid):
+    with pytest.raises(DocumentInvalid):
         submission.amend_intake(
             intake=intake,
             by=front_desk,

@@ -21,7 +21,7 @@ from intake.models import Intake, IntakeVersion
 from reports.models import PreVisitSummary
 from tests.intake.conftest import VIGNETTES
 from tests.intake.factories import IntakeFactory
-from tests.intake.formdata import step_data
+from tests.intake.formdata import as_the_forms_ask, step_data
 from tests.integration.throwaway import Gunicorn, ThrowawayPostgres
 from tests.triage.clinic import submit
 from triage.models import TriageAssessment
@@ -78,7 +78,7 @@ def test_two_staff_amending_at_once_one_wins_the_other_gets_a_conflict(front_des
 
 @pytest.mark.django_db(transaction=True)
 def test_a_form_submitted_twice_at_once_is_submitted_once(client_for, front_desk):
-    doc = VIGNETTES["02-bladder-loss"]["document"]
+    doc = as_the_forms_ask(VIGNETTES["02-bladder-loss"]["document"])
     intake = IntakeFactory(reported_on=doc["reported_on"])
     for slug in ("symptoms", "red-flags", "medications", "injuries", "history"):
         intake.refresh_from_db()

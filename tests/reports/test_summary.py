@@ -8,7 +8,7 @@ from django.utils import translation
 
 from intake.document import parse_document
 from reports.summary import NOTICE, build_summary_content, duration_words, reason_for_visit
-from tests.builders import VIGNETTES, days_before, document, load_vignette
+from tests.builders import DELETE, VIGNETTES, days_before, document, load_vignette
 from triage.engine import TriageResult, evaluate_triage
 from triage.rules import RULES
 
@@ -233,6 +233,45 @@ def test_timeline_is_dated_oldest_first_then_undated():
         (None, "Chemotherapy"),
     ]
     assert events[3]["detail"] == "ski fall"
+
+
+def test_the_timeline_has_the_sudden_change_and_an_injury_more_than_two_weeks_ago():
+    doc = document(
+        {
+            "symptoms.duration_days": 300,
+            "symptoms.last_changed_days": 3,
+            "injuries": [{"kind": "head_injury", "older_than_14_days": True}],
+        }
+    )
+
+    events = build_summary_content(doc, evaluate_triage(doc))["timeline"]
+
+    assert [(event["date"], event["event"]) for event in events] == [
+        (days_before(300), "Numbness or tingling began (gradually)"),
+        (days_before(3), "Suddenly changed or clearly got worse"),
+        ("more than two weeks ago", "Head injury"),
+    ]
+
+
+def test_the_health_risks_are_each_answer_in_words_and_not_asked_when_absent():
+    answered = document(
+        {
+            "risk_factors": {
+                "fever": False, "injects_drugs": False, "immunosuppressed": True,
+                "spinal_procedure_recent": False, "blood_thinner": True, "cancer_active": False,
+            },
+            "conditions": ["cancer"],
+        }
+    )  # fmt: skip
+    older = document({"risk_factors": DELETE})
+
+    risks = build_summary_content(answered, evaluate_triage(answered))["health_risks"]
+
+    assert "Weakened immune system: Yes" in risks and "Takes a blood thinner: Yes" in risks
+    assert "Fever or shaking chills in the last 2 weeks: No" in risks
+    assert risks[-1] == "Cancer now: No"  # asked after cancer
+    not_asked = build_summary_content(older, evaluate_triage(older))["health_risks"]
+    assert len(not_asked) == 5 and all(risk.endswith(": Not asked") for risk in not_asked)
 
 
 def test_patient_history_and_own_words_as_labels_and_text():

@@ -31,7 +31,7 @@ from reports import building as pipeline
 from reports.models import PreVisitSummary
 from tests.builders import with_answers
 from tests.intake.conftest import VIGNETTES
-from tests.intake.formdata import reask_data, step_data
+from tests.intake.formdata import as_the_forms_ask, reask_data, step_data
 from tests.triage.clinic import listed
 
 MARKER = "Zqx7Marker"
@@ -51,7 +51,9 @@ DOCUMENT = with_answers(
         "notes": f"Ask about {MARKER}, no bladder trouble",
     },
 )
-ASKED_AGAIN = ["bladder_bowel_control_loss"]
+ASKED_AGAIN = ["bladder_bowel_control_loss", "urinary_difficulty"]
+# The same answers as the app's own forms ask them (every question of 2026.12.1).
+THROUGH_THE_FORMS = as_the_forms_ask(DOCUMENT)
 
 
 @dataclass
@@ -130,7 +132,7 @@ def submitted_at_the_desk(desk: Client) -> Intake:
     intake = Intake.objects.get(patient__mrn=patient["mrn"])
     for step in STEPS[1:]:
         intake.refresh_from_db()
-        data = step_data(step.slug, DOCUMENT, revision=intake.revision)
+        data = step_data(step.slug, THROUGH_THE_FORMS, revision=intake.revision)
         assert (
             desk.post(reverse("intake:step", args=[intake.pk, step.slug]), data).status_code == 302
         )
@@ -162,7 +164,7 @@ def submitted_by_link(desk: Client) -> Intake:
     assert patient.get(link).status_code == 302
     for step in STEPS[1:]:
         intake.refresh_from_db()
-        data = step_data(step.slug, DOCUMENT, revision=intake.revision)
+        data = step_data(step.slug, THROUGH_THE_FORMS, revision=intake.revision)
         url = reverse("patient:link-step", args=[token, step.slug])
         assert patient.post(url, data).status_code == 302
     intake.refresh_from_db()

@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from intake.levels import Severity
+from intake.levels import Level, Severity, level_meaning
 
 register = template.Library()
 
@@ -29,3 +29,20 @@ def level_badge(level: str) -> SafeString:
         return _DRAWN[level]
     # An unknown level shows as itself: never dressed up as a calmer one.
     return format_html(_BADGE, "text-bg-light", level or "—")
+
+
+@register.filter
+def meaning(level: str) -> str:
+    """What the level asks of staff ("Today: a clinician sees or calls the patient…")."""
+    return level_meaning(level)
+
+
+@register.filter
+def meaning_to_patient(level: str) -> str:
+    return level_meaning(level, to_patient=True)
+
+
+@register.simple_tag
+def level_legend() -> list[tuple[SafeString, str]]:
+    """Every level's badge and meaning, highest first, for a page of many levels."""
+    return [(level_badge(level), level_meaning(level)) for level in Level]

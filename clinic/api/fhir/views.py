@@ -25,7 +25,7 @@ from clinic.api.base import (
     json_body,
 )
 from clinic.submission import create_intake_from_document
-from intake.document import DocumentInvalid, emergency_answers, parse_document
+from intake.document import DocumentInvalid, parse_document
 from intake.fhir import (
     FHIR_JSON,
     document_from_response,
@@ -35,6 +35,7 @@ from intake.fhir import (
     problem_issues,
     questionnaire,
     questionnaire_response,
+    response_emergency_answers,
 )
 from intake.models import Intake
 from intake.services import IdentityConflict
@@ -95,27 +96,29 @@ class QuestionnaireView(FHIRView):
         return Response(questionnaire())
 
 
-def _refused(issues: list[dict[str, object]], data: object, status_code: int) -> Response:
+def _refused(issues: list[dict[str, object]], body: object, status_code: int) -> Response:
     """The problems, then the emergency answers of the refused response (clinical-content §4)."""
-    return Response(
-        operation_outcome(issues + emergency_issues(emergency_answers(data))), status=status_code
-    )
+    emergencies = emergency_issues(response_emergency_answers(body))
+    return Response(operation_outcome(issues + emergencies), status=status_code)
 
 
 class QuestionnaireResponseListView(FHIRView):
     def post(self, request: Request) -> Response:
         """Create and submit an intake from a completed QuestionnaireResponse."""
-        data: object = None
+        body: object = None
         try:
-            data = document_from_response(json_body(request, fhir_path))
+            body = json_body(request, fhir_path)
             submission = create_intake_from_document(
-                parse_document(data), by=request.user, channel=Intake.Channel.API, request=request
+                parse_document(document_from_response(body)),
+                by=request.user,
+                channel=Intake.Channel.API,
+                request=request,
             )
         except DocumentInvalid as invalid:
-            return _refused(problem_issues(invalid.problems), data, status.HTTP_400_BAD_REQUEST)
+            return _refused(problem_issues(invalid.problems), body, status.HTTP_400_BAD_REQUEST)
         except IdentityConflict as conflict:
             issues = problem_issues(conflict.problems, code="conflict")
-            return _refused(issues, data, status.HTTP_409_CONFLICT)
+            return _refused(issues, body, status.HTTP_409_CONFLICT)
         intake = submission.intake
         location = reverse("fhir:questionnaire-response", args=[intake.pk])
         return Response(

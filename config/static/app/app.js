@@ -33,3 +33,26 @@ document.addEventListener("htmx:afterRequest", (event) => {
     element.dataset.etag = etag;
   }
 });
+
+// A follow-up question (data-asked-when="answer=code") shows only while that answer has that
+// code chosen; hidden, its answer is cleared, so a question that no longer applies sends
+// nothing. Without JavaScript every question shows and the server settles the rest.
+function showFollowUps(form) {
+  form.querySelectorAll("[id^='div_id_']:has([data-asked-when])").forEach((wrapper) => {
+    const [answer, code] = wrapper.querySelector("[data-asked-when]").dataset.askedWhen.split("=");
+    const chosen = form.querySelector(`input[name="${answer}"][value="${code}"]`);
+    wrapper.hidden = !(chosen && chosen.checked);
+    if (!wrapper.hidden) return;
+    wrapper.querySelectorAll("input").forEach((input) => {
+      if (input.type === "radio" || input.type === "checkbox") input.checked = input.value === "";
+      else input.value = "";
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form").forEach((form) => {
+    if (!form.querySelector("[data-asked-when]")) return;
+    showFollowUps(form);
+    form.addEventListener("change", () => showFollowUps(form));
+  });
+});

@@ -2,6 +2,8 @@
 
 import dataclasses
 import json
+import re
+import typing
 import uuid
 
 import pytest
@@ -9,31 +11,50 @@ from django.test import Client
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 
 from audit.models import AuditEvent
+from clinic.submission import create_intake_from_document
+from intake.answers import apply_document
 from intake.document import (
+    ALL_RED_FLAG_CODES,
+    ALL_RISK_FACTOR_CODES,
+    NOT_ASKED,
     RED_FLAG_CODES,
+    RISK_FACTOR_CODES,
     DocumentInvalid,
+    IntakeDocument,
+    RiskFactors,
     Symptoms,
     codes,
     document_to_dict,
+    emergency_answers,
     parse_document,
 )
 from intake.document.nesting import MAX_DEPTH, TOO_DEEP
 from intake.fhir import (
     CODE_SYSTEM,
     QUESTIONNAIRE_URL,
+    SUDDENLY_CHANGED,
     document_from_response,
     questionnaire,
     questionnaire_response,
+    response_emergency_answers,
 )
 from intake.models import Intake, Patient
 from intake.questions import QUESTIONS
 from intake.services import save_patient, start_intake
-from tests.builders import VIGNETTES_2026_11, benign_data_2026_11, load_vignette, with_answers
+from tests.builders import (
+    DELETE,
+    VIGNETTES,
+    benign_data,
+    benign_data_2026_11,
+    days_before,
+    load_vignette,
+    with_answers,
+)
 from tests.clinic.api.test_rest_evaluate import JSON_VALUES
 from tests.reports.test_evaluate_command import row_counts
 from tests.strategies import (
@@ -42,30 +63,35 @@ from tests.strategies import (
     deep_json,
     nested_answers,
     nested_items,
+    valid_documents,
 )
+from triage.engine import evaluate_triage
 from triage.models import ReaskedAnswer
+from triage.services import current_assessment
 
 QUESTIONNAIRE_PATH = "/fhir/Questionnaire/leg-numbness-intake"
 RESPONSES_PATH = "/fhir/QuestionnaireResponse"
 FHIR_JSON = "application/fhir+json"
-EMERGENCY = load_vignette(VIGNETTES_2026_11[1])  # bladder loss
+EMERGENCY = load_vignette(VIGNETTES[1])  # bladder loss
 REFUSED = {401, 403}
-# The Questionnaire asks the questions of rules 2026.11.1: those new in 2026.12.1 come with
-# the FHIR import's own change (until then its documents raise questions_not_asked).
-NOT_YET_IN_FHIR = {"last_changed_days"}
+CHANGED_DAYS = "symptoms.last_changed_days"
 
 # Every section and every kind of answer, so the round trip covers what vignettes leave out.
 COMPLETE = with_answers(
-    benign_data_2026_11(),
+    benign_data(),
     {
         "patient.mrn": "MRN-0042",
         "patient.phone": "+1 (555) 010-0199",
         "patient.email": "ana@example.org",
         "patient.preferred_language": "es",
+        "symptoms.last_changed_days": 3,
         "symptoms.associated": ["burning", "leg_weakness"],
-        "symptoms.leg_changes": ["color"],
-        "symptoms.other_symptoms": ["dizziness", "rash"],
+        "symptoms.leg_changes": ["pale_or_blue", "color"],
+        "symptoms.other_symptoms": ["dizziness", "rash", "unsteady_or_falling"],
         "symptoms.description": "Tingling in the evening.",
+        "red_flags.urinary_difficulty": True,
+        "risk_factors.fever": True,
+        "risk_factors.cancer_active": False,
         "medications": [
             {"name": "Metformin", "dose": "500 mg", "kind": "prescription"},
             {"name": "Vitamin B6"},
@@ -79,17 +105,53 @@ COMPLETE = with_answers(
                 "mechanism": "sports",
                 "description": "Lifting",
             },
+            {"kind": "back_injury", "older_than_14_days": True, "mechanism": "lifting_or_twisting"},
             {"kind": "other"},
         ],
         "conditions": ["diabetes", "cancer"],
-        "exposures": ["heavy_metals"],
+        "exposures": ["heavy_metals", "nitrous_oxide"],
         "lifestyle": {"alcohol_drinks_per_week": 0, "diet": "vegan", "smoking": "former"},
         "notes": "Prefers mornings.",
     },
 )
+# The answers new in 2026.12.1, each state of each, on the benign document (every new
+# question answered no, `last_changed_days: null`).
+NEW_ANSWERS = [
+    pytest.param({CHANGED_DAYS: 3}, id="changed-3-days-ago"),
+    pytest.param({CHANGED_DAYS: 0}, id="changed-today"),
+    pytest.param({}, id="not-changed-and-every-new-question-no"),
+    pytest.param({CHANGED_DAYS: DELETE}, id="change-not-asked"),
+    pytest.param({"red_flags.urinary_difficulty": True}, id="urinary-difficulty"),
+    pytest.param({"red_flags.urinary_difficulty": DELETE}, id="urinary-not-asked"),
+    pytest.param({"risk_factors": DELETE}, id="no-risk-factors-asked"),
+    pytest.param({"risk_factors": {"fever": True, "blood_thinner": False}}, id="some-asked"),
+    pytest.param(
+        {"conditions": ["cancer"], "risk_factors.cancer_active": True}, id="cancer-active"
+    ),
+    pytest.param(
+        {
+            "injuries": [
+                {"kind": "back_injury", "older_than_14_days": True},
+                {"kind": "broken_leg", "date": days_before(20), "older_than_14_days": True},
+                {"kind": "neck_injury", "date": days_before(3), "older_than_14_days": False},
+            ]
+        },
+        id="injuries-older-than-14-days",
+    ),
+    pytest.param({"symptoms.leg_changes": list(codes.LEGACY_LEG_CHANGES)}, id="legacy-leg"),
+    pytest.param(
+        {
+            "symptoms.other_symptoms": ["sudden_severe_headache", "tearing_chest_or_back_pain"],
+            "injuries": [{"kind": "back_injury", "mechanism": "lifting_or_twisting"}],
+            "exposures": ["nitrous_oxide"],
+        },
+        id="new-option-codes",
+    ),
+]
 ROUND_TRIPS = [
-    *(pytest.param(load_vignette(path)["document"], id=path.stem) for path in VIGNETTES_2026_11),
+    *(pytest.param(load_vignette(path)["document"], id=path.stem) for path in VIGNETTES),
     pytest.param(COMPLETE, id="complete"),
+    *(pytest.param(with_answers(benign_data(), p.values[0]), id=p.id) for p in NEW_ANSWERS),
 ]
 
 
@@ -150,19 +212,124 @@ def test_the_questionnaire_is_valid_fhir():
     Questionnaire.model_validate(questionnaire())
 
 
-def test_the_questionnaire_asks_every_red_flag_as_a_required_yes_no():
+def section_models(model: type = IntakeDocument, prefix: str = "") -> dict[str, type]:
+    """Every part of the document that holds answers of its own, by path: `patient`,
+    `injuries` (its items), ... read from the dataclasses, so a new section is not missed."""
+    found = {prefix: model}
+    for name, hint in typing.get_type_hints(model).items():
+        inner = [arg for arg in typing.get_args(hint) or (hint,) if dataclasses.is_dataclass(arg)]
+        for part in inner:
+            found |= section_models(part, f"{prefix}{name}.")
+    return found
+
+
+def document_paths() -> set[str]:
+    """The path of every answer and every section of the document, as linkIds name them."""
+    return {
+        f"{prefix}{field.name}"
+        for prefix, model in section_models().items()
+        for field in dataclasses.fields(model)
+    }
+
+
+def test_the_questionnaire_asks_every_answer_of_every_section():
+    assert document_paths() <= set(link_ids(questionnaire()["item"]))
+
+
+def test_its_one_item_that_is_no_document_answer_is_the_sudden_change_yes_no():
+    # Were `suddenly_changed` ever a document code, its linkId would mean two answers.
+    extra = set(link_ids(questionnaire()["item"])) - document_paths()
+    assert extra == {SUDDENLY_CHANGED} == {"symptoms.suddenly_changed"}
+    assert "suddenly_changed" not in {field.name for field in dataclasses.fields(Symptoms)}
+
+
+def test_the_questionnaire_asks_every_red_flag_as_a_yes_no_in_spec_order():
     items = link_ids(questionnaire()["item"])
-    for code in RED_FLAG_CODES:
+    asked = [item["linkId"] for item in items["red_flags"]["item"]]
+    assert asked == [f"red_flags.{code}" for code in ALL_RED_FLAG_CODES]
+    assert asked.index("red_flags.urinary_difficulty") == (
+        asked.index("red_flags.bladder_bowel_control_loss") + 1
+    )
+    for code in ALL_RED_FLAG_CODES:
         item = items[f"red_flags.{code}"]
-        assert (item["type"], item["required"]) == ("boolean", True)
+        # Required as in a document: the new question is optional so older clients still work.
+        assert (item["type"], item["required"]) == ("boolean", code in RED_FLAG_CODES)
         assert item["text"] == QUESTIONS[f"red_flags.{code}"]
+    assert items["red_flags.urinary_difficulty"]["required"] is False
     assert items["red_flags"]["required"] is True
 
 
-def test_the_questionnaire_asks_every_symptom_by_its_code():
+def test_the_risk_factors_are_optional_yes_nos_cancer_now_asked_only_after_cancer():
+    questions = questionnaire()["item"]
+    items = link_ids(questions)
+    group = items["risk_factors"]
+    assert (group["type"], group["required"], group["repeats"]) == ("group", False, False)
+    assert [item["linkId"] for item in group["item"]] == [
+        f"risk_factors.{code}" for code in ALL_RISK_FACTOR_CODES
+    ]
+    for item in group["item"]:
+        assert (item["type"], item["required"]) == ("boolean", False)
+        assert item["text"] == QUESTIONS[item["linkId"]]
+        assert ("enableWhen" in item) == (item["linkId"] == "risk_factors.cancer_active")
+    assert items["risk_factors.cancer_active"]["enableWhen"] == [
+        {
+            "question": "conditions",
+            "operator": "=",
+            "answerCoding": {"system": CODE_SYSTEM, "code": "cancer", "display": "Cancer"},
+        }
+    ]
+    # The answer that enables it is asked first.
+    order = [item["linkId"] for item in questions]
+    assert order.index("conditions") < order.index("risk_factors")
+
+
+def test_a_sudden_change_is_a_yes_no_whose_yes_asks_how_many_days_ago():
     items = link_ids(questionnaire()["item"])
-    symptom_codes = {field.name for field in dataclasses.fields(Symptoms)} - NOT_YET_IN_FHIR
-    assert {f"symptoms.{name}" for name in symptom_codes} <= set(items)
+    symptoms = [item["linkId"] for item in items["symptoms"]["item"]]
+    changed, days = items[SUDDENLY_CHANGED], items[CHANGED_DAYS]
+    assert symptoms.index(SUDDENLY_CHANGED) + 1 == symptoms.index(CHANGED_DAYS)
+    assert (changed["type"], changed["required"], "enableWhen" in changed) == (
+        "boolean",
+        False,
+        False,
+    )
+    assert changed["text"].startswith("Has it suddenly changed or clearly got worse")
+    # Required only once enabled: a "yes" without the days is refused.
+    assert (days["type"], days["required"]) == ("integer", True)
+    assert days["enableWhen"] == [
+        {"question": SUDDENLY_CHANGED, "operator": "=", "answerBoolean": True}
+    ]
+    assert days["text"] == str(QUESTIONS["symptoms.last_changed_days"])
+
+
+def test_the_leg_changes_offered_are_the_asked_codes_not_the_legacy_ones():
+    offered = link_ids(questionnaire()["item"])["symptoms.leg_changes"]["answerOption"]
+    assert [option["valueCoding"]["code"] for option in offered] == list(codes.ASKED_LEG_CHANGES)
+
+
+def test_an_injury_may_be_more_than_two_weeks_ago_and_new_option_codes_are_offered():
+    items = link_ids(questionnaire()["item"])
+    injury = [item["linkId"] for item in items["injuries"]["item"]]
+    assert injury.index("injuries.older_than_14_days") == injury.index("injuries.date") + 1
+    older = items["injuries.older_than_14_days"]
+    assert (older["type"], older["required"]) == ("boolean", False)
+    assert older["text"] == QUESTIONS["injuries.older_than_14_days"]
+
+    def offered(link_id: str) -> list[str]:
+        return [option["valueCoding"]["code"] for option in items[link_id]["answerOption"]]
+
+    assert offered("injuries.mechanism") == list(codes.INJURY_MECHANISMS)
+    assert offered("exposures") == list(codes.EXPOSURES)
+    assert offered("symptoms.other_symptoms") == list(codes.OTHER_SYMPTOMS)
+    assert {"lifting_or_twisting", "nitrous_oxide", "sudden_severe_headache"} <= {
+        *offered("injuries.mechanism"),
+        *offered("exposures"),
+        *offered("symptoms.other_symptoms"),
+    }
+
+
+def test_symptoms_are_typed_and_coded_with_the_document_codes():
+    items = link_ids(questionnaire()["item"])
     locations = items["symptoms.locations"]
     assert (locations["type"], locations["repeats"], locations["required"]) == (
         "choice",
@@ -264,6 +431,109 @@ def test_answers_are_coded_with_the_document_codes():
     assert [item["linkId"] for item in resource["item"]].count("medications") == 2
 
 
+@pytest.mark.parametrize(
+    ("days", "changed", "days_answer"),
+    [
+        (3, [{"valueBoolean": True}], [{"valueInteger": 3}]),
+        (0, [{"valueBoolean": True}], [{"valueInteger": 0}]),
+        (None, [{"valueBoolean": False}], None),
+        (DELETE, None, None),
+    ],
+    ids=["changed", "changed-today", "not-changed", "not-asked"],
+)
+def test_a_sudden_change_is_sent_as_a_yes_no_then_its_days(days, changed, days_answer):
+    resource = questionnaire_response(with_answers(benign_data(), {CHANGED_DAYS: days}))
+    items = link_ids(resource["item"])
+    assert items.get(SUDDENLY_CHANGED, {}).get("answer") == changed
+    assert items.get(CHANGED_DAYS, {}).get("answer") == days_answer
+
+
+def test_legacy_leg_changes_are_sent_as_stored_with_their_words():
+    resource = questionnaire_response(
+        with_answers(benign_data(), {"symptoms.leg_changes": ["color", "cold"]})
+    )
+    assert link_ids(resource["item"])["symptoms.leg_changes"]["answer"] == [
+        {
+            "valueCoding": {
+                "system": CODE_SYSTEM,
+                "code": "color",
+                "display": "Colour changed (older question)",
+            }
+        },
+        {
+            "valueCoding": {
+                "system": CODE_SYSTEM,
+                "code": "cold",
+                "display": "Colder than the other leg",
+            }
+        },
+    ]
+
+
+# fhir.resources reads FHIR's string pattern `[ \r\n\t\S]+` with Python's \S, so a text of
+# other spaces only (a lone no-break space) is no FHIR string, though a document may hold it.
+FHIR_STRING = re.compile(r"[ \r\n\t\S]")
+
+
+def texts(value: object) -> list[str]:
+    """Every string inside a JSON value."""
+    if isinstance(value, str):
+        return [value]
+    children = (
+        value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    )
+    return [text for child in children for text in texts(child)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(valid_documents())
+def test_any_valid_document_round_trips_through_a_questionnaire_response(data):
+    assume(all(FHIR_STRING.search(text) for text in texts(data) if text))
+    doc = parse_document(data)
+    # As sent (nulls and empty sections included), and in the canonical form stored.
+    for answers in (data, document_to_dict(doc)):
+        resource = questionnaire_response(answers)
+        QuestionnaireResponse.model_validate(resource)
+        assert parse_document(document_from_response(resource)) == doc
+
+
+@settings(max_examples=100, deadline=None)
+@given(valid_documents())
+def test_a_response_has_the_emergency_answers_of_its_document(data):
+    canonical = document_to_dict(parse_document(data))  # in the Questionnaire's order
+    assert response_emergency_answers(questionnaire_response(data)) == emergency_answers(canonical)
+
+
+NEW_LINK_IDS = {
+    CHANGED_DAYS,
+    "red_flags.urinary_difficulty",
+    "risk_factors",
+    *(f"risk_factors.{code}" for code in ALL_RISK_FACTOR_CODES),
+    "injuries.older_than_14_days",
+}
+# A response to the Questionnaire of rules 2026.11.1: none of the new items, a past cancer.
+OLDER_RESPONSE = questionnaire_response(
+    with_answers(benign_data_2026_11(), {"conditions": ["cancer"], "injuries": [{"kind": "other"}]})
+)
+NOT_ASKED_PATHS = [
+    "red_flags.urinary_difficulty",
+    CHANGED_DAYS,
+    *(f"risk_factors.{code}" for code in (*RISK_FACTOR_CODES, codes.CANCER_ACTIVE)),
+]
+
+
+def test_an_older_response_reads_the_new_questions_as_not_asked():
+    assert not NEW_LINK_IDS & set(link_ids(OLDER_RESPONSE["item"]))
+
+    doc = parse_document(document_from_response(OLDER_RESPONSE))
+
+    assert doc.symptoms.last_changed_days is NOT_ASKED
+    assert doc.red_flags.urinary_difficulty is None
+    assert doc.risk_factors == RiskFactors()
+    assert doc.injuries[0].older_than_14_days is None
+    assert list(evaluate_triage(doc).flag("questions_not_asked").evidence) == NOT_ASKED_PATHS
+
+
 # --- GET /fhir/QuestionnaireResponse/{id} ---------------------------------------------------
 
 
@@ -294,6 +564,41 @@ def test_a_draft_reads_as_in_progress(client_for, clinician, front_desk):
     QuestionnaireResponse.model_validate(resource)
     assert resource["status"] == "in-progress"
     assert link_ids(resource["item"])["patient.family_name"]["answer"] == [{"valueString": "Draft"}]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("answers", NEW_ANSWERS)
+def test_a_stored_intake_reads_back_as_the_document_it_was(
+    client_for, clinician, front_desk, answers
+):
+    doc = parse_document(with_answers(benign_data(), answers))
+    intake = create_intake_from_document(doc, by=front_desk).intake
+
+    resource = client_for(clinician).get(f"{RESPONSES_PATH}/{intake.pk}").json()
+
+    QuestionnaireResponse.model_validate(resource)
+    assert parse_document(document_from_response(resource)) == doc
+
+
+@pytest.mark.django_db
+def test_a_draft_reads_with_its_new_answers_so_far(client_for, clinician, front_desk):
+    patient = save_patient(
+        Patient(given_name="Dana", family_name="Draft", date_of_birth="1980-01-02"), by=front_desk
+    )
+    draft = start_intake(patient=patient, by=front_desk)
+    doc = parse_document(COMPLETE)
+    apply_document(draft, doc)  # the answers of every step, not submitted
+
+    resource = client_for(clinician).get(f"{RESPONSES_PATH}/{draft.pk}").json()
+
+    assert resource["status"] == "in-progress"
+    read = parse_document(document_from_response({**resource, "status": "completed"}))
+    assert (read.symptoms, read.red_flags, read.risk_factors, read.injuries) == (
+        doc.symptoms,
+        doc.red_flags,
+        doc.risk_factors,
+        doc.injuries,
+    )
 
 
 @pytest.mark.django_db
@@ -447,7 +752,207 @@ def test_a_stranger_cannot_post_and_nothing_changes(client):
     assert row_counts() == before
 
 
-BENIGN_RESPONSE = questionnaire_response(benign_data_2026_11())
+def with_item(resource: dict, link_id: str, answer: list | None) -> dict:
+    """A copy of `resource` whose item `link_id` (at any depth) has `answer`, or is left out
+    when `answer` is None."""
+
+    def edit(items: list[dict]) -> list[dict]:
+        return [
+            {**item, "answer": answer}
+            if item["linkId"] == link_id
+            else {**item, "item": edit(item["item"])}
+            if "item" in item
+            else item
+            for item in items
+            if answer is not None or item["linkId"] != link_id
+        ]
+
+    return {**resource, "item": edit(resource["item"])}
+
+
+def response_with(answers: dict[str, object]) -> dict:
+    """The response of the benign document with the answers at the given paths changed."""
+    return questionnaire_response(with_answers(benign_data(), answers))
+
+
+CHANGED_3_DAYS_AGO = response_with({CHANGED_DAYS: 3})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("resource", "expected"),
+    [
+        (response_with({CHANGED_DAYS: -1}), [("must be between 0 and 36500", [CHANGED_DAYS])]),
+        (
+            with_item(CHANGED_3_DAYS_AGO, CHANGED_DAYS, [{"valueInteger": "3"}]),
+            [("must be a whole number or null", [CHANGED_DAYS])],
+        ),
+        (
+            with_item(CHANGED_3_DAYS_AGO, CHANGED_DAYS, [{"valueInteger": None}]),
+            [
+                (
+                    "must be a whole number (to say it has not changed, answer "
+                    "symptoms.suddenly_changed false)",
+                    [CHANGED_DAYS],
+                )
+            ],
+        ),
+        (
+            with_item(CHANGED_3_DAYS_AGO, SUDDENLY_CHANGED, [{"valueBoolean": "yes"}]),
+            [("must be true or false", [SUDDENLY_CHANGED])],
+        ),
+        (
+            with_item(CHANGED_3_DAYS_AGO, SUDDENLY_CHANGED, [{"valueInteger": 1}]),
+            [("must be answered with valueBoolean", [SUDDENLY_CHANGED])],
+        ),
+        (
+            with_item(CHANGED_3_DAYS_AGO, SUDDENLY_CHANGED, [{"valueBoolean": False}]),
+            [("must not be answered when symptoms.suddenly_changed is false", [CHANGED_DAYS])],
+        ),
+        (
+            with_item(CHANGED_3_DAYS_AGO, CHANGED_DAYS, None),
+            [("is required when symptoms.suddenly_changed is true", [CHANGED_DAYS])],
+        ),
+        (
+            response_with({"red_flags.urinary_difficulty": "yes"}),
+            [("must be true or false", ["red_flags.urinary_difficulty"])],
+        ),
+        (
+            response_with({"risk_factors.fever": 1}),
+            [("must be true or false", ["risk_factors.fever"])],
+        ),
+        (
+            response_with({"conditions": ["cancer"], "risk_factors.cancer_active": "no"}),
+            [("must be true or false", ["risk_factors.cancer_active"])],
+        ),
+        (
+            response_with({"injuries": [{"kind": "other", "older_than_14_days": "yes"}]}),
+            [("must be true or false", ["injuries.0.older_than_14_days"])],
+        ),
+        (
+            response_with(
+                {
+                    "injuries": [
+                        {"kind": "other", "date": days_before(3), "older_than_14_days": True}
+                    ]
+                }
+            ),
+            [
+                (
+                    "must not be true for a date within 14 days of reported_on",
+                    ["injuries.0.older_than_14_days"],
+                )
+            ],
+        ),
+        (
+            response_with({"symptoms.leg_changes": ["purple"]}),
+            [(f"must be one of: {', '.join(codes.LEG_CHANGES)}", ["symptoms.leg_changes.0"])],
+        ),
+    ],
+    ids=[
+        "days-negative",
+        "days-as-text",
+        "days-null",
+        "changed-as-text",
+        "changed-as-a-number",
+        "not-changed-but-days",
+        "changed-without-days",
+        "urinary-as-text",
+        "risk-factor-as-a-number",
+        "cancer-active-as-text",
+        "older-than-14-days-as-text",
+        "older-than-14-days-with-a-recent-date",
+        "unknown-leg-change",
+    ],
+)
+def test_a_bad_answer_to_a_new_question_is_a_400_naming_it_and_creates_nothing(
+    client_for, front_desk, resource, expected
+):
+    before = row_counts()
+
+    response = post_response(client_for(front_desk), resource)
+
+    assert response.status_code == 400
+    assert issues(response) == expected
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("resource", "read"),
+    [
+        # Accepted, as the document parser accepts it; the rules ignore it (decisions/0007).
+        (
+            response_with({"risk_factors.cancer_active": True}),
+            {"risk_factors.cancer_active": True},
+        ),
+        # The document's own path alone: unambiguous, as a client mapping paths sends it.
+        (with_item(CHANGED_3_DAYS_AGO, SUDDENLY_CHANGED, None), {CHANGED_DAYS: 3}),
+    ],
+    ids=["cancer-active-without-cancer", "days-without-the-yes-no"],
+)
+def test_answers_the_questionnaire_would_not_enable_are_read_as_the_parser_reads_them(
+    client_for, front_desk, resource, read
+):
+    response = post_response(client_for(front_desk), resource)
+
+    assert response.status_code == 201
+    stored = parse_document(document_from_response(response.json()))
+    assert stored == parse_document(with_answers(benign_data(), read))
+
+
+@pytest.mark.django_db
+def test_an_older_response_is_accepted_and_its_triage_says_what_was_not_asked(
+    client_for, front_desk
+):
+    response = post_response(client_for(front_desk), OLDER_RESPONSE)
+
+    assert response.status_code == 201
+    assessment = current_assessment(Intake.objects.get(pk=response.json()["id"]))
+    assert assessment.flags.get(code="questions_not_asked").evidence == NOT_ASKED_PATHS
+
+
+BLADDER_LOSS = {"red_flags.bladder_bowel_control_loss": True, CHANGED_DAYS: 3}
+EMERGENCY_ISSUE = (
+    "emergency answer in a refused response",
+    ["red_flags.bladder_bowel_control_loss"],
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("resource", "problem"),
+    [
+        (
+            response_with({**BLADDER_LOSS, "symptoms.severity": 11}),
+            ("must be between 0 and 10", ["symptoms.severity"]),
+        ),
+        (
+            with_item(response_with(BLADDER_LOSS), SUDDENLY_CHANGED, [{"valueBoolean": False}]),
+            ("must not be answered when symptoms.suddenly_changed is false", [CHANGED_DAYS]),
+        ),
+        (
+            with_item(response_with(BLADDER_LOSS), "symptoms.severity", [{"valueInteger": "x"}]),
+            None,  # FHIR's model refuses it, at the answer's FHIRPath
+        ),
+    ],
+    ids=["by-the-document", "while-reading-the-response", "by-fhir-structure"],
+)
+def test_a_response_refused_at_any_stage_still_reports_its_emergency_answers(
+    client_for, front_desk, resource, problem
+):
+    response = post_response(client_for(front_desk), resource)
+
+    assert response.status_code == 400
+    found = issues(response)
+    assert (len(found), found[-1]) == (2, EMERGENCY_ISSUE)
+    if problem is not None:
+        assert found[0] == problem
+    else:
+        assert found[0][1][0].startswith("QuestionnaireResponse.item[")
+
+
+BENIGN_RESPONSE = questionnaire_response(with_answers(benign_data(), {CHANGED_DAYS: 3}))
 
 
 @pytest.mark.django_db

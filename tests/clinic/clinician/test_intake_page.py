@@ -4,6 +4,8 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from clinic import submission
 from intake.answers import apply_document
+from intake.levels import level_meaning
+from intake.questions import question
 from reports.models import PreVisitSummary
 from tests.builders import document
 from tests.intake.factories import IntakeFactory
@@ -21,10 +23,12 @@ def test_the_intake_page_shows_answers_flags_evidence_summary_history_and_diagra
     response = client_for(clinician).get(reverse("triage:intake", args=[intake.pk]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Loss of bladder or bowel control" in html
-    assert "red_flags.bladder_bowel_control_loss" in html
+    # The evidence as the question and the answer, never the document's path.
+    assert "Loss of bladder or bowel control: Yes" in html
+    assert "red_flags." not in html and "symptoms." not in html
     assert "article: Call 911" in html
-    assert "Have you lost control of your bladder or bowels?" in html
+    assert level_meaning("emergency") in html
+    assert str(question("red_flags.bladder_bowel_control_loss")) in html
     assert 'id="summary-panel"' in html and "every 3s" in html  # pending: the panel polls
     assert "Version 1" in html
     assert "<svg" in html and 'role="img"' in html

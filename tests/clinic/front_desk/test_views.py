@@ -7,18 +7,23 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from clinic import submission
+from intake.document import ALL_RED_FLAG_CODES, RISK_FACTOR_CODES, parse_document
 from intake.models import Intake, IntakeVersion, Patient
+from intake.questions import question
 from intake.steps import STEPS
 from reports.models import PreVisitSummary
 from tests.builders import benign_data_2026_11, with_answers
+from tests.intake.conftest import VIGNETTES
 from tests.intake.factories import IntakeFactory, PatientFactory
-from tests.intake.formdata import reask_data, step_data
+from tests.intake.formdata import as_the_forms_ask, flags_through_the_forms, reask_data, step_data
 from triage.models import ReaskedAnswer, TriageAssessment
 
 pytestmark = pytest.mark.django_db
 
 
 def fill_every_step(client, intake: Intake, doc: dict) -> None:
+    doc = as_the_forms_ask(doc)
     for step in STEPS[1:]:  # the patient exists already
         intake.refresh_from_db()
         url = reverse("intake:step", args=[intake.pk, step.slug])
@@ -59,8 +64,8 @@ def test_a_new_patient_then_every_step_then_submit_gives_the_vignettes_triage(de
     assert intake.status == "submitted" and intake.version == 1
     assessment = TriageAssessment.objects.get(intake=intake)
     assert assessment.level == vignette["reference"]["level"]
-    assert sorted(assessment.flags.values_list("code", flat=True)) == sorted(
-        vignette["reference"]["flags"]
+    assert sorted(assessment.flags.values_list("code", flat=True)) == flags_through_the_forms(
+        vignette["reference"]
     )
     assert PreVisitSummary.objects.get(intake=intake).status == "pending"
     assert AuditEvent.objects.filter(action="submit", object_id=str(intake.pk)).count() == 1
@@ -68,7 +73,7 @@ def test_a_new_patient_then_every_step_then_submit_gives_the_vignettes_triage(de
 
 def test_the_draft_survives_a_closed_tab_and_resumes_from_open_drafts(desk, vignette):
     intake = IntakeFactory()
-    doc = vignette["document"]
+    doc = as_the_forms_ask(vignette["document"])
     desk.post(
         reverse("intake:step", args=[intake.pk, "symptoms"]),
         step_data("symptoms", doc, revision=0),
@@ -125,17 +130,7 @@ def test_red_flag_questions_have_no_default_and_each_must_be_answered(desk):
     answers = step_data("red-flags", {"red_flags": {"confusion": False}}, revision=0)
     response = desk.post(reverse("intake:step", args=[intake.pk, "red-flags"]), answers)
     errors = response.context["bound"].form.errors
-    assert set(errors) == {
-        "head_back_neck_injury",
-        "cannot_move_or_walk",
-        "bladder_bowel_control_loss",
-        "saddle_numbness",
-        "loss_of_consciousness",
-        "slurred_speech",
-        "vision_problems",
-        "face_arm_weakness",
-        "breathing_swallowing_difficulty",
-    }
+    assert set(errors) == {*ALL_RED_FLAG_CODES, *RISK_FACTOR_CODES} - {"confusion"}
     intake.refresh_from_db()
     assert intake.confusion is None
 
@@ -145,7 +140,7 @@ def test_review_lists_what_is_missing_and_submit_saves_nothing_until_complete(de
     review = desk.get(reverse("intake:review", args=[intake.pk]))
     texts = [problem.text for problem in review.context["problems"]]
     assert any(text.startswith("Which leg is numb or tingling?") for text in texts)
-    assert any("Have you felt confused?" in text for text in texts)
+    assert any(str(question("red_flags.confusion")) in text for text in texts)
 
     response = desk.post(reverse("intake:submit", args=[intake.pk]))
 
@@ -153,6 +148,38 @@ def test_review_lists_what_is_missing_and_submit_saves_nothing_until_complete(de
     intake.refresh_from_db()
     assert intake.status == "draft"
     assert not TriageAssessment.objects.exists() and not PreVisitSummary.objects.exists()
+
+
+def test_a_draft_without_the_new_questions_is_not_submitted_and_review_says_where_to_ask(desk):
+    # A draft whose answers were all given but the questions new in 2026.12.1 (an older
+    # draft, or steps skipped): the document would be valid, the forms still ask them.
+    doc = as_the_forms_ask(VIGNETTES["05-diabetic-feet"]["document"])
+    doc["conditions"] = [*doc.get("conditions", []), "cancer"]
+    intake = submission.create_intake_from_document(
+        parse_document(doc), by=None, channel="front_desk"
+    ).intake
+    Intake.objects.filter(pk=intake.pk).update(
+        status="draft", version=0, urinary_difficulty=None, fever=None, cancer_active=None,
+        suddenly_changed=None,
+    )  # fmt: skip
+
+    review = desk.get(reverse("intake:review", args=[intake.pk]))
+    problems = review.context["problems"]
+    links = {problem.text.removesuffix(" — is required"): problem.url for problem in problems}
+
+    def step(slug: str) -> str:
+        return reverse("intake:step", args=[intake.pk, slug])
+
+    assert links == {
+        str(question("red_flags.urinary_difficulty")): step("red-flags"),
+        str(question("symptoms.suddenly_changed")): step("symptoms"),
+        str(question("risk_factors.fever")): step("red-flags"),
+        str(question("risk_factors.cancer_active")): step("history"),
+    }
+    response = desk.post(reverse("intake:submit", args=[intake.pk]))
+    assert response.url.endswith("/review/")
+    intake.refresh_from_db()
+    assert intake.status == "draft"
 
 
 def test_rows_are_added_and_removed(desk):
@@ -270,6 +297,7 @@ def test_saving_a_step_is_audited_by_answer_code_without_the_values(desk, front_
     doc = {"symptoms": {"sides": "left", "locations": ["calf"], "onset": "gradual",
                         "duration_days": 3, "pattern": "constant", "positional": False,
                         "relieved_by_moving": False, "progression": "stable", "severity": 3,
+                        "last_changed_days": None,
                         "description": "Zqx7 private words"}}  # fmt: skip
     desk.post(
         reverse("intake:step", args=[intake.pk, "symptoms"]), step_data("symptoms", doc, revision=0)
@@ -282,9 +310,8 @@ def test_saving_a_step_is_audited_by_answer_code_without_the_values(desk, front_
 
 # --- the re-ask before submit (clinical-content.md §2, its end) ------------------------------
 
-BLADDER = "bladder_bowel_control_loss"
-BLADDER_QUESTION = "Have you lost control of your bladder or bowels?"
-TYPED = "No bladder problems, <just> tingling"
+BLADDER, URINARY = "bladder_bowel_control_loss", "urinary_difficulty"
+TYPED = "No bladder problems, <just> tingling"  # both bear on "bladder" (decisions/0016)
 
 
 def draft_with_words(desk, typed: str = TYPED) -> Intake:
@@ -300,11 +327,12 @@ def review_page(desk, intake: Intake):
     return desk.get(reverse("intake:review", args=[intake.pk]))
 
 
-def submit_answering(desk, intake: Intake, answer: bool | None):
-    """Submit from the review page, the bladder question asked again answered (None: not)."""
+def submit_answering(desk, intake: Intake, **answers: bool):
+    """Submit from the review page, the questions asked again answered as given (by code)."""
     intake.refresh_from_db()
-    asked = [BLADDER] if answer is not None else []
-    data = reask_data(asked, answer=bool(answer), revision=intake.revision)
+    data = {"revision": str(intake.revision)}
+    for code, answer in answers.items():
+        data |= reask_data([code], answer=answer, revision=intake.revision)
     return desk.post(reverse("intake:submit", args=[intake.pk]), data)
 
 
@@ -313,26 +341,27 @@ def test_words_bearing_on_a_no_are_put_back_before_the_submit_button(desk):
 
     page = review_page(desk, intake).content.decode()
 
-    sentence = (
-        "You wrote &quot;No bladder problems, &lt;just&gt; tingling&quot;. Please check your "
-        f"answer to: {BLADDER_QUESTION}"
-    )
-    assert sentence in page
-    assert page.index(sentence) < page.index("Submit intake")
-    radios = re.findall(rf'<input type="radio"[^>]*name="reask-{BLADDER}"[^>]*>', page)
-    assert len(radios) == 2 and not [radio for radio in radios if "checked" in radio]
+    for code in (BLADDER, URINARY):
+        sentence = (
+            "You wrote &quot;No bladder problems, &lt;just&gt; tingling&quot;. Please check your "
+            f"answer to: {question(f'red_flags.{code}')}"
+        )
+        assert sentence in page
+        assert page.index(sentence) < page.index("Submit intake")
+        radios = re.findall(rf'<input type="radio"[^>]*name="reask-{code}"[^>]*>', page)
+        assert len(radios) == 2 and not [radio for radio in radios if "checked" in radio]
 
 
-def test_submit_is_refused_until_the_question_asked_again_is_answered(desk):
+def test_submit_is_refused_until_every_question_asked_again_is_answered(desk):
     intake = draft_with_words(desk)
 
-    response = submit_answering(desk, intake, None)
+    response = submit_answering(desk, intake, **{BLADDER: False})
 
     assert response.status_code == 200
-    assert response.context["reasks"].errors == {BLADDER: ["Please answer yes or no."]}
+    assert response.context["reasks"].errors == {URINARY: ["Please answer yes or no."]}
     page = response.content.decode()
-    question = page[page.index(f'id="div_id_reask-{BLADDER}"') : page.index("Submit intake")]
-    assert BLADDER_QUESTION in question and "Please answer yes or no." in question
+    asked = page[page.index(f'id="div_id_reask-{URINARY}"') : page.index("Submit intake")]
+    assert str(question(f"red_flags.{URINARY}")) in asked and "Please answer yes or no." in asked
     assert "Some answers are missing or need checking; see below." in page
     intake.refresh_from_db()
     assert intake.is_draft and intake.bladder_bowel_control_loss is False
@@ -343,34 +372,38 @@ def test_submit_is_refused_until_the_question_asked_again_is_answered(desk):
 def test_yes_when_asked_again_is_an_emergency_at_once_and_both_answers_are_kept(desk, front_desk):
     intake = draft_with_words(desk)
 
-    response = submit_answering(desk, intake, True)
+    response = submit_answering(desk, intake, **{BLADDER: True, URINARY: False})
 
     assert response.url == reverse("intake:submitted", args=[intake.pk])
     intake.refresh_from_db()
-    assert intake.status == "submitted" and intake.bladder_bowel_control_loss is True
+    assert intake.status == "submitted"
+    assert (intake.bladder_bowel_control_loss, intake.urinary_difficulty) == (True, False)
     assessment = TriageAssessment.objects.get(intake=intake)
     assert assessment.level == "emergency"
     assert {BLADDER, "free_text_red_flag"} <= set(assessment.flags.values_list("code", flat=True))
     assert 'id="emergency-alert"' in desk.get(response.url).content.decode()
     version = IntakeVersion.objects.get(intake=intake)
     assert version.document["red_flags"][BLADDER] is True
-    asked_again = ReaskedAnswer.objects.get()
-    assert (asked_again.path, asked_again.words, asked_again.question, asked_again.answer) == (
-        "symptoms.description",
-        f'"{TYPED}"',
-        BLADDER,
-        True,
-    )
-    assert (asked_again.answered_by, asked_again.channel) == (front_desk, "front_desk")
+    stored = ReaskedAnswer.objects.values_list("path", "words", "question", "answer")
+    assert sorted(stored) == [
+        ("symptoms.description", f'"{TYPED}"', BLADDER, True),
+        ("symptoms.description", f'"{TYPED}"', URINARY, False),
+    ]
+    assert {(row.answered_by, row.channel) for row in ReaskedAnswer.objects.all()} == {
+        (front_desk, "front_desk")
+    }
     event = AuditEvent.objects.get(action="update", detail__has_key="reasked")
     assert event.actor == front_desk
-    assert event.detail == {"answers": [BLADDER], "reasked": {BLADDER: {"old": False, "new": True}}}
+    assert event.detail == {
+        "answers": [BLADDER],
+        "reasked": {BLADDER: {"old": False, "new": True}, URINARY: {"old": False, "new": False}},
+    }
 
 
 def test_no_when_asked_again_submits_the_words_still_flag_and_both_answers_are_kept(desk):
     intake = draft_with_words(desk)
 
-    response = submit_answering(desk, intake, False)
+    response = submit_answering(desk, intake, **{BLADDER: False, URINARY: False})
 
     assert response.url == reverse("intake:submitted", args=[intake.pk])
     intake.refresh_from_db()
@@ -378,35 +411,39 @@ def test_no_when_asked_again_submits_the_words_still_flag_and_both_answers_are_k
     assessment = TriageAssessment.objects.get(intake=intake)
     codes = set(assessment.flags.values_list("code", flat=True))
     assert assessment.level == "urgent" and "free_text_red_flag" in codes and BLADDER not in codes
-    assert ReaskedAnswer.objects.get().answer is False
+    assert set(ReaskedAnswer.objects.values_list("question", "answer")) == {
+        (BLADDER, False),
+        (URINARY, False),
+    }
     event = AuditEvent.objects.get(action="update", detail__has_key="reasked")
-    assert event.detail == {"answers": [], "reasked": {BLADDER: {"old": False, "new": False}}}
+    assert event.detail["answers"] == []
+    assert event.detail["reasked"][BLADDER] == {"old": False, "new": False}
     assert "bladder problems" not in str(AuditEvent.objects.values_list("detail", flat=True))
 
 
 def test_a_no_confirmed_once_is_not_asked_again_until_the_words_change(desk):
-    doc = with_answers(benign_data_2026_11(), {"notes": "No bladder problems"})
+    doc = as_the_forms_ask(with_answers(benign_data_2026_11(), {"notes": "No bladder problems"}))
     intake = IntakeFactory(reported_on=dt.date.fromisoformat(doc["reported_on"]))
     for slug in ("red-flags", "history"):  # the symptoms are left for later
         intake.refresh_from_db()
         url = reverse("intake:step", args=[intake.pk, slug])
         desk.post(url, step_data(slug, doc, revision=intake.revision))
 
-    refused = submit_answering(desk, intake, False)  # the symptoms are missing
+    refused = submit_answering(desk, intake, **{BLADDER: False, URINARY: False})
 
-    assert refused.url == reverse("intake:review", args=[intake.pk])
+    assert refused.url == reverse("intake:review", args=[intake.pk])  # the symptoms are missing
     intake.refresh_from_db()
-    assert intake.is_draft and ReaskedAnswer.objects.get().answer is False
+    assert intake.is_draft and ReaskedAnswer.objects.count() == 2
     assert review_page(desk, intake).context["reasks"].fields == {}
     changed = with_answers(doc, {"notes": "No bladder problems since Monday"})
     url = reverse("intake:step", args=[intake.pk, "history"])
     desk.post(url, step_data("history", changed, revision=intake.revision))
-    assert list(review_page(desk, intake).context["reasks"].fields) == [BLADDER]
+    assert list(review_page(desk, intake).context["reasks"].fields) == [BLADDER, URINARY]
 
 
 def test_answers_to_a_page_gone_stale_are_not_stored(desk):
     intake = draft_with_words(desk)
-    data = reask_data([BLADDER], answer=True, revision=intake.revision - 1)
+    data = reask_data([BLADDER, URINARY], answer=True, revision=intake.revision - 1)
 
     response = desk.post(reverse("intake:submit", args=[intake.pk]), data)
 

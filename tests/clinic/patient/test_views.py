@@ -13,14 +13,15 @@ from django.utils import timezone, translation
 from audit.models import AuditEvent
 from clinic.patient import access as patient_access
 from intake.forms import YES_NO
+from intake.levels import level_meaning
 from intake.models import Intake, PatientLink
-from intake.questions import OPTION_LABELS, QUESTIONS
+from intake.questions import OPTION_LABELS, QUESTIONS, question
 from intake.steps import STEPS
 from tests.builders import with_answers
 from tests.factories import TEST_PASSWORD
 from tests.intake.conftest import VIGNETTES
 from tests.intake.factories import IntakeFactory, PatientFactory
-from tests.intake.formdata import reask_data, step_data
+from tests.intake.formdata import as_the_forms_ask, reask_data, step_data
 from triage.models import ReaskedAnswer, TriageAssessment
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,7 @@ def assert_no_patient_data(response) -> None:
 
 
 def fill_every_step(client, intake: Intake, doc: dict, step_url) -> None:
+    doc = as_the_forms_ask(doc)
     for step in PATIENT_STEPS:
         intake.refresh_from_db()
         response = client.post(
@@ -153,7 +155,7 @@ def test_an_emergency_on_the_tablet_tells_the_patient_to_go_to_the_desk_now(desk
     page = done.content.decode()
     assert 'id="emergency-alert"' in page
     assert "Please tell the front desk staff right now" in page
-    assert "Have you lost control of your bladder or bowels?" in page  # their own question
+    assert str(question("red_flags.bladder_bowel_control_loss")) in page  # their own question
     assert "Loss of bladder" not in page and "cauda equina" not in page.lower()
 
 
@@ -165,6 +167,37 @@ def test_an_urgent_result_on_the_tablet_gives_a_lesser_notice(desk):
     page = desk.get(desk.post(reverse("patient:kiosk-submit")).url).content.decode()
 
     assert 'id="urgent-notice"' in page and 'id="emergency-alert"' not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "hours"),
+    [("en", "A clinician will call you today", "Mon-Fri 9-5"), ("es", "hoy", "lun-vie 9-17")],
+)
+def test_an_urgent_result_by_link_says_what_to_do_with_the_clinics_phone_and_hours(
+    desk, client, settings, language, words, hours
+):
+    settings.CLINIC_PHONE = "(555) 123-4567"
+    settings.CLINIC_HOURS = {"en": "Mon-Fri 9-5", "es": "lun-vie 9-17"}
+    intake = intake_for("04-leg-weakness", preferred_language=language)
+    token = token_of(make_link(desk, intake))
+    fill_every_step(client, intake, VIGNETTES["04-leg-weakness"]["document"], link_step_url(token))
+
+    page = client.get(client.post(reverse("patient:link-submit", args=[token])).url)
+
+    html = page.content.decode()
+    assert 'id="urgent-notice"' in html and words in html
+    assert "(555) 123-4567" in html and hours in html
+    assert "urgent care" in html or "atención urgente" in html
+
+
+def test_a_routine_result_says_it_is_discussed_at_the_visit(desk, client):
+    intake = intake_for(ROUTINE)
+    token = token_of(make_link(desk, intake))
+    fill_every_step(client, intake, VIGNETTES[ROUTINE]["document"], link_step_url(token))
+
+    page = client.get(client.post(reverse("patient:link-submit", args=[token])).url)
+
+    assert level_meaning("routine", to_patient=True) in page.content.decode()
 
 
 def test_after_submitting_the_tablet_shows_only_the_hand_back_page(desk):
@@ -319,7 +352,7 @@ def test_an_emergency_by_link_tells_the_patient_to_call_911(desk, client):
     page = done.content.decode()
     assert 'id="emergency-alert"' in page
     assert "Call 911 now or go to the nearest emergency department" in page
-    assert "Have you lost control of your bladder or bowels?" in page
+    assert str(question("red_flags.bladder_bowel_control_loss")) in page
 
 
 def test_after_submission_the_question_pages_say_the_link_was_used(desk, client):
@@ -425,7 +458,7 @@ def test_a_signature_older_than_the_longest_link_life_is_expired(client, front_d
 def test_a_link_changes_only_its_own_intake(desk, client):
     intake, other = intake_for(), IntakeFactory()
     token = token_of(make_link(desk, intake))
-    doc = VIGNETTES[ROUTINE]["document"]
+    doc = as_the_forms_ask(VIGNETTES[ROUTINE]["document"])
 
     client.post(link_step_url(token)("symptoms"), step_data("symptoms", doc, revision=0))
 
