@@ -498,10 +498,10 @@ def _objects(value: object) -> list[dict]:
 
 
 def emergency_issues(paths: tuple[str, ...]) -> list[dict[str, object]]:
-    """A refused response's emergency answers, one warning each: never thrown away (§4)."""
+    """A refused response's emergency answers, one `fatal` issue each (§4): never thrown away."""
     return [
         {
-            "severity": "warning",
+            "severity": "fatal",
             "code": "informational",
             "diagnostics": "emergency answer in a refused response",
             "expression": [path],

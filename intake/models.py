@@ -17,7 +17,7 @@ from django.utils import timezone
 from intake.document import IntakeDocument, codes, completed_years, parse_document
 from intake.levels import Level, OpenAlert
 from intake.questions import choices
-from intake.validators import validate_typed_text
+from intake.validators import validate_phone, validate_typed_text
 
 
 def _range(field: str, low: int, high: int) -> models.CheckConstraint:
@@ -46,7 +46,9 @@ class Patient(models.Model):
     )
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=16, choices=choices(codes.SEXES), blank=True)
-    phone = models.CharField(max_length=codes.PHONE_MAX_LENGTH, blank=True)
+    phone = models.CharField(
+        max_length=codes.PHONE_MAX_LENGTH, blank=True, validators=[validate_phone]
+    )
     email = models.EmailField(max_length=codes.EMAIL_MAX_LENGTH, blank=True)
     preferred_language = models.CharField(
         max_length=2, choices=choices(codes.LANGUAGES), default=codes.DEFAULT_LANGUAGE
@@ -218,6 +220,10 @@ class Intake(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    def current_document(self) -> IntakeDocument:
+        """The answers of the current version (a submitted intake's), read back."""
+        return self.versions.get(number=self.version).read()
 
 
 class _IntakeRow(models.Model):

@@ -31,7 +31,6 @@ from intake import services
 from intake.document import DocumentInvalid, codes
 from intake.forms import PatientForm, PatientSearchForm
 from intake.levels import Level
-from intake.models import IntakeVersion
 from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
 from intake.validators import validate_typed_text
 from triage.engine import CALL_911_FOR
@@ -255,8 +254,7 @@ def submitted(request, intake_id):
             "assessment": assessment,
             # The answers the desk has just entered, in words, under what to do now.
             "desk_flags": flags_with_reasons(
-                access.desk_flags(assessment),
-                IntakeVersion.objects.get(intake=intake, number=intake.version).read(),
+                access.desk_flags(assessment), intake.current_document()
             ),
             "call_911_for": CALL_911_FOR,
         },

@@ -213,6 +213,11 @@ def _text(
     return _Check(check, schema | ({"minLength": min_length} if min_length else {}))
 
 
+def is_phone_number(value: str) -> bool:
+    """7-15 digits with spaces, dots, dashes, brackets and a leading + (or nothing): §1."""
+    return bool(_PHONE.fullmatch(value))
+
+
 CONTROL_CHARACTERS = "must not contain control characters"
 DIRECTION_CONTROLS = "must not contain text-direction control characters"
 

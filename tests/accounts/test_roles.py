@@ -59,3 +59,13 @@ def test_seed_demo_refuses_to_run_in_production(django_user_model):
     with pytest.raises(CommandError, match="refuses"):
         call_command("seed_demo")
     assert not django_user_model.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("user", "words"), [("front_desk", "Front desk"), ("clinician", "Clinician")]
+)
+def test_the_navigation_bar_names_the_role_in_words(client_for, request, user, words):
+    page = client_for(request.getfixturevalue(user)).get("/", follow=True).content.decode()
+    assert f'<span class="badge text-bg-light ms-1">{words}</span>' in page
+    assert f">{user}<" not in page

@@ -88,8 +88,8 @@ def test_a_fhir_response_naming_someone_else_by_mrn_is_a_409_outcome(client_for,
     outcome = OperationOutcome.model_validate(response.json())
     errors = [(i.code, i.expression) for i in outcome.issue if i.severity == "error"]
     assert errors == [("conflict", ["patient.date_of_birth"])]
-    warnings = [i.expression for i in outcome.issue if i.severity == "warning"]
-    assert warnings == [["red_flags.bladder_bowel_control_loss"]]
+    emergencies = [i.expression for i in outcome.issue if i.severity == "fatal"]
+    assert emergencies == [["red_flags.bladder_bowel_control_loss"]]
     assert "1971-04-02" not in response.content.decode()
     assert row_counts() == before
     assert identity_of(stored) == identity

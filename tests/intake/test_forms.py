@@ -187,3 +187,18 @@ def test_the_refusals_are_in_the_pages_language(intake):
         assert not form.is_valid()
         message = form.errors["date"][0]
     assert "2026-11-20" in message and "after" not in message
+
+
+@pytest.mark.parametrize(
+    ("phone", "valid"),
+    [("😀😀😀", False), ("123", False), ("1234567890123456", False), ("+1 (555) 010-0100", True),
+     ("555.010.0100", True), ("", True)],
+)  # fmt: skip
+def test_the_phone_keeps_to_digits_and_separators_of_the_specs_length(phone, valid):
+    form = forms.PatientForm(
+        {"given_name": "A", "family_name": "B", "date_of_birth": "1980-01-01",
+         "preferred_language": "en", "phone": phone}
+    )  # fmt: skip
+    assert form.is_valid() is valid, form.errors
+    if not valid:
+        assert set(form.errors) == {"phone"} and "7 to 15 digits" in form.errors["phone"][0]

@@ -21,6 +21,7 @@ from reports import building as pipeline
 from reports.models import PreVisitSummary
 from tests.intake.conftest import VIGNETTES
 from tests.intake.factories import IntakeFactory
+from tests.intake.formdata import as_the_forms_ask
 from tests.triage.clinic import submit
 from tests.urlwalk import Route
 
@@ -65,9 +66,9 @@ class Clinic:
 @pytest.fixture
 def clinic(front_desk) -> Clinic:
     submitted = submit("emergency", by=front_desk)
-    doc = parse_document(VIGNETTES["10-hypothyroid"]["document"])
+    doc = parse_document(as_the_forms_ask(VIGNETTES["10-hypothyroid"]["document"]))
     draft = IntakeFactory(reported_on=doc.reported_on)
-    apply_document(draft, doc)  # every answer given: the draft can be submitted
+    apply_document(draft, doc)  # every answer the forms ask given: the draft can be submitted
     _, token = patient_access.make_link(draft, by=front_desk)
     return Clinic(submitted=submitted, draft=draft, token=token)
 

@@ -26,7 +26,7 @@ from reports.models import PreVisitSummary
 from tests.builders import with_answers
 from tests.intake.conftest import VIGNETTES
 from tests.intake.factories import IntakeFactory
-from tests.intake.formdata import step_data
+from tests.intake.formdata import as_the_forms_ask, step_data
 from tests.security.access_matrix import REFUSED, expected, is_admin_site
 from tests.security.conftest import Clinic, clinic_state
 from tests.strategies import (
@@ -227,18 +227,20 @@ def test_a_random_or_hostile_json_body_is_never_a_server_error(client_for, front
 
 
 def everywhere(text: str) -> dict[str, object]:
-    """An emergency whose every typed answer is `text`."""
-    return with_answers(
-        VIGNETTES["02-bladder-loss"]["document"],
-        {
-            "patient.given_name": text,
-            "patient.family_name": text,
-            "symptoms.description": text,
-            "medications": [{"name": text, "dose": text, "kind": "prescription"}],
-            "vaccinations": [{"name": text}],
-            "injuries": [{"kind": "other", "description": text}],
-            "notes": text,
-        },
+    """An emergency whose every typed answer is `text`, with every question the forms ask."""
+    return as_the_forms_ask(
+        with_answers(
+            VIGNETTES["02-bladder-loss"]["document"],
+            {
+                "patient.given_name": text,
+                "patient.family_name": text,
+                "symptoms.description": text,
+                "medications": [{"name": text, "dose": text, "kind": "prescription"}],
+                "vaccinations": [{"name": text}],
+                "injuries": [{"kind": "other", "description": text}],
+                "notes": text,
+            },
+        )
     )
 
 

@@ -37,23 +37,25 @@ from tests.triage.clinic import listed
 MARKER = "Zqx7Marker"
 LINK = re.compile(r'(?:href|action|src|hx-get|hx-post)="([^"]*)"')
 # Every free-text answer, and the names, carry the marker; no dates, so any day will do.
-DOCUMENT = with_answers(
-    VIGNETTES["10-hypothyroid"]["document"],
-    {
-        "patient.given_name": f"Ana {MARKER}",
-        "patient.family_name": f"{MARKER}-Lopez",
-        "patient.mrn": f"{MARKER}-1",
-        "symptoms.description": f"Tingling since {MARKER} day",
-        "medications": [{"name": f"{MARKER} tablets", "dose": f"2 {MARKER}", "kind": "supplement"}],
-        "vaccinations": [{"name": f"{MARKER} vaccine"}],
-        "injuries": [{"kind": "other", "description": f"Fell off a {MARKER}"}],
-        # Words the review page puts back beside their question, quoted with the marker.
-        "notes": f"Ask about {MARKER}, no bladder trouble",
-    },
+DOCUMENT = as_the_forms_ask(
+    with_answers(
+        VIGNETTES["10-hypothyroid"]["document"],
+        {
+            "patient.given_name": f"Ana {MARKER}",
+            "patient.family_name": f"{MARKER}-Lopez",
+            "patient.mrn": f"{MARKER}-1",
+            "symptoms.description": f"Tingling since {MARKER} day",
+            "medications": [
+                {"name": f"{MARKER} tablets", "dose": f"2 {MARKER}", "kind": "supplement"}
+            ],
+            "vaccinations": [{"name": f"{MARKER} vaccine"}],
+            "injuries": [{"kind": "other", "description": f"Fell off a {MARKER}"}],
+            # Words the review page puts back beside their question, quoted with the marker.
+            "notes": f"Ask about {MARKER}, no bladder trouble",
+        },
+    )
 )
 ASKED_AGAIN = ["bladder_bowel_control_loss", "urinary_difficulty"]
-# The same answers as the app's own forms ask them (every question of 2026.12.1).
-THROUGH_THE_FORMS = as_the_forms_ask(DOCUMENT)
 
 
 @dataclass
@@ -132,7 +134,7 @@ def submitted_at_the_desk(desk: Client) -> Intake:
     intake = Intake.objects.get(patient__mrn=patient["mrn"])
     for step in STEPS[1:]:
         intake.refresh_from_db()
-        data = step_data(step.slug, THROUGH_THE_FORMS, revision=intake.revision)
+        data = step_data(step.slug, DOCUMENT, revision=intake.revision)
         assert (
             desk.post(reverse("intake:step", args=[intake.pk, step.slug]), data).status_code == 302
         )
@@ -164,7 +166,7 @@ def submitted_by_link(desk: Client) -> Intake:
     assert patient.get(link).status_code == 302
     for step in STEPS[1:]:
         intake.refresh_from_db()
-        data = step_data(step.slug, THROUGH_THE_FORMS, revision=intake.revision)
+        data = step_data(step.slug, DOCUMENT, revision=intake.revision)
         url = reverse("patient:link-step", args=[token, step.slug])
         assert patient.post(url, data).status_code == 302
     intake.refresh_from_db()

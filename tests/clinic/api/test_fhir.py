@@ -946,6 +946,7 @@ def test_a_response_refused_at_any_stage_still_reports_its_emergency_answers(
     assert response.status_code == 400
     found = issues(response)
     assert (len(found), found[-1]) == (2, EMERGENCY_ISSUE)
+    assert response.json()["issue"][-1]["severity"] == "fatal"  # §4
     if problem is not None:
         assert found[0] == problem
     else:
