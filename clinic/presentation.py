@@ -13,12 +13,11 @@ from django.utils.translation import gettext as _
 from intake.answers import LIFESTYLE_FIELDS, PATIENT_FIELDS, SYMPTOM_FIELDS, intake_answers
 from intake.document import (
     ALL_RED_FLAG_CODES,
-    CANCER_ACTIVE,
-    RISK_FACTOR_CODES,
     IntakeDocument,
     Problem,
+    risk_factors_asked,
 )
-from intake.evidence import evidence_in_words, injury_in_words
+from intake.evidence import days_ago_in_words, evidence_in_words, injury_in_words
 from intake.forms import ReaskForm
 from intake.models import Intake
 from intake.questions import OPTION_LABELS, QUESTIONS
@@ -85,8 +84,7 @@ def _answer_text(path: str, values: dict, name: str) -> str:
     if name not in values:
         return _("Not answered")
     if path == "symptoms.last_changed_days":
-        days = values[name]
-        return _("It has not") if days is None else _("%(days)d days ago") % {"days": days}
+        return days_ago_in_words(values[name])
     return in_words(values[name])
 
 
@@ -144,7 +142,6 @@ def answer_sections(intake: Intake, answers: dict | None = None) -> list[Section
     def part(name: str, fields: tuple[str, ...]) -> list[Answer]:
         return _answers(doc.get(name, {}), name, fields)
 
-    after_cancer = (CANCER_ACTIVE,) if "cancer" in doc.get("conditions", ()) else ()
     return [
         Section(_("Patient"), "patient", part("patient", PATIENT_FIELDS)),
         Section(_("Symptoms"), "symptoms", part("symptoms", SYMPTOMS_IN_ORDER)),
@@ -152,7 +149,7 @@ def answer_sections(intake: Intake, answers: dict | None = None) -> list[Section
         Section(
             _("Health risks"),
             "red-flags",
-            part("risk_factors", (*RISK_FACTOR_CODES, *after_cancer)),
+            part("risk_factors", risk_factors_asked(doc.get("conditions", ()))),
         ),
         Section(
             _("Medicines, treatments and vaccinations"),
@@ -216,13 +213,16 @@ def question_for_path(path: str) -> str:
     return path
 
 
+def step_for_path(path: str) -> str:
+    """The step where the answer at `path` is entered."""
+    return STEP_OF_SECTION.get(path, STEP_OF_SECTION.get(path.split(".")[0], "symptoms"))
+
+
 def problem_links(problems: tuple[Problem, ...], intake: Intake) -> list[ProblemLink]:
     """Each problem in words, linked to the step where it is fixed."""
     links = []
     for problem in problems:
-        step = STEP_OF_SECTION.get(
-            problem.path, STEP_OF_SECTION.get(problem.path.split(".")[0], "symptoms")
-        )
+        step = step_for_path(problem.path)
         message = _("is required") if problem.message == "is required" else problem.message
         links.append(
             ProblemLink(

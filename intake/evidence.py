@@ -13,18 +13,26 @@ import datetime as dt
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from intake.document import Injury, IntakeDocument, Medication, NotAsked, Vaccination, answer_at
 from intake.questions import OPTION_LABELS, reason_label
+from intake.questions import question as question_asked
 
 _INDEX = re.compile(r"\.\d+(?=\.|$)")
 _DAYS = {"symptoms.duration_days", "symptoms.last_changed_days"}
 
 
-def evidence_in_words(doc: IntakeDocument, evidence: str) -> tuple[str, str]:
-    """(question label, answer label) for one evidence entry of a flag or a suggestion."""
+def evidence_in_words(
+    doc: IntakeDocument, evidence: str, *, as_asked: bool = False
+) -> tuple[str, str]:
+    """(question label, answer label) for one evidence entry of a flag or a suggestion.
+
+    The label is the short one staff read beside a flag, or with `as_asked` the question as
+    the patient was asked it.
+    """
     path, _colon, quoted = evidence.partition(": ")
-    question = str(reason_label(_INDEX.sub("", path)))
+    question = str((question_asked if as_asked else reason_label)(_INDEX.sub("", path)))
     if quoted:  # a free-text match: the words around it, as the patient typed them
         return question, quoted
     item = answer_at(doc, path.rpartition(".")[0]) if _INDEX.search(path) else None
@@ -40,17 +48,22 @@ def evidence_in_words(doc: IntakeDocument, evidence: str) -> tuple[str, str]:
 def _answer(path: str, value: object) -> str:
     if isinstance(value, NotAsked) or (value is None and path not in _DAYS):
         return _("Not asked")
-    if value is None:  # last_changed_days: null
-        return _("It has not")
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    if isinstance(value, int) and path in _DAYS:
-        return _("%(days)d days ago") % {"days": value}
+    if path in _DAYS:
+        return days_ago_in_words(value)
     if isinstance(value, tuple):
         return ", ".join(_label(code) for code in value) or _("None")
     if isinstance(value, dt.date):
         return value.isoformat()
     return _label(value) if isinstance(value, str) else str(value)
+
+
+def days_ago_in_words(days: int | None) -> str:
+    """ "3 days ago", "1 day ago", or for a change that did not happen (null) "It has not"."""
+    if days is None:
+        return _("It has not")
+    return ngettext("%(days)d day ago", "%(days)d days ago", days) % {"days": days}
 
 
 def _label(code: str) -> str:

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import ValidationError
 
 from intake.document import ROOT_PATH, DocumentInvalid, Problem, codes
 from intake.document.nesting import TOO_DEEP, Location, too_deep
-from intake.questions import OPTION_LABELS, QUESTIONS
+from intake.questions import OPTION_LABELS, QUESTIONS, RECENTLY_MEANS
 
 FHIR_JSON = "application/fhir+json"
 CODE_SYSTEM = "urn:legintake:codes"
@@ -188,7 +189,10 @@ ITEMS: tuple[Question, ...] = (
 _QUESTIONNAIRE_WORDS = {
     "patient": _("About the patient"),
     "symptoms": _("Numbness or tingling"),
-    "red_flags": _("Warning signs: call 911 if any answer is yes"),
+    # The red-flag questions say "Recently": the group says what that means (§1).
+    "red_flags": format_lazy(
+        "{}. {}", _("Warning signs: call 911 if any answer is yes"), RECENTLY_MEANS
+    ),
     "risk_factors": _("A few more questions about your health"),
     "lifestyle": _("Lifestyle"),
 }

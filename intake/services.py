@@ -241,8 +241,11 @@ def changed_paths(before: dict, after: dict, prefix: str = "") -> list[str]:
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
         path = f"{prefix}{key}"
-        if isinstance(old, dict) and isinstance(new, dict):
-            paths += changed_paths(old, new, f"{path}.")
+        sections = (old, new)
+        if any(isinstance(part, dict) for part in sections) and all(
+            isinstance(part, dict) or part is None for part in sections
+        ):  # a section only one side has (risk_factors of an older intake) counts as empty
+            paths += changed_paths(old or {}, new or {}, f"{path}.")
         elif old != new:
             paths.append(path)
     return paths

@@ -15,18 +15,23 @@ from typing import Any
 from django.utils import translation
 
 from intake.document import (
-    CANCER_ACTIVE,
-    RISK_FACTOR_CODES,
     IntakeDocument,
     Patient,
     completed_years,
+    risk_factors_asked,
 )
 from intake.evidence import evidence_in_words
 from intake.levels import level_meaning
 from intake.questions import OPTION_LABELS
 from reports.diagram import known_locations, shaded_regions
 from reports.evaluation import suggestion_json
-from reports.suggestions import POSITIONAL_STATEMENT, fits_positional_pressure, suggest_tests
+from reports.suggestions import (
+    POSITIONAL_STATEMENT,
+    Reason,
+    Suggestion,
+    fits_positional_pressure,
+    suggest_tests,
+)
 from triage.engine import CALL_911_FOR, Flag, TriageResult
 from triage.rules import ATTENTION, EMERGENCY, RULES, URGENT
 
@@ -118,6 +123,19 @@ def reason_for_visit(doc: IntakeDocument) -> str:
     )
 
 
+def reasons_in_words(doc: IntakeDocument, suggestion: Suggestion) -> list[str]:
+    """A suggestion's reasons as people read them: what held, then the answers behind it
+    ("Diet: vegan — Diet: Vegan" reads "Diet: Vegan"); `reasons` keeps the paths."""
+    return [_reason_in_words(doc, reason) for reason in suggestion.reasons]
+
+
+def _reason_in_words(doc: IntakeDocument, reason: Reason) -> str:
+    answers = "; ".join(dict.fromkeys(evidence_words(doc, item) for item in reason.evidence))
+    if not answers or answers.startswith(reason.label.partition(":")[0]):
+        return answers or reason.label
+    return f"{reason.label} — {answers}"
+
+
 def evidence_words(doc: IntakeDocument, evidence: str) -> str:
     """A flag's evidence as question and answer ("Loss of bladder or bowel control: Yes")."""
     return ": ".join(evidence_in_words(doc, evidence))
@@ -195,8 +213,9 @@ def timeline(doc: IntakeDocument) -> list[Json]:
 def health_risks(doc: IntakeDocument) -> list[str]:
     """Each risk factor asked of this patient with its answer ("Takes a blood thinner: No");
     "Not asked" for an older document's (the clinician asks them at the visit)."""
-    asked = (*RISK_FACTOR_CODES, *((CANCER_ACTIVE,) if "cancer" in doc.conditions else ()))
-    return [evidence_words(doc, f"risk_factors.{code}") for code in asked]
+    return [
+        evidence_words(doc, f"risk_factors.{code}") for code in risk_factors_asked(doc.conditions)
+    ]
 
 
 def _labels(codes: tuple[str, ...]) -> list[str]:
@@ -275,7 +294,10 @@ def _content(
         },
         "description": s.description,
         "notes": doc.notes,
-        "suggested_tests": [suggestion_json(suggestion) for suggestion in suggestions],
+        "suggested_tests": [
+            suggestion_json(suggestion) | {"reasons_in_words": reasons_in_words(doc, suggestion)}
+            for suggestion in suggestions
+        ],
         "positional_benign": {
             "statement": POSITIONAL_STATEMENT,
             "come_back_if": list(COME_BACK_IF),

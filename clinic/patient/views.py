@@ -29,20 +29,20 @@ from django.views.decorators.http import require_POST
 from audit.services import Action, record
 from clinic import submission
 from clinic.patient import access as patient_access
-from clinic.patient.wording import HEADINGS, LINK_PROBLEMS, PATIENT_WORDS
+from clinic.patient.wording import HEADINGS, LINK_PROBLEMS
 from clinic.presentation import (
-    STEP_OF_SECTION,
     ProblemLink,
     answer_sections,
     problem_links,
     reask_form,
+    step_for_path,
 )
 from intake import services
-from intake.document import RED_FLAG_CODES, DocumentInvalid
+from intake.document import DocumentInvalid
+from intake.evidence import evidence_in_words
 from intake.forms import ReaskForm
 from intake.levels import Severity
 from intake.models import Intake, Patient
-from intake.questions import QUESTIONS
 from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
 from triage.models import TriageAssessment
 from triage.services import answer_reasks, current_assessment
@@ -164,7 +164,7 @@ def _patient_problem_links(intake: Intake, pages: Pages) -> list[ProblemLink]:
     problems = submission.draft_problems(intake)
     links = []
     for problem, words in zip(problems, problem_links(problems, intake), strict=True):
-        slug = STEP_OF_SECTION.get(problem.path.split(".")[0], PATIENT_SLUGS[0])
+        slug = step_for_path(problem.path)
         links.append(
             ProblemLink(text=words.text, url=pages.step(slug) if slug in PATIENT_SLUGS else "")
         )
@@ -229,19 +229,24 @@ def _submit(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse 
     return None
 
 
-def emergency_reasons(assessment: TriageAssessment | None) -> list[str]:
-    """The emergency answers in the patient's words: their own questions, not the staff's titles."""
-    if assessment is None:
+def emergency_reasons(intake: Intake, assessment: TriageAssessment | None) -> list[str]:
+    """The answers behind each emergency in the patient's words: the questions as they were
+    asked ("Recently, have you newly lost control…?"), never the staff's titles or codes."""
+    if assessment is None or assessment.level != Severity.EMERGENCY:
         return []
-    reasons = []
-    for flag in assessment.flags.all():
-        if flag.severity != Severity.EMERGENCY:
-            continue
-        if flag.code in RED_FLAG_CODES:
-            reasons.append(str(QUESTIONS[f"red_flags.{flag.code}"]))
-        else:
-            reasons.append(str(PATIENT_WORDS.get(flag.code, _("One of your other answers"))))
-    return reasons
+    doc = intake.current_document()
+    reasons = (
+        evidence_in_words(doc, item, as_asked=True)
+        for flag in assessment.flags.all()
+        if flag.severity == Severity.EMERGENCY
+        for item in flag.evidence
+    )
+    yes = str(_("Yes"))
+    return list(
+        dict.fromkeys(
+            question if answer == yes else f"{question} {answer}" for question, answer in reasons
+        )
+    )
 
 
 def _done_page(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse:
@@ -257,7 +262,7 @@ def _done_page(request: HttpRequest, intake: Intake, pages: Pages) -> HttpRespon
         {
             "kiosk": pages is KIOSK,
             "level": assessment.level if assessment else "",
-            "reasons": emergency_reasons(assessment),
+            "reasons": emergency_reasons(intake, assessment),
         },
     )
 

@@ -35,8 +35,6 @@ HEADINGS = {
         gettext_lazy("Tick any that apply. You can skip what you would rather not answer."),
     ),
 }
-# Emergency flags that are not a single red-flag question, in the patient's words.
-PATIENT_WORDS = {"recent_injury": gettext_lazy("A recent injury to your back, head or neck")}
 
 LINK_PROBLEMS = {
     patient_access.LinkInvalid: (

@@ -50,6 +50,7 @@ from intake.document.codes import (
     SIDES,
     SMOKING,
     TREATMENTS,
+    risk_factors_asked,
 )
 from intake.document.model import (
     NOT_ASKED,
@@ -143,4 +144,5 @@ __all__ = [
     "document_to_dict",
     "emergency_answers",
     "parse_document",
+    "risk_factors_asked",
 ]

@@ -73,6 +73,12 @@ RISK_FACTOR_CODES = (
 CANCER_ACTIVE = "cancer_active"
 ALL_RISK_FACTOR_CODES = (*RISK_FACTOR_CODES, CANCER_ACTIVE)
 
+
+def risk_factors_asked(conditions: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The risk factors asked of a patient with these conditions: cancer_active after cancer."""
+    return (*RISK_FACTOR_CODES, *((CANCER_ACTIVE,) if "cancer" in conditions else ()))
+
+
 MEDICATION_KINDS = ("prescription", "over_the_counter", "supplement")
 TREATMENTS = ("chemotherapy", "radiation_therapy")
 INJURY_KINDS = (

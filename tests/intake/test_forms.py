@@ -171,10 +171,14 @@ def test_a_vaccination_date_outside_birth_and_the_answers_day_is_refused(intake,
     assert not form.is_valid() and message in form.errors["date"][0]
 
 
-@pytest.mark.parametrize(("years_ago", "valid"), [(120, True), (121, False)])
-def test_the_date_of_birth_allows_an_age_of_120_completed_years(years_ago, valid):
+@pytest.mark.parametrize(
+    ("years_ago", "days_later", "valid"),
+    [(120, 0, True), (121, 1, True), (121, 0, False)],  # 121 years less a day: still 120
+)
+def test_the_date_of_birth_allows_an_age_of_120_completed_years(years_ago, days_later, valid):
     today = dt.date.today()
-    born = dt.date(today.year - years_ago, today.month, min(today.day, 28))  # birthday passed
+    born = dt.date(today.year - years_ago, today.month, min(today.day, 28))
+    born += dt.timedelta(days=days_later)
     form = forms.PatientForm(
         {"given_name": "A", "family_name": "B", "date_of_birth": born, "preferred_language": "en"}
     )

@@ -44,7 +44,7 @@ from intake.fhir import (
     response_emergency_answers,
 )
 from intake.models import Intake, Patient
-from intake.questions import QUESTIONS
+from intake.questions import QUESTIONS, RECENTLY_MEANS
 from intake.services import save_patient, start_intake
 from tests.builders import (
     DELETE,
@@ -257,6 +257,8 @@ def test_the_questionnaire_asks_every_red_flag_as_a_yes_no_in_spec_order():
         assert item["text"] == QUESTIONS[f"red_flags.{code}"]
     assert items["red_flags.urinary_difficulty"]["required"] is False
     assert items["red_flags"]["required"] is True
+    # Every question says "Recently": the group says what that means, as the forms do.
+    assert str(RECENTLY_MEANS) in items["red_flags"]["text"]
 
 
 def test_the_risk_factors_are_optional_yes_nos_cancer_now_asked_only_after_cancer():

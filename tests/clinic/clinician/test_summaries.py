@@ -1,9 +1,16 @@
+import re
+
 import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from clinic import submission
+from intake.document import parse_document
+from intake.levels import level_meaning
 from reports import building as pipeline
 from reports.models import PreVisitSummary
+from reports.suggestions import POSITIONAL_STATEMENT
+from tests.intake.conftest import VIGNETTES
 from tests.triage.clinic import submit
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +72,31 @@ def test_pdfs_are_not_under_a_public_url(client_for, clinician, ready, settings)
 def test_the_intake_page_links_the_ready_pdf(client_for, clinician, ready):
     html = client_for(clinician).get(reverse("triage:intake", args=[ready.intake_id])).content
     assert pdf_url(ready).encode() in html
+
+
+# An answer's path in the document (`symptoms.sides`, `red_flags.confusion`), never shown.
+CODE_PATH = re.compile(r"\b(?:symptoms|red_flags|risk_factors|lifestyle|patient)\.[a-z_]+\b")
+
+
+def ready_summary_of(name: str, by) -> PreVisitSummary:
+    doc = parse_document(VIGNETTES[name]["document"])
+    intake = submission.create_intake_from_document(doc, by=by, channel="front_desk").intake
+    summary = PreVisitSummary.objects.get(intake=intake)
+    pipeline.build_summary(summary.pk)
+    return summary
+
+
+@pytest.mark.parametrize("name", ["01-positional-transient", "05-diabetic-feet", "02-bladder-loss"])
+def test_the_ready_panel_reads_in_words_with_the_levels_meaning(client_for, clinician, name):
+    summary = ready_summary_of(name, clinician)
+    html = client_for(clinician).get(reverse("triage:intake", args=[summary.intake_id]))
+    page = html.content.decode()
+    panel = page[page.index('id="summary-panel"') :]
+    level = VIGNETTES[name]["reference"]["level"]
+    assert level_meaning(level) in panel
+    assert not CODE_PATH.search(page), CODE_PATH.search(page)
+    if name == "01-positional-transient":  # the reassurance as text, never a Python dict
+        assert POSITIONAL_STATEMENT in html.content.decode().replace("&#x27;", "'")
+        assert "Come back if:" in panel and "{&#x27;statement" not in panel
+    if name == "05-diabetic-feet":
+        assert "Which leg is numb or tingling?: Both legs" in panel

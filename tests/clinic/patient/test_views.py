@@ -159,6 +159,27 @@ def test_an_emergency_on_the_tablet_tells_the_patient_to_go_to_the_desk_now(desk
     assert "Loss of bladder" not in page and "cauda equina" not in page.lower()
 
 
+@pytest.mark.parametrize(
+    ("name", "asked"),
+    [
+        ("24-urinary-difficulty-one-sided-sciatica-30-days", "red_flags.urinary_difficulty"),
+        ("13-limb-ischaemia-pale-cold-on-chemotherapy", "symptoms.leg_changes"),
+    ],
+)
+def test_every_emergency_names_the_patients_own_answers(desk, client, name, asked):
+    vignette = VIGNETTES[name]
+    assert vignette["reference"]["level"] == "emergency"
+    intake = intake_for(name)
+    token = token_of(make_link(desk, intake))
+    fill_every_step(client, intake, vignette["document"], link_step_url(token))
+
+    page = client.get(client.post(reverse("patient:link-submit", args=[token])).url)
+
+    html = page.content.decode()
+    assert 'id="emergency-alert"' in html and str(question(asked)) in html
+    assert "One of your other answers" not in html and "red_flags." not in html
+
+
 def test_an_urgent_result_on_the_tablet_gives_a_lesser_notice(desk):
     intake = intake_for("04-leg-weakness")
     start_kiosk(desk, intake)
