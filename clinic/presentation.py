@@ -1,5 +1,5 @@
-"""Answers, flags and problems in words, for the review page, the result page, the
-clinician's intake page and the messages of refused forms."""
+"""Answers, flags and problems in words, for the review page (with the questions it asks
+again), the result page, the clinician's intake page and the messages of refused forms."""
 
 from __future__ import annotations
 
@@ -18,8 +18,11 @@ from intake.document import (
     risk_factors_asked,
 )
 from intake.evidence import days_ago_in_words, evidence_in_words, injury_in_words
+from intake.forms import ReaskForm
 from intake.models import Intake
 from intake.questions import OPTION_LABELS, QUESTIONS
+from triage.reasks import by_question
+from triage.services import reasks_due
 
 # Where each part of the document is entered: by its path, else by its first segment.
 STEP_OF_SECTION = {
@@ -165,6 +168,13 @@ def answer_sections(intake: Intake, answers: dict | None = None) -> list[Section
             ],
         ),
     ]
+
+
+def reask_form(intake: Intake, data=None) -> ReaskForm:
+    """The red-flag questions a draft's typed words still put back, each with every quote
+    that bears on it, as the review page asks them (bound to `data` when posted)."""
+    due = by_question(reasks_due(intake))
+    return ReaskForm({code: [reask.words for reask in found] for code, found in due.items()}, data)
 
 
 class FlagReasons(NamedTuple):

@@ -27,11 +27,16 @@ from reports.scheduling import request_summary
 from triage.engine import evaluate_triage
 from triage.models import TriageAssessment
 from triage.rules import questions_not_asked
-from triage.services import current_assessment, record_triage
+from triage.services import current_assessment, reasks_due, record_triage
 
 Changes = services.Changes
 CONTACT_FIELDS = ("phone", "email")
 RowChanges = services.RowChanges
+
+
+class ReasksDue(Exception):
+    """Typed words bear on red-flag questions answered "no" that were not asked again yet
+    (clinical-content.md §2, its end): the app's own forms submit once they have been."""
 
 
 @dataclass(frozen=True)
@@ -84,13 +89,17 @@ def draft_problems(intake: Intake) -> tuple[Problem, ...]:
 def submit_intake(*, intake: Intake, by, request=None) -> Submission:
     """Validate, store, triage synchronously, audit, and request the summary: all or nothing.
 
-    Raises `DocumentInvalid` (nothing saved) when answers are missing or wrong. A
+    The submission of the app's own forms (imports are `create_intake_from_document`).
+    Raises `DocumentInvalid` (nothing saved) when answers are missing or wrong, and
+    `ReasksDue` (nothing saved) while typed words bear on a "no" not asked again yet. A
     second submit of an already-submitted intake returns the first result.
     """
     intake = Intake.objects.select_for_update().select_related("patient").get(pk=intake.pk)
     if not intake.is_draft:
         return Submission(intake=intake, assessment=current_assessment(intake), repeated=True)
     doc = _draft_document(intake)
+    if reasks_due(intake, document_to_dict(doc)):
+        raise ReasksDue
     _mark_submitted(intake, by=by)
     intake.save()
     return _store_submission(intake, doc, request=request)

@@ -6,9 +6,12 @@ buttons with no default: the person must choose. Errors are in plain words.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from intake.answers import ROW_FIELDS
@@ -221,6 +224,24 @@ class RedFlagsForm(forms.ModelForm):
             self.fields[code] = YesNoField(label=question(f"red_flags.{code}"))
         for code in codes.RISK_FACTOR_CODES:
             self.fields[code] = YesNoField(label=question(f"risk_factors.{code}"))
+
+
+class ReaskForm(forms.Form):
+    """Red-flag questions put back before submitting (clinical-content.md §2, its end): the
+    person's own words bear on each, and they answered "no". Each is asked again with the
+    words quoted, yes or no with nothing pre-selected; fields are named by red-flag code."""
+
+    prefix = "reask"
+
+    def __init__(self, words_by_question: Mapping[str, Sequence[str]], data=None) -> None:
+        super().__init__(data)
+        for code, words in words_by_question.items():
+            # Built when the form is, in the language of the page it is for.
+            label = gettext("You wrote %(words)s. Please check your answer to: %(question)s") % {
+                "words": ", ".join(words),
+                "question": question(f"red_flags.{code}"),
+            }
+            self.fields[code] = YesNoField(label=label)
 
 
 class TreatmentsForm(forms.ModelForm):

@@ -219,13 +219,20 @@ def save_answers(
     # Which answers changed, by code: the values themselves stay out of the trail.
     record(
         Action.UPDATE,
-        actor=by if getattr(by, "is_authenticated", False) else None,
-        actor_label="" if getattr(by, "is_authenticated", False) else current.get_channel_display(),
+        **audit_actor(by, current),
         obj=current,
         request=request,
         detail={"answers": sorted(answers or {}), "rows": sorted(rows or {})},
     )
     return current
+
+
+def audit_actor(by, intake: Intake) -> dict[str, object]:
+    """Who saved a draft, as the audit trail names them: the signed-in user, or the patient
+    (no account) by the channel they answer through."""
+    if getattr(by, "is_authenticated", False):
+        return {"actor": by, "actor_label": ""}
+    return {"actor": None, "actor_label": intake.get_channel_display()}
 
 
 def changed_paths(before: dict, after: dict, prefix: str = "") -> list[str]:

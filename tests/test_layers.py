@@ -25,7 +25,8 @@ LAZY_IMPORTS_ALLOWED = {("reports.tasks", "reports.scheduling")}
 # clinic.access, never by id on their own.
 PATIENT_DATA_MODELS = {
     "Patient", "Intake", "IntakeVersion", "Medication", "Vaccination", "Injury",
-    "PatientLink", "TriageAssessment", "TriageFlag", "ClinicianNote", "PreVisitSummary",
+    "PatientLink", "TriageAssessment", "TriageFlag", "ReaskedAnswer", "ClinicianNote",
+    "PreVisitSummary",
 }  # fmt: skip
 # The scoped fetches themselves, and the submission, which reads the intake it has locked.
 NOT_VIEWS = {"clinic/access.py", "clinic/submission.py"}

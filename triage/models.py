@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from intake.levels import Level, Severity
+from intake.models import Intake
 from intake.validators import validate_typed_text
 
 
@@ -79,3 +81,30 @@ class ClinicianNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note {self.pk} on {self.intake_id}"
+
+
+class ReaskedAnswer(models.Model):
+    """A red-flag question asked again before submission, and the answer then given.
+
+    The person's own words (`words`, in the free-text answer at `path`) bore on the question
+    and they had answered "no" (clinical-content.md §2, its end): that "no" was the first
+    answer, `answer` is the second. A "no" confirmed here is not asked again for the same
+    words; a "yes" was also written onto the intake, so triage fires that red flag.
+    """
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="reasked_answers")
+    path = models.CharField(max_length=64)  # symptoms.description, notes, injuries.N.description
+    words = models.TextField()  # as quoted to them: the free_text_red_flag flag's quote
+    question = models.CharField(max_length=48)  # the red-flag code
+    answer = models.BooleanField()
+    answered_at = models.DateTimeField(default=timezone.now)
+    answered_by = models.ForeignKey(  # None: the patient, on the tablet or by link
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(max_length=16, choices=Intake.Channel)
+
+    class Meta:
+        ordering = ["intake", "answered_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.question} asked again on {self.intake_id}"

@@ -1,15 +1,21 @@
-"""Storing triage results and acknowledging flags: the only writes triage makes."""
+"""Storing triage results, acknowledging flags and the answers to re-asked questions: the
+only writes triage makes."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from django.db import transaction
 from django.utils import timezone
 
 from audit.services import Action, record
+from intake import services as intake_services
+from intake.answers import intake_answers
 from intake.levels import OpenAlert
 from intake.models import Intake
 from triage.engine import TriageResult
-from triage.models import ClinicianNote, TriageAssessment, TriageFlag
+from triage.models import ClinicianNote, ReaskedAnswer, TriageAssessment, TriageFlag
+from triage.reasks import Reask, by_question, reasks
 
 
 def open_alert_rank(flags) -> OpenAlert:
@@ -97,3 +103,81 @@ def add_clinician_note(*, intake, by, text: str, request=None):
     note = ClinicianNote.objects.create(intake=intake, author=by, text=text)
     record(Action.CREATE, actor=by, obj=note, request=request)
     return note
+
+
+# --- the re-ask before submit (clinical-content.md §2, its end) ----------------------------
+
+
+def reasks_due(intake: Intake, answers: Mapping[str, object] | None = None) -> tuple[Reask, ...]:
+    """The re-asks a draft's answers still call for: typed words bearing on red-flag questions
+    answered "no", less those already asked again and confirmed "no" for the same words.
+
+    `answers` is the draft's `intake_answers`, when the caller has read them already.
+    """
+    answers = intake_answers(intake) if answers is None else answers
+    if not reasks(answers):
+        return ()  # nothing typed bears on a "no": no confirmation to read
+    confirmed = ReaskedAnswer.objects.filter(intake=intake, answer=False).values_list(
+        "path", "words", "question"
+    )
+    return reasks(answers, set(confirmed))
+
+
+@transaction.atomic
+def answer_reasks(
+    intake: Intake,
+    answers: Mapping[str, bool],
+    *,
+    by,
+    seen_revision: int,
+    channel: str | None = None,
+    request=None,
+) -> Intake:
+    """Store what was answered to the questions asked again (`answers`: red-flag code to yes
+    or no), each answer beside the words it was asked about; a "yes" is written onto the
+    intake, so triage fires that red flag. One audit event names each question with its old
+    and new answer, never the words.
+
+    Only questions still due are stored: one whose words or answer changed meanwhile is
+    asked afresh. `seen_revision` is the revision the page was shown at; if the draft
+    changed since, nothing is stored and `EditConflict` is raised. The patient's pages name
+    the `channel` they answer through, as their step saves do.
+    """
+    current = intake_services.lock_for_edit(intake, seen_revision)
+    if not current.is_draft:
+        raise intake_services.NotADraft
+    due = by_question(reasks_due(current))
+    answered = {code: answers[code] for code in due if code in answers}
+    if not answered:
+        return current
+    changes: dict[str, object] = {code: True for code, answer in answered.items() if answer}
+    if channel:
+        changes["channel"] = channel
+    intake_services.apply_changes(
+        current, answers=changes, rows=None, patient_answers=None, by=by, request=request
+    )
+    actor = intake_services.audit_actor(by, current)
+    ReaskedAnswer.objects.bulk_create(
+        ReaskedAnswer(
+            intake=current,
+            path=reask.path,
+            words=reask.words,
+            question=code,
+            answer=answer,
+            answered_by=actor["actor"],
+            channel=current.channel,
+        )
+        for code, answer in answered.items()
+        for reask in due[code]
+    )
+    record(
+        Action.UPDATE,
+        **actor,
+        obj=current,
+        request=request,
+        detail={
+            "answers": sorted(changes),
+            "reasked": {code: {"old": False, "new": answer} for code, answer in answered.items()},
+        },
+    )
+    return current

@@ -25,6 +25,7 @@ from clinic.clinician.worklist import (
 from clinic.presentation import answer_sections, changed_in_words, flags_with_reasons, form_problems
 from clinic.search_terms import recall, remember, searched_url
 from intake.models import IntakeVersion
+from intake.questions import reason_label
 from reports.diagram import leg_diagram_svg
 from reports.scheduling import refresh_summary
 from reports.selectors import current_summary
@@ -144,6 +145,11 @@ def intake_detail(request, intake_id):
             "flags": flags_with_reasons(assessment.flags.all(), current.read()),
             "sections": answer_sections(intake, current.document),
             "versions": versions,
+            # Both answers of each question asked again before submission, with the words.
+            "reasked": [
+                (reason_label(f"red_flags.{reasked.question}"), reasked)
+                for reasked in intake.reasked_answers.select_related("answered_by")
+            ],
             "summary": current_summary(intake),
             "notes": ClinicianNote.objects.filter(intake=intake).select_related("author"),
             "note_form": ClinicianNoteForm(),

@@ -24,6 +24,7 @@ from clinic.presentation import (
     flags_with_reasons,
     form_problems,
     problem_links,
+    reask_form,
 )
 from clinic.search_terms import recall, remember, searched_url
 from intake import services
@@ -34,7 +35,7 @@ from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, prev
 from intake.validators import validate_typed_text
 from reports.scheduling import refresh_summary
 from triage.engine import CALL_911_FOR
-from triage.services import confirm_escalation, current_assessment
+from triage.services import answer_reasks, confirm_escalation, current_assessment
 
 ENTRY_ROLES = (Role.FRONT_DESK, Role.ADMIN)
 AMEND_ROLES = (Role.FRONT_DESK, Role.CLINICIAN, Role.ADMIN)
@@ -118,7 +119,7 @@ def intake_start(request, patient_id):
     return redirect("intake:step", intake_id=intake.pk, slug=STEPS[1].slug)
 
 
-def _stale_form(request, intake):
+def _stale_form(request, page: str):
     messages.error(
         request,
         _(
@@ -126,7 +127,7 @@ def _stale_form(request, intake):
             "please check them and make your change again."
         ),
     )
-    return redirect(request.path)
+    return redirect(page)
 
 
 @role_required(*ENTRY_ROLES)
@@ -149,7 +150,7 @@ def step(request, intake_id, slug):
                 **_changes(bound),
             )
         except services.EditConflict:
-            return _stale_form(request, intake)
+            return _stale_form(request, request.path)
         if "add_row" in request.POST:
             return redirect(request.path)  # saved; the page comes back with a fresh blank row
         target = request.POST.get("go", "")
@@ -181,6 +182,11 @@ def review(request, intake_id):
     intake = access.intake_for(request.user, intake_id)
     if not intake.is_draft:
         return redirect("intake:submitted", intake_id=intake.pk)
+    return _review_page(request, intake, reask_form(intake))
+
+
+def _review_page(request, intake, reasks):
+    """The answers, what is missing, and the questions asked again before the submit button."""
     problems = submission.draft_problems(intake)
     record(Action.VIEW, request=request, obj=intake, detail={"page": "review"})
     return render(
@@ -192,6 +198,7 @@ def review(request, intake_id):
             "current": None,
             "sections": answer_sections(intake),
             "problems": problem_links(problems, intake),
+            "reasks": reasks,
         },
     )
 
@@ -199,12 +206,35 @@ def review(request, intake_id):
 @role_required(*ENTRY_ROLES)
 @require_POST
 def submit(request, intake_id):
-    """Submit once: a double click or a repeated POST lands on the same result."""
+    """Submit once: a double click or a repeated POST lands on the same result.
+
+    Questions asked again on the review page must be answered first: until they are, the
+    page comes back with a message beside each, and nothing is submitted.
+    """
     intake = access.intake_for(request.user, intake_id)
+    if not intake.is_draft:
+        return redirect("intake:submitted", intake_id=intake.pk)
+    missing = _("Some answers are missing or need checking; see below.")
+    reasks = reask_form(intake, request.POST)
+    if not reasks.is_valid():
+        messages.error(request, missing)
+        return _review_page(request, intake, reasks)
     try:
+        if reasks.fields:
+            answer_reasks(
+                intake,
+                reasks.cleaned_data,
+                by=request.user,
+                seen_revision=seen_revision(request),
+                request=request,
+            )
         submission.submit_intake(intake=intake, by=request.user, request=request)
-    except DocumentInvalid:
-        messages.error(request, _("Some answers are missing or need checking; see below."))
+    except services.EditConflict:
+        return _stale_form(request, reverse("intake:review", args=[intake.pk]))
+    except services.NotADraft:  # submitted from the patient's tablet meanwhile
+        return redirect("intake:submitted", intake_id=intake.pk)
+    except (DocumentInvalid, submission.ReasksDue):
+        messages.error(request, missing)
         return redirect("intake:review", intake_id=intake.pk)
     return redirect("intake:submitted", intake_id=intake.pk)
 
@@ -290,7 +320,7 @@ def amend(request, intake_id, slug):
                     **_changes(bound),
                 )
             except services.EditConflict:
-                return _stale_form(request, intake)
+                return _stale_form(request, request.path)
             except DocumentInvalid as invalid:
                 problems = problem_links(invalid.problems, intake)
             else:

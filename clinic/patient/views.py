@@ -30,15 +30,22 @@ from audit.services import Action, record
 from clinic import submission
 from clinic.patient import access as patient_access
 from clinic.patient.wording import HEADINGS, LINK_PROBLEMS
-from clinic.presentation import ProblemLink, answer_sections, problem_links, step_for_path
+from clinic.presentation import (
+    ProblemLink,
+    answer_sections,
+    problem_links,
+    reask_form,
+    step_for_path,
+)
 from intake import services
 from intake.document import DocumentInvalid
 from intake.evidence import evidence_in_words
+from intake.forms import ReaskForm
 from intake.levels import Severity
 from intake.models import Intake, Patient
 from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
 from triage.models import TriageAssessment
-from triage.services import current_assessment
+from triage.services import answer_reasks, current_assessment
 
 # The patient's identity is entered (and checked) by the front desk, not by the patient.
 PATIENT_STEPS = STEPS[1:]
@@ -91,10 +98,21 @@ def seen_revision(request: HttpRequest) -> int:
         return -1  # unreadable: treated as stale, so nothing is overwritten
 
 
+def _changed_at_the_desk(request: HttpRequest, page: str) -> HttpResponse:
+    messages.error(
+        request,
+        _(
+            "Your answers were updated at the front desk while you were on this page. "
+            "Please check them and try again."
+        ),
+    )
+    return redirect(page)
+
+
 def _step_page(request: HttpRequest, intake: Intake, slug: str, pages: Pages) -> HttpResponse:
     _speak_patients_language(request, intake.patient)
     if slug == REVIEW:
-        return _review_page(request, intake, pages)
+        return _review_page(request, intake, pages, reask_form(intake))
     if slug not in PATIENT_SLUGS:
         return redirect(pages.step(PATIENT_SLUGS[0]))
     current = STEP_BY_SLUG[slug]
@@ -110,14 +128,7 @@ def _step_page(request: HttpRequest, intake: Intake, slug: str, pages: Pages) ->
                 request=request,
             )
         except services.EditConflict:
-            messages.error(
-                request,
-                _(
-                    "Your answers were updated at the front desk while you were on this page. "
-                    "Please check them and try again."
-                ),
-            )
-            return redirect(request.path)
+            return _changed_at_the_desk(request, request.path)
         except services.NotADraft:
             return redirect(request.path)  # submitted meanwhile: the page says what to do
         if "add_row" in request.POST:
@@ -160,7 +171,9 @@ def _patient_problem_links(intake: Intake, pages: Pages) -> list[ProblemLink]:
     return links
 
 
-def _review_page(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse:
+def _review_page(
+    request: HttpRequest, intake: Intake, pages: Pages, reasks: ReaskForm
+) -> HttpResponse:
     record(
         Action.VIEW,
         actor_label=pages.reader,
@@ -178,17 +191,40 @@ def _review_page(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResp
             "step_links": [(step.title, pages.step(step.slug)) for step in PATIENT_STEPS],
             "submit_url": pages.url("submit"),
             "total": TOTAL_PAGES,
+            "reasks": reasks,
         },
     )
 
 
 def _submit(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse | None:
-    """Submit; on missing answers, the response back to the review page (else None)."""
+    """Submit; on missing answers, the response back to the review page (else None).
+
+    Questions asked again on the review page are answered first: until they are, the page
+    comes back with a message beside each, and nothing is submitted.
+    """
     _speak_patients_language(request, intake.patient)
+    missing = _("Some answers are missing. Please see below.")
+    reasks = reask_form(intake, request.POST)
+    if not reasks.is_valid():
+        messages.error(request, missing)
+        return _review_page(request, intake, pages, reasks)
     try:
+        if reasks.fields:
+            answer_reasks(
+                intake,
+                reasks.cleaned_data,
+                by=None,
+                seen_revision=seen_revision(request),
+                channel=pages.channel,
+                request=request,
+            )
         patient_access.submit_by_patient(intake, channel=pages.channel, request=request)
-    except DocumentInvalid:
-        messages.error(request, _("Some answers are missing. Please see below."))
+    except services.EditConflict:
+        return _changed_at_the_desk(request, pages.step(REVIEW))
+    except services.NotADraft:
+        return None  # submitted at the desk meanwhile: the done page follows, as after a submit
+    except (DocumentInvalid, submission.ReasksDue):
+        messages.error(request, missing)
         return redirect(pages.step(REVIEW))
     return None
 

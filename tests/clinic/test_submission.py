@@ -8,7 +8,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from clinic import submission
 from intake import services
-from intake.answers import intake_answers
+from intake.answers import apply_document, intake_answers
 from intake.document import DocumentInvalid, parse_document
 from intake.levels import level_meaning
 from intake.models import Intake, IntakeVersion
@@ -16,9 +16,11 @@ from reports.models import PreVisitSummary
 from reports.summary import CALL_911_IF
 from tests.builders import DELETE, document
 from tests.intake.conftest import VIGNETTES
+from tests.intake.factories import IntakeFactory
 from triage.engine import CALL_911_FOR
 from triage.models import TriageAssessment
 from triage.rules import RULES
+from triage.services import answer_reasks
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +264,37 @@ def test_the_new_answers_round_trip_through_the_database(answers, front_desk):
     intake = submission.create_intake_from_document(doc, by=front_desk).intake
 
     assert parse_document(intake_answers(Intake.objects.get(pk=intake.pk))) == doc
+
+
+def test_the_forms_submission_waits_for_the_questions_asked_again_and_imports_do_not(
+    front_desk,
+):
+    doc = document({"notes": "No bladder trouble"})
+    intake = IntakeFactory(reported_on=doc.reported_on)
+    apply_document(intake, doc)
+
+    with pytest.raises(submission.ReasksDue):
+        submission.submit_intake(intake=intake, by=front_desk)
+
+    intake.refresh_from_db()
+    assert intake.is_draft and not TriageAssessment.objects.exists()
+    imported = submission.create_intake_from_document(doc, by=front_desk).intake
+    assert imported.status == "submitted" and not imported.reasked_answers.exists()
+
+
+def test_only_the_questions_still_asked_again_take_their_answers(front_desk):
+    doc = document({"notes": "No bladder trouble"})
+    intake = IntakeFactory(reported_on=doc.reported_on)
+    apply_document(intake, doc)
+    answers = {"bladder_bowel_control_loss": False, "urinary_difficulty": True, "confusion": True}
+
+    answer_reasks(intake, answers, by=front_desk, seen_revision=intake.revision)
+
+    intake.refresh_from_db()
+    assert (intake.bladder_bowel_control_loss, intake.urinary_difficulty) == (False, True)
+    assert intake.confusion is False  # not asked again: an answer to it is not taken
+    stored = intake.reasked_answers.values_list("question", "answer")
+    assert sorted(stored) == [("bladder_bowel_control_loss", False), ("urinary_difficulty", True)]
+    submitted = submission.submit_intake(intake=intake, by=front_desk)
+    flags = set(submitted.assessment.flags.values_list("code", flat=True))
+    assert {"urinary_difficulty", "free_text_red_flag"} <= flags

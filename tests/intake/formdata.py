@@ -123,3 +123,9 @@ def step_data(slug: str, doc: dict, *, revision: int) -> dict[str, object]:
 def flags_through_the_forms(reference: dict) -> list[str]:
     """A vignette's reference flags as the forms' answers (`as_the_forms_ask`) give them."""
     return sorted(set(reference["flags"]) - ONLY_WITHOUT_THE_FORMS)
+
+
+def reask_data(codes, *, answer: bool, revision: int) -> dict[str, object]:
+    """POST data for the review page's submit: each question it asks again (by red-flag
+    code) answered `answer`."""
+    return {**{f"reask-{code}": _yes_no(answer) for code in codes}, "revision": str(revision)}

@@ -31,7 +31,7 @@ from reports import building as pipeline
 from reports.models import PreVisitSummary
 from tests.builders import with_answers
 from tests.intake.conftest import VIGNETTES
-from tests.intake.formdata import as_the_forms_ask, step_data
+from tests.intake.formdata import as_the_forms_ask, reask_data, step_data
 from tests.triage.clinic import listed
 
 MARKER = "Zqx7Marker"
@@ -50,10 +50,12 @@ DOCUMENT = as_the_forms_ask(
             ],
             "vaccinations": [{"name": f"{MARKER} vaccine"}],
             "injuries": [{"kind": "other", "description": f"Fell off a {MARKER}"}],
-            "notes": f"Ask about {MARKER}",
+            # Words the review page puts back beside their question, quoted with the marker.
+            "notes": f"Ask about {MARKER}, no bladder trouble",
         },
     )
 )
+ASKED_AGAIN = ["bladder_bowel_control_loss", "urinary_difficulty"]
 
 
 @dataclass
@@ -136,7 +138,10 @@ def submitted_at_the_desk(desk: Client) -> Intake:
         assert (
             desk.post(reverse("intake:step", args=[intake.pk, step.slug]), data).status_code == 302
         )
-    assert desk.post(reverse("intake:submit", args=[intake.pk])).status_code == 302
+    intake.refresh_from_db()
+    confirmed = reask_data(ASKED_AGAIN, answer=False, revision=intake.revision)
+    assert desk.post(reverse("intake:submit", args=[intake.pk]), confirmed).status_code == 302
+    assert intake.reasked_answers.exists()  # the words went through the re-ask too
     for term in (patient["family_name"], patient["mrn"]):  # the patient comes back next week
         found = desk.post(reverse("intake:desk-search"), {"q": term}, follow=True)
         assert [p.pk for p in found.context["patients"]] == [intake.patient_id], term
@@ -164,7 +169,10 @@ def submitted_by_link(desk: Client) -> Intake:
         data = step_data(step.slug, DOCUMENT, revision=intake.revision)
         url = reverse("patient:link-step", args=[token, step.slug])
         assert patient.post(url, data).status_code == 302
-    assert patient.post(reverse("patient:link-submit", args=[token])).status_code == 302
+    intake.refresh_from_db()
+    confirmed = reask_data(ASKED_AGAIN, answer=False, revision=intake.revision)
+    assert patient.post(reverse("patient:link-submit", args=[token]), confirmed).status_code == 302
+    assert intake.reasked_answers.exists()
     return intake
 
 

@@ -66,6 +66,7 @@ from tests.strategies import (
     valid_documents,
 )
 from triage.engine import evaluate_triage
+from triage.models import ReaskedAnswer
 from triage.services import current_assessment
 
 QUESTIONNAIRE_PATH = "/fhir/Questionnaire/leg-numbness-intake"
@@ -661,6 +662,19 @@ def test_a_response_may_be_posted_with_a_token_as_plain_json(client, clinician):
     )
     assert response.status_code == 201
     assert Intake.objects.get(pk=response.json()["id"]).submitted_by == clinician
+
+
+@pytest.mark.django_db
+def test_a_response_is_never_asked_again_and_its_words_still_flag(client_for, front_desk):
+    typed = with_answers(COMPLETE, {"symptoms.description": "No bladder problems"})
+
+    response = post_response(client_for(front_desk), questionnaire_response(typed))
+
+    assert response.status_code == 201
+    intake = Intake.objects.get(pk=response.json()["id"])
+    flags = intake.assessments.get().flags.values_list("code", flat=True)
+    assert "free_text_red_flag" in flags and intake.bladder_bowel_control_loss is False
+    assert not ReaskedAnswer.objects.exists()
 
 
 @pytest.mark.django_db

@@ -17,6 +17,7 @@ from reports.building import build_summary
 from reports.models import PreVisitSummary
 from tests.builders import VIGNETTES, benign_data, load_vignette, with_answers
 from tests.reports.test_evaluate_command import row_counts
+from triage.models import ReaskedAnswer
 
 URL = "/api/v1/intakes"
 EMERGENCY = load_vignette(VIGNETTES[1])  # bladder loss
@@ -75,6 +76,18 @@ def test_submitting_a_vignette_creates_one_intake_triaged_as_the_reference(
     assert response["Location"].endswith(f"{URL}/{intake.pk}")
     stored = IntakeVersion.objects.get(intake=intake, number=1).document
     assert stored == document_to_dict(parse_document(vignette["document"]))
+
+
+@pytest.mark.django_db
+def test_a_document_is_never_asked_again_and_its_words_still_flag(client_for, front_desk):
+    typed = with_answers(benign_data(), {"symptoms.description": "No bladder problems"})
+
+    response = submit(client_for(front_desk), typed)
+
+    assert response.status_code == 201
+    assert "free_text_red_flag" in {flag["code"] for flag in response.json()["flags"]}
+    assert Intake.objects.get(pk=response.json()["id"]).bladder_bowel_control_loss is False
+    assert not ReaskedAnswer.objects.exists()
 
 
 @pytest.mark.django_db

@@ -3,11 +3,15 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from clinic import submission
+from intake.answers import apply_document
 from intake.levels import level_meaning
 from intake.questions import question
 from reports.models import PreVisitSummary
+from tests.builders import document
+from tests.intake.factories import IntakeFactory
 from tests.triage.clinic import submit
 from triage.models import ClinicianNote, TriageFlag
+from triage.services import answer_reasks
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +146,23 @@ def test_summary_status_fragment_for_a_failed_summary_offers_retry(
         .content.decode()
     )
     assert "could not be built (ValueError)" in html and "Retry" in html
+
+
+def test_the_history_shows_both_answers_of_a_question_asked_again(
+    client_for, clinician, front_desk
+):
+    doc = document({"symptoms.description": "No bladder trouble"})
+    intake = IntakeFactory(reported_on=doc.reported_on)
+    apply_document(intake, doc)
+    answers = {"bladder_bowel_control_loss": True, "urinary_difficulty": False}
+    answer_reasks(intake, answers, by=front_desk, seen_revision=intake.revision)
+    submission.submit_intake(intake=intake, by=front_desk)
+
+    html = client_for(clinician).get(reverse("triage:intake", args=[intake.pk])).content.decode()
+
+    history = html[html.index('id="history-heading"') : html.index('id="notes-heading"')]
+    assert history.count("Asked again before submission") == 2
+    assert "Loss of bladder or bowel control: first No, then Yes" in history
+    assert "New difficulty passing urine or less feeling: first No, then No" in history
+    assert "<code>symptoms.description</code>: &quot;No bladder trouble&quot;" in history
+    assert f"by {front_desk.get_full_name()}" in history

@@ -13,10 +13,11 @@ from intake.models import Intake, IntakeVersion, Patient
 from intake.questions import question
 from intake.steps import STEPS
 from reports.models import PreVisitSummary
+from tests.builders import benign_data_2026_11, with_answers
 from tests.intake.conftest import VIGNETTES
 from tests.intake.factories import IntakeFactory, PatientFactory
-from tests.intake.formdata import as_the_forms_ask, flags_through_the_forms, step_data
-from triage.models import TriageAssessment
+from tests.intake.formdata import as_the_forms_ask, flags_through_the_forms, reask_data, step_data
+from triage.models import ReaskedAnswer, TriageAssessment
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,15 @@ def fill_every_step(client, intake: Intake, doc: dict) -> None:
         )
 
 
+def submit_confirming_what_is_asked_again(client, intake: Intake):
+    """Submit from the review page, answering every question it asks again as before ("no":
+    the vignette's own answer), so the vignette's triage is unchanged."""
+    intake.refresh_from_db()
+    asked_again = client.get(reverse("intake:review", args=[intake.pk])).context["reasks"]
+    data = reask_data(asked_again.fields, answer=False, revision=intake.revision)
+    return client.post(reverse("intake:submit", args=[intake.pk]), data)
+
+
 @pytest.fixture
 def desk(client_for, front_desk):
     return client_for(front_desk)
@@ -47,7 +57,7 @@ def test_a_new_patient_then_every_step_then_submit_gives_the_vignettes_triage(de
     intake = IntakeFactory(patient=patient, reported_on=dt.date.fromisoformat(doc["reported_on"]))
     fill_every_step(desk, intake, doc)
 
-    response = desk.post(reverse("intake:submit", args=[intake.pk]))
+    response = submit_confirming_what_is_asked_again(desk, intake)
 
     assert response.status_code == 302
     intake.refresh_from_db()
@@ -199,7 +209,7 @@ def test_a_second_submit_of_the_same_intake_changes_nothing(desk, vignette):
     doc = vignette["document"]
     intake = IntakeFactory(reported_on=dt.date.fromisoformat(doc["reported_on"]))
     fill_every_step(desk, intake, doc)
-    desk.post(reverse("intake:submit", args=[intake.pk]))
+    submit_confirming_what_is_asked_again(desk, intake)
     second = desk.post(reverse("intake:submit", args=[intake.pk]))
     assert second.status_code == 302
     assert TriageAssessment.objects.filter(intake=intake).count() == 1
@@ -296,3 +306,163 @@ def test_saving_a_step_is_audited_by_answer_code_without_the_values(desk, front_
     assert event.actor == front_desk
     assert "sides" in event.detail["answers"] and "description" in event.detail["answers"]
     assert "Zqx7" not in str(event.detail)
+
+
+# --- the re-ask before submit (clinical-content.md §2, its end) ------------------------------
+
+BLADDER, URINARY = "bladder_bowel_control_loss", "urinary_difficulty"
+TYPED = "No bladder problems, <just> tingling"  # both bear on "bladder" (decisions/0016)
+
+
+def draft_with_words(desk, typed: str = TYPED) -> Intake:
+    """A complete draft entered at the desk: every red flag answered no, `typed` described."""
+    doc = with_answers(benign_data_2026_11(), {"symptoms.description": typed})
+    intake = IntakeFactory(reported_on=dt.date.fromisoformat(doc["reported_on"]))
+    fill_every_step(desk, intake, doc)
+    intake.refresh_from_db()
+    return intake
+
+
+def review_page(desk, intake: Intake):
+    return desk.get(reverse("intake:review", args=[intake.pk]))
+
+
+def submit_answering(desk, intake: Intake, **answers: bool):
+    """Submit from the review page, the questions asked again answered as given (by code)."""
+    intake.refresh_from_db()
+    data = {"revision": str(intake.revision)}
+    for code, answer in answers.items():
+        data |= reask_data([code], answer=answer, revision=intake.revision)
+    return desk.post(reverse("intake:submit", args=[intake.pk]), data)
+
+
+def test_words_bearing_on_a_no_are_put_back_before_the_submit_button(desk):
+    intake = draft_with_words(desk)
+
+    page = review_page(desk, intake).content.decode()
+
+    for code in (BLADDER, URINARY):
+        sentence = (
+            "You wrote &quot;No bladder problems, &lt;just&gt; tingling&quot;. Please check your "
+            f"answer to: {question(f'red_flags.{code}')}"
+        )
+        assert sentence in page
+        assert page.index(sentence) < page.index("Submit intake")
+        radios = re.findall(rf'<input type="radio"[^>]*name="reask-{code}"[^>]*>', page)
+        assert len(radios) == 2 and not [radio for radio in radios if "checked" in radio]
+
+
+def test_submit_is_refused_until_every_question_asked_again_is_answered(desk):
+    intake = draft_with_words(desk)
+
+    response = submit_answering(desk, intake, **{BLADDER: False})
+
+    assert response.status_code == 200
+    assert response.context["reasks"].errors == {URINARY: ["Please answer yes or no."]}
+    page = response.content.decode()
+    asked = page[page.index(f'id="div_id_reask-{URINARY}"') : page.index("Submit intake")]
+    assert str(question(f"red_flags.{URINARY}")) in asked and "Please answer yes or no." in asked
+    assert "Some answers are missing or need checking; see below." in page
+    intake.refresh_from_db()
+    assert intake.is_draft and intake.bladder_bowel_control_loss is False
+    assert not TriageAssessment.objects.exists() and not ReaskedAnswer.objects.exists()
+    assert not AuditEvent.objects.filter(action="submit").exists()
+
+
+def test_yes_when_asked_again_is_an_emergency_at_once_and_both_answers_are_kept(desk, front_desk):
+    intake = draft_with_words(desk)
+
+    response = submit_answering(desk, intake, **{BLADDER: True, URINARY: False})
+
+    assert response.url == reverse("intake:submitted", args=[intake.pk])
+    intake.refresh_from_db()
+    assert intake.status == "submitted"
+    assert (intake.bladder_bowel_control_loss, intake.urinary_difficulty) == (True, False)
+    assessment = TriageAssessment.objects.get(intake=intake)
+    assert assessment.level == "emergency"
+    assert {BLADDER, "free_text_red_flag"} <= set(assessment.flags.values_list("code", flat=True))
+    assert 'id="emergency-alert"' in desk.get(response.url).content.decode()
+    version = IntakeVersion.objects.get(intake=intake)
+    assert version.document["red_flags"][BLADDER] is True
+    stored = ReaskedAnswer.objects.values_list("path", "words", "question", "answer")
+    assert sorted(stored) == [
+        ("symptoms.description", f'"{TYPED}"', BLADDER, True),
+        ("symptoms.description", f'"{TYPED}"', URINARY, False),
+    ]
+    assert {(row.answered_by, row.channel) for row in ReaskedAnswer.objects.all()} == {
+        (front_desk, "front_desk")
+    }
+    event = AuditEvent.objects.get(action="update", detail__has_key="reasked")
+    assert event.actor == front_desk
+    assert event.detail == {
+        "answers": [BLADDER],
+        "reasked": {BLADDER: {"old": False, "new": True}, URINARY: {"old": False, "new": False}},
+    }
+
+
+def test_no_when_asked_again_submits_the_words_still_flag_and_both_answers_are_kept(desk):
+    intake = draft_with_words(desk)
+
+    response = submit_answering(desk, intake, **{BLADDER: False, URINARY: False})
+
+    assert response.url == reverse("intake:submitted", args=[intake.pk])
+    intake.refresh_from_db()
+    assert intake.status == "submitted" and intake.bladder_bowel_control_loss is False
+    assessment = TriageAssessment.objects.get(intake=intake)
+    codes = set(assessment.flags.values_list("code", flat=True))
+    assert assessment.level == "urgent" and "free_text_red_flag" in codes and BLADDER not in codes
+    assert set(ReaskedAnswer.objects.values_list("question", "answer")) == {
+        (BLADDER, False),
+        (URINARY, False),
+    }
+    event = AuditEvent.objects.get(action="update", detail__has_key="reasked")
+    assert event.detail["answers"] == []
+    assert event.detail["reasked"][BLADDER] == {"old": False, "new": False}
+    assert "bladder problems" not in str(AuditEvent.objects.values_list("detail", flat=True))
+
+
+def test_a_no_confirmed_once_is_not_asked_again_until_the_words_change(desk):
+    doc = as_the_forms_ask(with_answers(benign_data_2026_11(), {"notes": "No bladder problems"}))
+    intake = IntakeFactory(reported_on=dt.date.fromisoformat(doc["reported_on"]))
+    for slug in ("red-flags", "history"):  # the symptoms are left for later
+        intake.refresh_from_db()
+        url = reverse("intake:step", args=[intake.pk, slug])
+        desk.post(url, step_data(slug, doc, revision=intake.revision))
+
+    refused = submit_answering(desk, intake, **{BLADDER: False, URINARY: False})
+
+    assert refused.url == reverse("intake:review", args=[intake.pk])  # the symptoms are missing
+    intake.refresh_from_db()
+    assert intake.is_draft and ReaskedAnswer.objects.count() == 2
+    assert review_page(desk, intake).context["reasks"].fields == {}
+    changed = with_answers(doc, {"notes": "No bladder problems since Monday"})
+    url = reverse("intake:step", args=[intake.pk, "history"])
+    desk.post(url, step_data("history", changed, revision=intake.revision))
+    assert list(review_page(desk, intake).context["reasks"].fields) == [BLADDER, URINARY]
+
+
+def test_answers_to_a_page_gone_stale_are_not_stored(desk):
+    intake = draft_with_words(desk)
+    data = reask_data([BLADDER, URINARY], answer=True, revision=intake.revision - 1)
+
+    response = desk.post(reverse("intake:submit", args=[intake.pk]), data)
+
+    assert response.url == reverse("intake:review", args=[intake.pk])
+    intake.refresh_from_db()
+    assert intake.is_draft and intake.bladder_bowel_control_loss is False
+    assert not ReaskedAnswer.objects.exists()
+
+
+def test_an_intake_without_words_to_ask_about_submits_as_before(desk):
+    intake = draft_with_words(desk, "It tingles when I watch television")
+    page = review_page(desk, intake)
+    assert page.context["reasks"].fields == {}
+    assert "Please check these answers again" not in page.content.decode()
+    last_event = AuditEvent.objects.order_by("id").last().pk
+
+    response = desk.post(reverse("intake:submit", args=[intake.pk]))  # no answers posted
+
+    assert response.url == reverse("intake:submitted", args=[intake.pk])
+    new_events = AuditEvent.objects.filter(pk__gt=last_event).order_by("id")
+    assert list(new_events.values_list("action", flat=True)) == ["submit"]
+    assert not ReaskedAnswer.objects.exists()

@@ -1,6 +1,7 @@
 """The patient answers on a kiosk tablet or through a one-time link, without an account."""
 
 import datetime as dt
+import re
 import time
 from html.parser import HTMLParser
 
@@ -16,11 +17,12 @@ from intake.levels import level_meaning
 from intake.models import Intake, PatientLink
 from intake.questions import OPTION_LABELS, QUESTIONS, question
 from intake.steps import STEPS
+from tests.builders import with_answers
 from tests.factories import TEST_PASSWORD
 from tests.intake.conftest import VIGNETTES
 from tests.intake.factories import IntakeFactory, PatientFactory
-from tests.intake.formdata import as_the_forms_ask, step_data
-from triage.models import TriageAssessment
+from tests.intake.formdata import as_the_forms_ask, reask_data, step_data
+from triage.models import ReaskedAnswer, TriageAssessment
 
 pytestmark = pytest.mark.django_db
 
@@ -582,3 +584,111 @@ def test_an_incomplete_kiosk_intake_goes_back_to_review_with_links_to_the_patien
     assert problems and {problem.url for problem in problems} <= {
         kiosk_step(step.slug) for step in PATIENT_STEPS
     }
+
+
+# --- the re-ask before submit (clinical-content.md §2, its end) ------------------------------
+
+WALK = "cannot_move_or_walk"
+# The re-ask's own words, new with it: Spanish for them is proposed to the owner of
+# config/locale, so they read in English on a Spanish page until it is translated.
+REASK_WORDS = (
+    "You wrote %(words)s. Please check your answer to: %(question)s",
+    "Please check these answers again",
+)
+
+
+def words_typed_at_the_link(desk, client, typed: str, **patient):
+    """A draft whose patient typed `typed` through their link, every red flag answered no."""
+    intake = intake_for(ROUTINE, **patient)
+    token = token_of(make_link(desk, intake))
+    doc = with_answers(VIGNETTES[ROUTINE]["document"], {"symptoms.description": typed})
+    fill_every_step(client, intake, doc, link_step_url(token))
+    intake.refresh_from_db()
+    return intake, token
+
+
+def test_a_spanish_speaker_is_asked_again_in_spanish_and_cannot_send_until_they_answer(
+    desk, client
+):
+    intake, token = words_typed_at_the_link(
+        desk, client, "No puedo caminar bien desde ayer", preferred_language="es"
+    )
+    with translation.override("es"):
+        question = str(QUESTIONS[f"red_flags.{WALK}"])
+
+    review = client.get(link_step_url(token)("review"))
+    page = review.content.decode()
+    assert "&quot;No puedo caminar bien desde ayer&quot;" in page and question in page
+    assert list(review.context["reasks"].fields) == [WALK]
+    assert re.search(rf'for="id_reask-{WALK}_0"[^>]*>\s*Sí\s*<', page)  # its yes, in Spanish
+    assert_no_patient_data(review)
+
+    refused = client.post(
+        reverse("patient:link-submit", args=[token]), {"revision": str(intake.revision)}
+    )
+
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    asked = page[page.index(f'id="div_id_reask-{WALK}"') : page.index("Enviar mis respuestas")]
+    assert question in asked and "Por favor, responda sí o no." in asked
+    assert "Faltan algunas respuestas. Por favor, vea abajo." in page
+    intake.refresh_from_db()
+    assert intake.is_draft and not TriageAssessment.objects.exists()
+    assert not ReaskedAnswer.objects.exists()
+
+
+def test_yes_when_asked_again_by_link_tells_the_patient_to_call_911(desk, client):
+    intake, token = words_typed_at_the_link(
+        desk, client, "No puedo caminar bien desde ayer", preferred_language="es"
+    )
+    data = reask_data([WALK], answer=True, revision=intake.revision)
+
+    response = client.post(reverse("patient:link-submit", args=[token]), data)
+
+    assert response.url == reverse("patient:link-done", args=[token])
+    intake.refresh_from_db()
+    assert intake.status == "submitted" and intake.cannot_move_or_walk is True
+    assert TriageAssessment.objects.get(intake=intake).level == "emergency"
+    done = client.get(response.url).content.decode()
+    assert 'id="emergency-alert"' in done
+    assert "Llame al 911 ahora o vaya a la sala de emergencias más cercana" in done
+    asked_again = ReaskedAnswer.objects.get()
+    assert (asked_again.question, asked_again.answer) == (WALK, True)
+    assert (asked_again.answered_by, asked_again.channel) == (None, "patient_link")
+    event = AuditEvent.objects.get(action="update", detail__has_key="reasked")
+    assert event.actor_label == "Patient by link"
+    assert event.detail["reasked"] == {WALK: {"old": False, "new": True}}
+
+
+def test_no_when_asked_again_on_the_tablet_submits_and_the_words_still_flag(desk):
+    intake = intake_for()
+    start_kiosk(desk, intake)
+    doc = with_answers(VIGNETTES[ROUTINE]["document"], {"notes": "I nearly passed out"})
+    fill_every_step(desk, intake, doc, kiosk_step)
+    assert list(desk.get(kiosk_step("review")).context["reasks"].fields) == [
+        "loss_of_consciousness"
+    ]
+    intake.refresh_from_db()
+    data = reask_data(["loss_of_consciousness"], answer=False, revision=intake.revision)
+
+    response = desk.post(reverse("patient:kiosk-submit"), data)
+
+    assert response.url == reverse("patient:kiosk-done")
+    intake.refresh_from_db()
+    assert intake.status == "submitted" and intake.loss_of_consciousness is False
+    assessment = TriageAssessment.objects.get(intake=intake)
+    assert "free_text_red_flag" in set(assessment.flags.values_list("code", flat=True))
+    asked_again = ReaskedAnswer.objects.get()
+    assert (asked_again.answer, asked_again.channel) == (False, "patient_tablet")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="The Spanish for the re-ask's new words is proposed to the owner of config/locale; "
+    "drop this mark when it is translated.",
+)
+def test_the_re_asks_own_words_are_translated_to_spanish():
+    with translation.override("es"):
+        untranslated = [words for words in REASK_WORDS if translation.gettext(words) == words]
+
+    assert untranslated == []
