@@ -682,11 +682,6 @@ def test_no_when_asked_again_on_the_tablet_submits_and_the_words_still_flag(desk
     assert (asked_again.answer, asked_again.channel) == (False, "patient_tablet")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The Spanish for the re-ask's new words is proposed to the owner of config/locale; "
-    "drop this mark when it is translated.",
-)
 def test_the_re_asks_own_words_are_translated_to_spanish():
     with translation.override("es"):
         untranslated = [words for words in REASK_WORDS if translation.gettext(words) == words]
