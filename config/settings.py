@@ -391,7 +391,12 @@ CELERY_BEAT_SCHEDULE = {
 # --- The clinic, as patients and staff are told to reach it ------------------------------
 # An urgent level says "a clinician calls today; when the clinic is closed, urgent care"
 # (clinical-content.md §2): the number and the hours it names, the hours in each language.
-CLINIC_PHONE = env.str("CLINIC_PHONE", "(555) 010-0100")
+# A made-up number must never reach a patient: production names its own.
+CLINIC_PHONE = (
+    env.required("CLINIC_PHONE", "when DJANGO_ENV=production")
+    if PRODUCTION
+    else env.str("CLINIC_PHONE", "(555) 010-0100")
+)
 CLINIC_HOURS = {
     "en": env.str("CLINIC_HOURS", "Monday to Friday, 8 am to 6 pm"),
     "es": env.str("CLINIC_HOURS_ES", "de lunes a viernes, de 8:00 a 18:00"),

@@ -144,6 +144,7 @@ class SummaryRow(NamedTuple):
     pdf: str
     pdf_pages: int | None
     attempts: int
+    refreshes: int
     failure_reason: str
     created_at: dt.datetime
     updated_at: dt.datetime

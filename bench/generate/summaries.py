@@ -56,6 +56,7 @@ def add_summary(
             pdf=f"{_PDF_FOLDER}summary-{intake_id}-v{number}.pdf" if ready else "",
             pdf_pages=TYPICAL_PAGES if ready else None,
             attempts={Status.PENDING: pending_attempts, Status.FAILED: MAX_ATTEMPTS}.get(status, 1),
+            refreshes=0,
             failure_reason=FAILURE_REASON if status == Status.FAILED else "",
             created_at=at,
             updated_at=ready_at or enqueued,

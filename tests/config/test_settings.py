@@ -18,6 +18,7 @@ PRODUCTION = {
     "SECRET_KEY": "p" * 20 + "roduction-secret-key-with-enough-variety-0123456789",
     "ALLOWED_HOSTS": "clinic.example.org",
     "DATABASE_URL": "postgres://app@127.0.0.1:5432/clinic",
+    "CLINIC_PHONE": "(617) 555-0123",
 }
 # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into the deployment check either.
 CONFIGURING = {
@@ -25,6 +26,7 @@ CONFIGURING = {
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "DATABASE_URL",
+    "CLINIC_PHONE",
     "REDIS_URL",
     "DEBUG",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
@@ -91,11 +93,19 @@ def test_redis_url_switches_celery_and_the_cache_to_redis():
     [
         ({**PRODUCTION, "SECRET_KEY": ""}, "SECRET_KEY must be set"),
         ({**PRODUCTION, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set"),
+        ({**PRODUCTION, "CLINIC_PHONE": ""}, "CLINIC_PHONE must be set"),
         ({**PRODUCTION, "SECRET_KEY": "short"}, "SECRET_KEY must be at least 50"),
         ({**PRODUCTION, "DEBUG": "true"}, "DEBUG must be false"),
         ({**PRODUCTION, "DATABASE_URL": ""}, "DATABASE_URL must be set"),
     ],
-    ids=["no-secret-key", "no-allowed-hosts", "weak-secret-key", "debug-on", "no-database"],
+    ids=[
+        "no-secret-key",
+        "no-allowed-hosts",
+        "no-clinic-phone",
+        "weak-secret-key",
+        "debug-on",
+        "no-database",
+    ],
 )
 def test_production_refuses_to_start_without_what_it_needs(env, message):
     result = run_python("import django; django.setup()", env)

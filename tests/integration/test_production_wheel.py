@@ -96,6 +96,7 @@ class Installed:
             "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(48),
             "ALLOWED_HOSTS": HOST,
+            "CLINIC_PHONE": "(617) 555-0123",
             **extra,
         }
 
