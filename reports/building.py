@@ -42,7 +42,7 @@ def _claim(summary_id: int) -> PreVisitSummary | None:
         if summary is None or summary.status in (Status.READY, Status.SUPERSEDED):
             return None
         if summary.intake_version != summary.intake.version:
-            _finish(summary, Status.SUPERSEDED)
+            _retire(summary)
             return None
         if summary.attempts >= MAX_ATTEMPTS:
             _fail(summary, f"Gave up after {MAX_ATTEMPTS} attempts; use Retry once fixed.")
@@ -55,6 +55,12 @@ def _claim(summary_id: int) -> PreVisitSummary | None:
 def _finish(summary: PreVisitSummary, status: str) -> None:
     summary.status = status
     summary.save(update_fields=["status", "updated_at"])
+
+
+def _retire(summary: PreVisitSummary) -> None:
+    """A newer version's summary takes over: nobody waits for this one. If it was being
+    drawn again (reports.scheduling.refresh_summary), its last PDF stays readable."""
+    _finish(summary, Status.READY if summary.pdf else Status.SUPERSEDED)
 
 
 def _fail(summary: PreVisitSummary, reason: str) -> None:
@@ -149,8 +155,8 @@ def _store(summary_id: int, content: dict, rendered, *, drawn_at: int) -> str:
         if summary.status == Status.READY:
             return Status.READY  # another run got there first: keep its file
         if summary.intake_version != summary.intake.version:
-            _finish(summary, Status.SUPERSEDED)  # a newer version arrived while we rendered
-            return Status.SUPERSEDED
+            _retire(summary)  # a newer version arrived while we rendered
+            return summary.status
         if summary.refreshes != drawn_at:
             return Status.PENDING  # asked again while we rendered: the newer task draws it
         name = f"summary-{summary.intake_id}-v{summary.intake_version}.pdf"

@@ -33,9 +33,13 @@ def request_summary(intake) -> PreVisitSummary:
         update_fields=["updated_at"],
     )
     if intake.version > 1:
-        PreVisitSummary.objects.filter(
+        waiting = PreVisitSummary.objects.filter(
             intake=intake, intake_version__lt=intake.version, status=Status.PENDING
-        ).update(status=Status.SUPERSEDED, updated_at=timezone.now())
+        )
+        now = timezone.now()
+        waiting.filter(pdf="").update(status=Status.SUPERSEDED, updated_at=now)
+        # A refresh overtaken by a newer version: that version's last PDF stays readable.
+        waiting.exclude(pdf="").update(status=Status.READY, updated_at=now)
     transaction.on_commit(partial(enqueue_summary, summary.pk))
     return summary
 

@@ -120,6 +120,22 @@ def test_a_render_begun_before_the_acknowledgement_is_not_stored(pending, clinic
     assert any(flag["acknowledged"] for flag in pending.content["red_flags"])
 
 
+def test_a_refresh_overtaken_by_an_amendment_keeps_the_earlier_versions_pdf(pending, clinician):
+    pipeline.build_summary(pending.pk)
+    acknowledge_and_refresh(pending, clinician)
+    intake = pending.intake
+    intake.refresh_from_db()
+    submission.amend_intake(
+        intake=intake, by=clinician, reason="fix", seen_revision=intake.revision,
+        answers={"severity": 7},
+    )  # fmt: skip
+    pending.refresh_from_db()
+    assert pending.status == "ready" and pending.pdf  # version 1 stays readable
+    assert pipeline.build_summary(pending.pk) is None
+    newer = PreVisitSummary.objects.get(intake=intake, intake_version=2)
+    assert pipeline.build_summary(newer.pk) == "ready"
+
+
 def test_the_desks_911_confirmation_is_on_the_pdf(pending, front_desk):
     pipeline.build_summary(pending.pk)
     assert "has not yet confirmed calling 911" in pdf_text(pending)
