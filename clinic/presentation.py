@@ -17,7 +17,7 @@ from intake.document import (
     Problem,
     risk_factors_asked,
 )
-from intake.evidence import days_ago_in_words, evidence_in_words, injury_in_words
+from intake.evidence import days_ago_in_words, evidence_words, injury_in_words
 from intake.forms import ReaskForm
 from intake.models import Intake
 from intake.questions import OPTION_LABELS, QUESTIONS
@@ -186,8 +186,7 @@ class FlagReasons(NamedTuple):
 
 def flags_with_reasons(flags, doc: IntakeDocument) -> list[FlagReasons]:
     return [
-        FlagReasons(flag, [": ".join(evidence_in_words(doc, item)) for item in flag.evidence])
-        for flag in flags
+        FlagReasons(flag, [evidence_words(doc, item) for item in flag.evidence]) for flag in flags
     ]
 
 

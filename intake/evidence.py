@@ -45,6 +45,11 @@ def evidence_in_words(
     return question, _answer(path, answer_at(doc, path))
 
 
+def evidence_words(doc: IntakeDocument, evidence: str) -> str:
+    """One line of evidence as people read it: "Loss of bladder or bowel control: Yes"."""
+    return ": ".join(evidence_in_words(doc, evidence))
+
+
 def _answer(path: str, value: object) -> str:
     if isinstance(value, NotAsked) or (value is None and path not in _DAYS):
         return _("Not asked")

@@ -20,7 +20,7 @@ from intake.document import (
     completed_years,
     risk_factors_asked,
 )
-from intake.evidence import evidence_in_words
+from intake.evidence import evidence_words
 from intake.levels import level_meaning
 from intake.questions import OPTION_LABELS
 from reports.diagram import known_locations, shaded_regions
@@ -134,11 +134,6 @@ def _reason_in_words(doc: IntakeDocument, reason: Reason) -> str:
     if not answers or answers.startswith(reason.label.partition(":")[0]):
         return answers or reason.label
     return f"{reason.label} — {answers}"
-
-
-def evidence_words(doc: IntakeDocument, evidence: str) -> str:
-    """A flag's evidence as question and answer ("Loss of bladder or bowel control: Yes")."""
-    return ": ".join(evidence_in_words(doc, evidence))
 
 
 def _flag(

@@ -169,10 +169,11 @@ def acknowledge(request, intake_id, flag_id):
     form = AcknowledgeForm(request.POST)
     if form.is_valid():
         with transaction.atomic():
-            services.acknowledge_flag(
+            acknowledged = services.acknowledge_flag(
                 flag=flag, by=request.user, note=form.cleaned_data["note"], request=request
             )
-            refresh_summary(intake)  # the PDF says who acknowledged, and when
+            if acknowledged.acknowledged_at != flag.acknowledged_at:  # not a repeated click
+                refresh_summary(intake)  # the PDF says who acknowledged, and when
         messages.success(request, f"Acknowledged: {flag.title}.")
     else:  # nothing half-done: the flag stays open until its note can be kept with it
         messages.error(request, f"Not acknowledged: {flag.title}. {form_problems(form)}")

@@ -273,8 +273,9 @@ def escalated(request, intake_id, assessment_id):
     if assessment is None or assessment.level != Level.EMERGENCY:
         return HttpResponseBadRequest("Only an emergency is escalated.")
     with transaction.atomic():
-        confirm_escalation(assessment=assessment, by=request.user, request=request)
-        refresh_summary(intake)  # the PDF says the desk acted, who and when
+        confirmed = confirm_escalation(assessment=assessment, by=request.user, request=request)
+        if confirmed.escalation_confirmed_at != assessment.escalation_confirmed_at:
+            refresh_summary(intake)  # the PDF says the desk acted, who and when
     messages.success(request, _("Escalation recorded."))
     return redirect("intake:submitted", intake_id=intake.pk)
 

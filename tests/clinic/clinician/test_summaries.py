@@ -118,6 +118,10 @@ def test_acknowledging_on_the_intake_page_draws_the_pdf_again_and_the_old_file_i
     assert not AuditEvent.objects.filter(action="download").exists()
     pipeline.build_summary(ready.pk)
     assert client.get(pdf_url(ready)).status_code == 200
+    # A second click on the same acknowledgement changes nothing, so nothing is drawn again.
+    client.post(reverse("triage:acknowledge", args=[ready.intake_id, flag.pk]), {"note": ""})
+    ready.refresh_from_db()
+    assert (ready.status, ready.refreshes) == ("ready", 1)
 
 
 def test_the_desks_confirmation_shows_on_the_intake_page_and_draws_the_pdf_again(
