@@ -45,6 +45,8 @@ from django.contrib.auth.backends import ModelBackend  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from django.http import HttpRequest  # noqa: E402
+from django.middleware.csrf import get_token  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -87,8 +89,10 @@ def _user(username: str, role: str) -> Any:
 
 
 def session_cookie(user: Any, search: str = "") -> str:
-    """A signed-in session made directly (the login form would trip the lockout), with the
-    worklist search `search` kept in it as the search form would."""
+    """The cookies a signed-in browser sends: a session made directly (the login form would
+    trip the lockout), with the worklist search `search` kept in it as the search form
+    would, and the CSRF cookie the first page it loaded set (without it every page that
+    holds a form would make and set a new one, which a browser's second page does not)."""
     backend = next(
         path
         for path in settings.AUTHENTICATION_BACKENDS
@@ -101,7 +105,12 @@ def session_cookie(user: Any, search: str = "") -> str:
     if search:
         store[search_terms.SESSION_KEY] = {SEARCH_TOKEN: search}
     store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    first_page = HttpRequest()
+    get_token(first_page)
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={store.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={first_page.META['CSRF_COOKIE']}"
+    )
 
 
 def _deep_cursor() -> str | None:
@@ -178,8 +187,7 @@ def queries_and_rows(cases: dict[str, Case]) -> tuple[dict[str, int], dict[str, 
     counts, rows = {}, {}
     for case, page in {**cases, FRAGMENT: cases["first page"]}.items():
         client = Client()
-        name, _, key = page["cookie"].partition("=")
-        client.cookies[name] = key
+        client.cookies.load(page["cookie"])
         headers = {"HX-Request": "true"} if case == FRAGMENT else {}
         with CaptureQueriesContext(connection) as queries:
             response = client.get(page["path"], headers=headers)
@@ -227,8 +235,7 @@ def _cpu_ms(work: Callable[[], object], runs: int) -> float:
 def cpu(runs: int) -> Json:
     """The worklist request's CPU split: its query and rows, the rest, and the baselines."""
     client = Client()
-    name, _, key = session_cookie(_user(CLINICIAN, Role.CLINICIAN)).partition("=")
-    client.cookies[name] = key
+    client.cookies.load(session_cookie(_user(CLINICIAN, Role.CLINICIAN)))
 
     refresh = {"HX-Request": "true"}
     etag = client.get("/worklist/", headers=refresh)["ETag"]

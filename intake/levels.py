@@ -1,8 +1,9 @@
-"""The triage levels and flag severities of clinical-content.md §2, and the worklist's alert rank.
+"""The triage levels and flag severities of clinical-content.md §2, the worklist's alert rank,
+and a pre-visit summary's states.
 
-They live with the intake because the intake row carries its current level and open alert
-(copied there by triage so the worklist sorts without joins); triage and reports use them
-from here.
+They live with the intake because the intake row carries its current level, open alert and
+summary status (copied there so the worklist sorts and filters without joins); triage and
+reports use them from here.
 """
 
 from __future__ import annotations
@@ -46,6 +47,15 @@ class OpenAlert(models.IntegerChoices):
         return {Severity.EMERGENCY: cls.EMERGENCY, Severity.URGENT: cls.URGENT}.get(
             severity, cls.NONE
         )
+
+
+class SummaryStatus(models.TextChoices):
+    """A pre-visit summary's state (reports.PreVisitSummary.status)."""
+
+    PENDING = "pending", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+    SUPERSEDED = "superseded", "Superseded by a newer version"
 
 
 # What each level asks of people (§2), said wherever a level is shown: to staff, then to the

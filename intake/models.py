@@ -15,7 +15,7 @@ from django.db.models import F, Func, Q
 from django.utils import timezone
 
 from intake.document import IntakeDocument, codes, completed_years, parse_document
-from intake.levels import Level, OpenAlert
+from intake.levels import Level, OpenAlert, SummaryStatus
 from intake.questions import choices
 from intake.validators import validate_phone, validate_typed_text
 
@@ -185,6 +185,18 @@ class Intake(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The current version's pre-visit summary's status ("" before there is one), copied by
+    # a database trigger on the summaries (reports migration 0003) so the worklist filters
+    # by it through an index of its own.
+    summary_status = models.CharField(
+        max_length=16, choices=SummaryStatus, blank=True, editable=False
+    )
+    # Grows whenever anything a worklist row shows changes: this row's listed fields, its
+    # patient's name, MRN or date of birth, a flag of it acknowledged, its summary's status.
+    # Database triggers keep it (migrations intake 0008, triage 0005), bulk updates
+    # included, and ignore what the application writes to it; the worklist's 10-second
+    # refresh answers 304 while the page's (id, worklist_version) pairs stay the same.
+    worklist_version = models.PositiveBigIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -196,6 +208,14 @@ class Intake(models.Model):
                 "triage_level",
                 "submitted_at",
                 name="intake_worklist_level",
+                condition=~Q(status="draft"),
+            ),
+            # The worklist filtered by summary status, in its order: a few hundred pending or
+            # failed summaries among a million are a range here, not a walk of the key.
+            models.Index(
+                "summary_status",
+                *WORKLIST_KEY,
+                name="intake_worklist_summary",
                 condition=~Q(status="draft"),
             ),
         ]

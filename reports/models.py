@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from django.db import models
 
+from intake.levels import SummaryStatus
+
 
 class PreVisitSummary(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", "Being prepared"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
-        SUPERSEDED = "superseded", "Superseded by a newer version"
+    Status = SummaryStatus  # copied onto the intake row (intake.Intake.summary_status)
 
     intake = models.ForeignKey("intake.Intake", on_delete=models.CASCADE, related_name="summaries")
     intake_version = models.PositiveIntegerField()

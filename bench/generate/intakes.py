@@ -11,7 +11,7 @@ from typing import NamedTuple
 from bench.generate.assessments import add_assessment
 from bench.generate.chunk import Chunk, Weighted
 from bench.generate.patients import Person, person_for
-from bench.generate.plan import Plan, amended_level, draw_level
+from bench.generate.plan import Plan, amended_level, draw_level, newest_level
 from bench.generate.rows import (
     TABLES,
     FlagRow,
@@ -65,7 +65,8 @@ def add_intake(chunk: Chunk) -> None:
     submitted = chunk.begin + chunk.step * (index + rng.random())
     created = submitted - dt.timedelta(minutes=rng.uniform(3, 30))
     day = created.astimezone(chunk.zone).date()  # reported_on: the day the intake began
-    variant = rng.choice(plan.pool[draw_level(rng, mix)])
+    level = newest_level(index) if index >= plan.open_from else draw_level(rng, mix)
+    variant = rng.choice(plan.pool[level])
     person = person_for(chunk, created)
     channel = chunk.pick(CHANNELS)
     desk = rng.choice(plan.desk)
@@ -92,13 +93,15 @@ def add_intake(chunk: Chunk) -> None:
                 open_alert=open_alert_rank(()),
                 reviewed_at=None,
                 reviewed_by_id=None,
+                summary_status="",
+                worklist_version=1,
             )
         )
         return
     versions = [
         Version(variant=variant, at=submitted, author=submitter, reason="", changed_paths="[]")
     ]
-    if rng.random() < mix.amended:
+    if index < plan.open_from and rng.random() < mix.amended:  # the newest: as drawn
         first = variant
         variant = rng.choice(plan.pool[amended_level(rng, mix)])
         amended = chunk.later(submitted, 60, 2880)
@@ -132,6 +135,8 @@ def add_intake(chunk: Chunk) -> None:
             open_alert=open_alert_rank(flags),
             reviewed_at=reviewed,
             reviewed_by_id=reviewer if reviewed else None,
+            summary_status=plan.summary_status(index, current=True),
+            worklist_version=1,
         )
     )
 

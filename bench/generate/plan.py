@@ -16,6 +16,7 @@ from accounts.roles import Role, sync_role_groups
 from bench.generate.names import Zipf, surnames
 from bench.generate.rows import TABLES, FlagRow, InjuryRow, MedicationRow, Record, VaccinationRow
 from bench.generate.variants import Variant, variant_pool
+from clinic.clinician.worklist import PAGE_SIZE
 from intake.levels import Level
 from intake.models import Intake
 from reports.models import PreVisitSummary
@@ -30,11 +31,16 @@ class Mix:
 
     emergency: float = 0.03
     urgent: float = 0.12
+    # The floors below give the worklist's rarer filters a full page (50 rows, and the one
+    # after that says there is a next page) at every size, so `make bench` compares the same
+    # page at 1k and at 1M rather than a page of 3 rows with a page of 50.
     active: float = 0.005  # the newest intakes, not reviewed yet
-    min_active: int = 20
+    min_active: int = 2 * (PAGE_SIZE + 1)
     pending: float = 0.05  # of the active set: summary still being rendered
+    min_pending: int = PAGE_SIZE + 1
     failed_summary: float = 0.0005
-    min_failed: int = 3  # so every size can show the "failed" filter with rows
+    min_failed: int = PAGE_SIZE + 1
+    min_open: int = PAGE_SIZE + 1  # the newest, unreviewed: emergency and urgent in turn
     amended: float = 0.04
     drafts: float = 0.003
     returning: float = 0.15  # an intake by a patient who came before
@@ -53,6 +59,12 @@ def draw_level(rng: random.Random, mix: Mix) -> str:
     if roll < mix.emergency + mix.urgent:
         return Level.URGENT
     return Level.ROUTINE
+
+
+def newest_level(index: int) -> str:
+    """The level of one of the newest `min_open` intakes: emergency and urgent in turn, so
+    they are open alerts (not reviewed yet) and the emergency filter has a page too."""
+    return (Level.EMERGENCY, Level.URGENT)[index % 2]
 
 
 def amended_level(rng: random.Random, mix: Mix) -> str:
@@ -136,15 +148,20 @@ class Plan:
         return self.count - max(self.mix.min_active, round(self.count * self.mix.active))
 
     @functools.cached_property
+    def open_from(self) -> int:
+        return self.count - min(self.count - self.active_from, self.mix.min_open)
+
+    @functools.cached_property
     def pending_from(self) -> int:
         active = self.count - self.active_from
-        return self.count - max(1, round(active * self.mix.pending))
+        return self.count - min(active, max(self.mix.min_pending, round(active * self.mix.pending)))
 
     @functools.cached_property
     def failed_every(self) -> int:
         """Every so many intakes, the current summary failed: spread evenly over time."""
         every = round(1 / self.mix.failed_summary)
-        return max(1, min(every, self.count // self.mix.min_failed))
+        # Over the intakes before the pending ones, with one to spare for a draft among them.
+        return max(1, min(every, self.pending_from // (self.mix.min_failed + 1)))
 
     def summary_status(self, index: int, *, current: bool) -> str:
         """The summary's status; earlier versions' summaries were ready before amendment."""

@@ -63,6 +63,9 @@ _INTAKE_OWN_FIELDS: tuple[tuple[str, Any], ...] = (
     ("open_alert", int),
     ("reviewed_at", dt.datetime | None),
     ("reviewed_by_id", int | None),
+    # Kept by triggers in the app (intake 0008, reports 0003), which COPY does not fire.
+    ("summary_status", str),
+    ("worklist_version", int),
 )
 # Its fields are the intake's own, then CLINICAL_FIELDS.
 IntakeRow = NamedTuple(

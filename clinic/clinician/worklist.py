@@ -10,9 +10,10 @@ ascending, so "after the cursor" is one row comparison that the database seeks t
 `intake_worklist_key` index (declared with that same key in `Intake.Meta`) instead of
 walking every earlier row.
 
-The 10-second refresh is a conditional GET: `rows_etag` fingerprints what the rows show,
-from the page's own query, and an unchanged page answers 304. Nothing is kept between
-requests.
+The 10-second refresh is a conditional GET: `rows_etag` fingerprints what the rows show
+from the page's own query, projected to each row's id and `worklist_version` (which the
+database steps whenever anything a row shows changes), and an unchanged page answers 304.
+Nothing is kept between requests.
 """
 
 from __future__ import annotations
@@ -30,11 +31,10 @@ from typing import NoReturn
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Count,
     DateTimeField,
-    Exists,
     Func,
     IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -42,13 +42,14 @@ from django.db.models import (
     UUIDField,
     Value,
 )
+from django.db.models.base import ModelState
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from intake.levels import Level, OpenAlert
-from intake.models import WORKLIST_KEY, Intake
+from intake.levels import Level, OpenAlert, SummaryStatus
+from intake.models import WORKLIST_KEY, Intake, Patient
 from intake.services import fold
-from reports.models import PreVisitSummary
-from triage.models import TriageFlag
+from triage.models import TriageAssessment, TriageFlag
 
 PAGE_SIZE = 50
 LEVELS = Level.values
@@ -114,15 +115,6 @@ class WorklistPage:
     rows: list[Intake]
     next_cursor: str | None
     filters: WorklistFilters = field(default_factory=WorklistFilters)
-
-
-def current_summary_status() -> Subquery:
-    return Subquery(
-        PreVisitSummary.objects.filter(intake=OuterRef("pk"), intake_version=OuterRef("version"))
-        # No ordering: the default one joins the intake again, per row, for nothing.
-        .order_by()
-        .values("status")[:1]
-    )
 
 
 ORDER = WORKLIST_KEY
@@ -194,30 +186,24 @@ def worklist_queryset(filters: WorklistFilters, *, look_alikes: bool = False) ->
     if filters.submitted_to:
         next_day = filters.submitted_to + dt.timedelta(days=1)
         queryset = queryset.filter(submitted_at__lt=_start_of(next_day))
-    if filters.summary_status in PreVisitSummary.Status.values:
-        queryset = queryset.filter(
-            Exists(
-                PreVisitSummary.objects.filter(
-                    intake=OuterRef("pk"),
-                    intake_version=OuterRef("version"),
-                    status=filters.summary_status,
-                )
-            )
-        )
+    if filters.summary_status in SummaryStatus.values:
+        # The intake's copy of its current summary's status, served by its own index.
+        queryset = queryset.filter(summary_status=filters.summary_status)
     if filters.query.strip():
         queryset = _search(queryset, filters.query, look_alikes=look_alikes)
     return queryset
 
 
-# What a worklist row shows (triage/_worklist_rows.html) and the cursor needs. Loading only
-# these skips decoding the intake's answers (seven JSON lists) for every row of every page.
-# A field the rows start showing must be added here, or it costs a query per row and
-# `rows_etag` would not see it change.
-ROW_FIELDS = (
-    "id", "patient", "version", "open_alert", "submitted_at", "triage_level", "reviewed_at",
-    "reported_on", "patient__given_name", "patient__family_name", "patient__mrn",
-    "patient__date_of_birth",
+# What a worklist row shows (clinic/templatetags/worklist_rows.py) and the cursor needs:
+# the intake's and its patient's. A field the rows start showing must be added here (or it
+# costs a query per row) and to the columns whose change steps `worklist_version` (intake
+# migration 0008), or the refresh would not see it change:
+# tests/clinic/clinician/test_worklist_version.py changes each one and expects a step.
+INTAKE_ROW_FIELDS = (
+    "id", "patient_id", "version", "open_alert", "submitted_at", "triage_level", "reviewed_at",
+    "reported_on", "summary_status",
 )  # fmt: skip
+PATIENT_ROW_FIELDS = ("given_name", "family_name", "mrn", "date_of_birth")
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,27 +216,64 @@ class RowFlag:
     acknowledged_at: dt.datetime | None
 
 
-def _current_flags(rows: list[Intake]) -> dict[uuid.UUID, list[RowFlag]]:
-    """Each row's flags from its current assessment, in order: one query, and plain tuples
-    rather than prefetched models (which cost more than the rest of the page's queries)."""
-    versions = {row.pk: row.version for row in rows}
-    flags: dict[uuid.UUID, list[RowFlag]] = defaultdict(list)
-    every_version = (
-        TriageFlag.objects.filter(assessment__intake__in=versions)
-        .order_by("assessment__intake_id", "position")
-        .values_list(
-            "assessment__intake_id",
-            "assessment__intake_version",
-            "code",
-            "severity",
-            "title",
-            "acknowledged_at",
-        )
+def current_assessment_id() -> Subquery:
+    """The id of the intake's current version's assessment (an amended intake's earlier
+    flags are history): one probe of the (intake, intake_version) unique index."""
+    return Subquery(
+        TriageAssessment.objects.filter(intake=OuterRef("pk"), intake_version=OuterRef("version"))
+        .order_by()
+        .values("id")[:1]
     )
-    for intake_id, version, *flag in every_version:
-        if version == versions[intake_id]:  # an amended intake's earlier flags are history
-            flags[intake_id].append(RowFlag(*flag))
+
+
+def _current_flags(assessment_ids: list[int]) -> dict[int, list[RowFlag]]:
+    """Each assessment's flags, in order: one query, and plain tuples rather than prefetched
+    models (which cost more than the rest of the page's queries)."""
+    flags: dict[int, list[RowFlag]] = defaultdict(list)
+    for assessment_id, *flag in (
+        TriageFlag.objects.filter(assessment_id__in=assessment_ids)
+        .order_by("assessment_id", "position")
+        .values_list("assessment_id", "code", "severity", "title", "acknowledged_at")
+    ):
+        flags[assessment_id].append(RowFlag(*flag))
     return flags
+
+
+def _loaded(model: type[Model], db: str, values: dict[str, object]) -> Model:
+    """An instance of `model` holding `values`, as the database returned them; its other
+    fields load on first use, as deferred fields do. `Model.from_db` would run `__init__`
+    over all of an intake's sixty fields to mark the others deferred: for fifty rows that
+    costs more CPU than the page's query (docs/performance.md)."""
+    instance = model.__new__(model)
+    instance._state = ModelState()
+    instance._state.adding = False
+    instance._state.db = db
+    instance.__dict__.update(values)
+    return instance
+
+
+def _as_rows(queryset: QuerySet[Intake]) -> QuerySet:
+    return queryset.values_list(
+        *INTAKE_ROW_FIELDS, *(f"patient__{name}" for name in PATIENT_ROW_FIELDS)
+    ).annotate(assessment_id=current_assessment_id())
+
+
+def _intakes(rows: list[tuple], db: str) -> list[Intake]:
+    """The page's intakes, each with its patient and its current flags, from `_as_rows`'
+    tuples (a date window's also end with the alert band it was read from)."""
+    patient_from = len(INTAKE_ROW_FIELDS)
+    assessment = patient_from + len(PATIENT_ROW_FIELDS)
+    flags = _current_flags([row[assessment] for row in rows])
+    intakes = []
+    for row in rows:
+        own, patients = row[:patient_from], row[patient_from:assessment]
+        intake = _loaded(Intake, db, dict(zip(INTAKE_ROW_FIELDS, own, strict=True)))
+        patient = _loaded(Patient, db, dict(zip(PATIENT_ROW_FIELDS, patients, strict=True)))
+        patient.id = intake.patient_id
+        intake.patient = patient
+        intake.current_flags = flags.get(row[assessment], [])
+        intakes.append(intake)
+    return intakes
 
 
 def _in_order_after(
@@ -311,23 +334,13 @@ def _first_page_with_rows(
     return rows
 
 
-def _as_rows(queryset: QuerySet[Intake]) -> QuerySet[Intake]:
-    return (
-        queryset.select_related("patient")
-        .only(*ROW_FIELDS)
-        .annotate(summary_status=current_summary_status())
-    )
-
-
 def worklist_page(
     filters: WorklistFilters, cursor: str = "", size: int = PAGE_SIZE
 ) -> WorklistPage:
     """One page of the worklist, in a fixed number of queries whatever the table's size."""
-    rows = _first_page_with_rows(filters, cursor, size + 1, _as_rows)
-    flags = _current_flags(rows)
+    rows = _intakes(_first_page_with_rows(filters, cursor, size + 1, _as_rows), Intake.objects.db)
     for row in rows:
         row.age = row.patient.age_on(row.reported_on)
-        row.current_flags = flags.get(row.pk, [])
     more = len(rows) > size
     rows = rows[:size]
     next_cursor = (
@@ -345,41 +358,21 @@ def open_emergency_count() -> int:
     )
 
 
-def _acknowledged_flags() -> Subquery:
-    """How many of the current version's flags are acknowledged: all that changes on a flag."""
-    return Subquery(
-        TriageFlag.objects.filter(
-            assessment__intake=OuterRef("pk"),
-            assessment__intake_version=OuterRef("version"),
-            acknowledged_at__isnull=False,
-        )
-        .order_by()
-        .values("assessment__intake")
-        .annotate(count=Count("*"))
-        .values("count")[:1],
-        output_field=IntegerField(),
-    )
-
-
 def rows_etag(
     filters: WorklistFilters, cursor: str = "", size: int = PAGE_SIZE, *, now: dt.datetime
 ) -> str:
     """A fingerprint of everything `worklist_page` would show, from one query.
 
     The page's own query (`_page_query`: same filters, order, cursor and search attempts),
-    projected to what the rows show: ROW_FIELDS, the summary status, and how many flags
-    are acknowledged (a version's flags change in nothing else). Any change to a row shown (a
-    new intake sorting in, a flag acknowledged, a summary ready, a name corrected, bulk
-    updates included) changes it; so does the minute, since the rows say "5 minutes ago"
-    and a patient's age changes at midnight.
+    projected to each row's id and `worklist_version`, which the database steps on any change
+    a row shows (a flag acknowledged, a summary ready, a name corrected, bulk updates
+    included); a row sorting in or out changes the ids. The minute and the language are
+    in it too: the rows say "5 minutes ago", in the reader's language, and a patient's age
+    changes at midnight.
     """
-    rows = _first_page_with_rows(filters, cursor, size + 1, _as_shown_values)
-    return hashlib.sha256(f"{now:%Y%m%d%H%M}|{rows!r}".encode()).hexdigest()
+    rows = _first_page_with_rows(filters, cursor, size + 1, _as_versions)
+    return hashlib.sha256(f"{now:%Y%m%d%H%M}|{get_language()}|{rows!r}".encode()).hexdigest()
 
 
-def _as_shown_values(queryset: QuerySet[Intake]) -> QuerySet:
-    shown = [name for name in ROW_FIELDS if name != "patient"]
-    return queryset.values_list(*shown).annotate(
-        summary_status=current_summary_status(),
-        acknowledged=_acknowledged_flags(),
-    )
+def _as_versions(queryset: QuerySet[Intake]) -> QuerySet:
+    return queryset.values_list("id", "worklist_version")

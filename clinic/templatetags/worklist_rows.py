@@ -49,10 +49,12 @@ def _flags(flags) -> str:
 
 class _Ages:
     """ "3 hours, 5 minutes" (the two largest adjacent units, as `timesince` words it, in the
-    request's language), each wording made once per page, not once per row."""
+    request's language), each wording made once per page, not once per row; and the clinic's
+    time of day, in its time zone, looked up once per page too."""
 
     def __init__(self, now: dt.datetime) -> None:
         self.now = now
+        self.zone = timezone.get_current_timezone()
         self.words: dict[tuple[str, int], str] = {}
         self.separator = gettext(", ")
 
@@ -80,16 +82,18 @@ class _Ages:
 def _row(intake, ages: _Ages) -> str:
     submitted = intake.submitted_at
     patient = intake.patient
+    # The link (reverse() and a UUID) and the age (a number) hold nothing to escape.
     return (
         f'<tr class="{ROW_CLASSES.get(intake.open_alert, "")}" data-intake="{intake.pk}">'
-        f'<td><a href="{escape(intake.url)}" class="fw-semibold">'
+        f'<td><a href="{intake.url}" class="fw-semibold">'
         f"{escape(patient.family_name)}, {escape(patient.given_name)}</a></td>"
-        f"<td>{escape(str(intake.age))}</td><td>{escape(patient.mrn or '—')}</td>"
+        f"<td>{intake.age:d}</td><td>{escape(patient.mrn or '—')}</td>"
         f"<td>{level_badge(intake.triage_level)}"
         f"{NOT_ACKNOWLEDGED if intake.open_alert else ''}</td>"
         f"<td>{_flags(intake.current_flags)}</td>"
         f'<td><time datetime="{submitted.isoformat()}" '
-        f'title="{timezone.localtime(submitted):%Y-%m-%d %H:%M}">{ages.since(submitted)} ago</time>'
+        f'title="{submitted.astimezone(ages.zone):%Y-%m-%d %H:%M}">'
+        f"{ages.since(submitted)} ago</time>"
         f"</td><td>{escape((intake.summary_status or '—').capitalize())}</td>"
         f"<td>{'Yes' if intake.reviewed_at else 'No'}</td></tr>\n"
     )
