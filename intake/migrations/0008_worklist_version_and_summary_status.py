@@ -72,7 +72,7 @@ SQLITE = (
             + (NEW.worklist_version > OLD.worklist_version OR {SQLITE_CHANGED})
         WHERE id = NEW.id;
     END
-    """,
+    """,  # nosec B608 (DDL built from the constant column lists above)
     f"""
     CREATE TRIGGER intake_patient_worklist_version
         AFTER UPDATE ON intake_patient
@@ -81,7 +81,7 @@ SQLITE = (
         UPDATE intake_intake SET worklist_version = worklist_version + 1
         WHERE patient_id = NEW.id;
     END
-    """,
+    """,  # nosec B608
 )
 DROP = {
     "postgresql": (

@@ -60,7 +60,7 @@ SQLITE = (
         UPDATE intake_intake SET summary_status = {CURRENT.format(intake="intake_intake")}
         WHERE id = NEW.id;
     END
-    """,
+    """,  # nosec B608 (DDL built from the constant expressions above)
     f"""
     CREATE TRIGGER reports_summary_inserted
         AFTER INSERT ON reports_previsitsummary
@@ -78,7 +78,7 @@ SQLITE = (
     END
     """,
 )
-FILL = f"UPDATE intake_intake SET summary_status = {CURRENT.format(intake='intake_intake')}"
+FILL = f"UPDATE intake_intake SET summary_status = {CURRENT.format(intake='intake_intake')}"  # nosec B608
 DROP = {
     "postgresql": (
         "DROP TRIGGER IF EXISTS reports_summary_status_to_intake ON reports_previsitsummary",
