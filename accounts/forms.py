@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
+from accounts.models import StaffSettings
 
 
 class SignInForm(AuthenticationForm):
@@ -43,3 +44,22 @@ class CodeForm(forms.Form):
         if problem:
             raise forms.ValidationError(problem)
         return code
+
+
+class StaffSettingsForm(forms.ModelForm):
+    """A user's own settings; "on call" only for those with the clinician role."""
+
+    class Meta:
+        model = StaffSettings
+        fields = ["on_call", "alert_sound"]
+        help_texts = {
+            "on_call": "Emergency alerts nobody has acknowledged are e-mailed to you.",
+            "alert_sound": "On the board's page, in this browser, once per new emergency.",
+        }
+
+    def __init__(self, *args, clinician: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not clinician:
+            del self.fields["on_call"]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Save settings"))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("login/code/", views.otp_verify, name="otp-verify"),
     path("account/two-step/", views.otp_setup, name="otp-setup"),
+    path("account/settings/", views.staff_settings, name="settings"),
     path("account/keepalive/", views.keepalive, name="keepalive"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from axes.helpers import get_cool_off
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
@@ -13,8 +14,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
 
 from accounts import two_factor
-from accounts.forms import CodeForm, SignInForm
-from accounts.roles import STAFF_ROLES, Role, role_required, roles_of
+from accounts.forms import CodeForm, SignInForm, StaffSettingsForm
+from accounts.models import settings_of
+from accounts.roles import STAFF_ROLES, Role, has_role, role_required, roles_of
 
 
 class SignInView(auth_views.LoginView):
@@ -28,6 +30,21 @@ def home(request):
     if roles_of(request.user) == {Role.CLINICIAN}:
         return redirect("triage:worklist")
     return render(request, "accounts/home.html")
+
+
+@role_required(*STAFF_ROLES)
+def staff_settings(request: HttpRequest) -> HttpResponse:
+    """The user's own settings: on call for escalations (clinicians), the alert sound."""
+    form = StaffSettingsForm(
+        request.POST or None,
+        instance=settings_of(request.user),
+        clinician=has_role(request.user, [Role.CLINICIAN]),
+    )
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Your settings are saved.")
+        return redirect("accounts:settings")
+    return render(request, "accounts/settings.html", {"form": form})
 
 
 @require_GET

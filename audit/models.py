@@ -28,6 +28,10 @@ class AuditEvent(models.Model):
         SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
         SIGN_OUT = "sign_out", "Signed out"
         LOCKOUT = "lockout", "Locked out"
+        RAISE = "raise", "Raised an alert"
+        WITHDRAW = "withdraw", "Withdrew an alert"
+        ESCALATION_SENT = "escalation_sent", "E-mailed an unacknowledged alert"
+        ESCALATION_FAILED = "escalation_failed", "Failed to e-mail an alert"
 
     # Set on insert: by the database's clock on PostgreSQL (the chain trigger overrides any
     # value given), by audit.chain.link() elsewhere. db_default makes Django read it back.

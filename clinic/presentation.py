@@ -3,13 +3,16 @@ again), the result page, the clinician's intake page and the messages of refused
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.forms import Form
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clinic.escalation import due_round
 from intake.answers import LIFESTYLE_FIELDS, PATIENT_FIELDS, SYMPTOM_FIELDS, intake_answers
 from intake.document import (
     ALL_RED_FLAG_CODES,
@@ -19,8 +22,11 @@ from intake.document import (
 )
 from intake.evidence import days_ago_in_words, evidence_words, injury_in_words
 from intake.forms import ReaskForm
+from intake.levels import Level
 from intake.models import Intake
-from intake.questions import OPTION_LABELS, QUESTIONS
+from intake.questions import OPTION_LABELS, QUESTIONS, question, reason_label
+from triage.alerts import open_alert_of
+from triage.models import Alert
 from triage.reasks import by_question
 from triage.services import reasks_due
 
@@ -237,3 +243,44 @@ def form_problems(form: Form) -> str:
     return " ".join(
         f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
     )
+
+
+def alert_on_page(intake: Intake, *, as_asked: bool) -> dict[str, object]:
+    """The intake's open alert and the answers behind it, for the banner of the step after
+    the answer: the person entering learns what to do at once, not at the end. `as_asked`:
+    the questions as the patient read them, else the staff's short labels."""
+    alert = open_alert_of(intake)
+    return {"alert": alert, "alert_reasons": alert_reasons(alert, as_asked=as_asked)}
+
+
+def alert_reasons(alert: Alert | None, *, as_asked: bool) -> list[str]:
+    """The questions behind an alert's flags, once each: its evidence names the answers'
+    paths, some with the words quoted after a colon (free text), which stay in the record."""
+    if alert is None:
+        return []
+    words = question if as_asked else reason_label
+    paths = (item.split(":", 1)[0] for item in alert.evidence)
+    return list(dict.fromkeys(str(words(path)) for path in paths if path in QUESTIONS))
+
+
+def escalation_state(alert: Alert, *, now: dt.datetime) -> tuple[str, str]:
+    """What the board says of an alert's escalation e-mails, and how loud: ("danger", ...)
+    when they fail or nobody can be e-mailed; ("info", ...) once sent; ("", "") before any
+    is due. Uses the alert's prefetched `escalation_emails`."""
+    emails = list(alert.escalation_emails.all())
+    failing = [email.failing_since for email in emails if email.failing_since]
+    if failing:
+        since = timezone.localtime(min(failing))
+        return "danger", f"Escalation e-mail failing since {since:%H:%M}"
+    sent = [email for email in emails if email.sent_at]
+    if sent:
+        last = max(sent, key=lambda email: (email.round, email.sent_at))
+        people = sum(1 for email in sent if email.round == last.round)
+        at = timezone.localtime(last.sent_at)
+        reminder = f", reminder {last.round}" if last.round > 1 else ""
+        return "info", f"E-mailed to {people} clinician(s) at {at:%H:%M}{reminder}"
+    if alert.level == Level.EMERGENCY and due_round(alert.raised_at, now) and not emails:
+        return "danger", "Not acknowledged and no clinician to e-mail: none has an address"
+    if emails:
+        return "info", "Escalation e-mail being sent"
+    return "", ""

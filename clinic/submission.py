@@ -20,11 +20,13 @@ from intake.document import (
     IntakeDocument,
     Problem,
     document_to_dict,
+    emergency_answers,
     parse_document,
 )
 from intake.models import Intake, IntakeVersion, Patient
 from reports.scheduling import request_summary
-from triage.engine import evaluate_triage
+from triage.alerts import alerting_flags, sync_alert
+from triage.engine import Flag, evaluate_triage, fired_by_answers_alone
 from triage.models import TriageAssessment
 from triage.rules import questions_not_asked
 from triage.services import current_assessment, reasks_due, record_triage
@@ -57,11 +59,52 @@ def _store_version(intake: Intake, doc: IntakeDocument, *, by, reason: str, chan
     )
 
 
-def _triage_and_request_summary(intake: Intake, doc: IntakeDocument) -> Submission:
+def _triage_and_request_summary(
+    intake: Intake, doc: IntakeDocument, *, by, request, fresh: bool = False
+) -> Submission:
     # Synchronous: an emergency is known before the response, whatever the queue is doing.
-    assessment = record_triage(intake, evaluate_triage(doc))
+    result = evaluate_triage(doc)
+    assessment = record_triage(intake, result)
+    # A draft's alert (raised when its answer was saved) is kept, updated or withdrawn; a new
+    # intake without alerting flags has none to look up.
+    if not fresh or alerting_flags(result.flags):
+        sync_alert(intake, result.flags, by=by, request=request, fresh=fresh)
     request_summary(intake)
     return Submission(intake=intake, assessment=assessment)
+
+
+def draft_flags(intake: Intake) -> tuple[Flag, ...]:
+    """What fires on a draft's saved answers: the whole table once they read as a document;
+    before that, the flags that its red-flag answers given "yes" make fire alone (§4)."""
+    answers = intake_answers(intake)
+    try:
+        return evaluate_triage(parse_document(answers, today=intake.reported_on)).flags
+    except DocumentInvalid:
+        return fired_by_answers_alone(emergency_answers(answers))
+
+
+@transaction.atomic
+def save_step(intake: Intake, *, by, request=None, **changes) -> Intake:
+    """Save one step of a draft (`intake.services.save_answers`) and, in the same
+    transaction, raise, update or withdraw its alert: an emergency answer is known to the
+    clinic the moment it is stored, whether or not the intake is ever finished."""
+    saved = services.save_answers(intake, by=by, request=request, **changes)
+    sync_alert(saved, draft_flags(saved), by=by, request=request)
+    return saved
+
+
+@transaction.atomic
+def raise_unsaved(intake: Intake, answered_yes: tuple[str, ...], *, by, request=None) -> None:
+    """A step refused for a bad answer still raises the alert its red-flag answers given "yes"
+    call for: the emergency is never thrown away with the rest (nothing else is saved)."""
+    unsaved = fired_by_answers_alone(answered_yes)
+    if not unsaved:
+        return
+    saved = draft_flags(intake)
+    known = {flag.code for flag in saved}
+    sync_alert(
+        intake, (*saved, *(f for f in unsaved if f.code not in known)), by=by, request=request
+    )
 
 
 def _draft_document(intake: Intake) -> IntakeDocument:
@@ -113,10 +156,14 @@ def _mark_submitted(intake: Intake, *, by) -> None:
     intake.submitted_by = by if getattr(by, "is_authenticated", False) else None
 
 
-def _store_submission(intake: Intake, doc: IntakeDocument, *, request) -> Submission:
+def _store_submission(
+    intake: Intake, doc: IntakeDocument, *, request, fresh: bool = False
+) -> Submission:
     """The first version of a submitted intake, its triage, its summary and its audit."""
     _store_version(intake, doc, by=intake.submitted_by, reason="", changed=[])
-    submission = _triage_and_request_summary(intake, doc)
+    submission = _triage_and_request_summary(
+        intake, doc, by=intake.submitted_by, request=request, fresh=fresh
+    )
     record(
         Action.SUBMIT,
         actor=intake.submitted_by,
@@ -174,7 +221,7 @@ def amend_intake(
     current.save()
     changed = services.changed_paths(before, document_to_dict(doc))
     _store_version(current, doc, by=by, reason=reason.strip(), changed=changed)
-    submission = _triage_and_request_summary(current, doc)
+    submission = _triage_and_request_summary(current, doc, by=by, request=request)
     record(
         Action.AMEND,
         actor=by,
@@ -224,7 +271,7 @@ def _create_intake_from_document(doc: IntakeDocument, *, by, channel: str, reque
     intake.save(force_insert=True)
     record(Action.CREATE, actor=by, obj=intake, request=request, detail={"channel": channel})
     add_rows(intake, **document_rows(doc))
-    return _store_submission(intake, doc, request=request)
+    return _store_submission(intake, doc, request=request, fresh=True)
 
 
 def _matching_patient(doc: IntakeDocument) -> Patient | None:

@@ -386,7 +386,43 @@ CELERY_BEAT_SCHEDULE = {
     "resend-stale-summaries": {"task": "reports.resend_stale_summaries", "schedule": 60.0},
     # Walk the audit chain and store its head (audit/chain.py); 08:00 UTC, the clinic's night.
     "verify-audit-chain": {"task": "audit.verify_chain", "schedule": crontab(hour=8, minute=0)},
+    # E-mail the clinicians about emergency alerts nobody acknowledged (clinic/escalation.py).
+    "escalate-alerts": {"task": "clinic.escalate_alerts", "schedule": 30.0},
 }
+
+# --- Emergency alerts: escalation by e-mail -----------------------------------------------
+# An emergency alert no clinician acknowledged within ALERT_ESCALATE_MINUTES is e-mailed to
+# the clinicians on call, and again every ALERT_REPEAT_MINUTES until one does.
+ALERT_ESCALATE_MINUTES = env.int("ALERT_ESCALATE_MINUTES", 5, minimum=1, maximum=60)
+ALERT_REPEAT_MINUTES = env.int("ALERT_REPEAT_MINUTES", 10, minimum=1, maximum=120)
+# The address staff open the app at: the links in e-mails. Production must name it.
+PUBLIC_BASE_URL = (
+    env.required("PUBLIC_BASE_URL", "when DJANGO_ENV=production")
+    if PRODUCTION
+    else env.str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+)
+if not PUBLIC_BASE_URL.startswith(("https://", "http://")) or (
+    PRODUCTION and not PUBLIC_BASE_URL.startswith("https://")
+):
+    raise ImproperlyConfigured("PUBLIC_BASE_URL must be an https:// address (http:// locally).")
+# E-mail goes to the console unless EMAIL_HOST names an SMTP server; production must name
+# one, or an escalation would go nowhere.
+EMAIL_HOST = (
+    env.required("EMAIL_HOST", "when DJANGO_ENV=production")
+    if PRODUCTION
+    else env.str("EMAIL_HOST", "")
+)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env.int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 10  # a server that hangs is a failure to retry, not a stuck worker
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "alerts@localhost")
 
 # --- The clinic, as patients and staff are told to reach it ------------------------------
 # An urgent level says "a clinician calls today; when the clinic is closed, urgent care"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from intake import forms as intake_forms
 from intake.answers import ROW_FIELDS
+from intake.document import codes
 from intake.models import Intake
 from intake.questions import RECENTLY_MEANS
 
@@ -71,6 +72,17 @@ class BoundStep:
         if self.form is None:
             return {}
         return {name: self.form.cleaned_data[name] for name in self.form.Meta.fields}
+
+    def answered_yes(self) -> tuple[str, ...]:
+        """The red-flag answers given "yes" on this page as sent, valid or not: a page refused
+        for another answer must not throw an emergency away with it (§4)."""
+        if self.form is None or not self.form.is_bound:
+            return ()
+        return tuple(
+            f"red_flags.{code}"
+            for code in codes.ALL_RED_FLAG_CODES
+            if code in self.form.fields and self.form.data.get(code) == "yes"
+        )
 
     def rows(self) -> dict[str, list[dict[str, object]]]:
         """Each repeating part's rows as entered: blank extra rows and deleted rows left out."""

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from intake.document import IntakeDocument
+from intake.document import ALL_RED_FLAG_CODES, IntakeDocument
 from intake.levels import Level, Severity
 from triage.rules import RULES, RULES_VERSION
 
@@ -41,3 +41,23 @@ def evaluate_triage(doc: IntakeDocument) -> TriageResult:
         (lvl for lvl in Level if any(flag.severity == lvl for flag in flags)), Level.ROUTINE
     )
     return TriageResult(level=level, flags=flags, rules_version=RULES_VERSION)
+
+
+# The rule that each red-flag answer given "yes" makes fire by itself, whatever else the
+# document says: its own rule (`_red_flag_rule`), and for the injury question the recent
+# injury rule. tests/triage/test_engine.py checks each on a document otherwise benign.
+FIRED_ALONE_BY = {
+    **{f"red_flags.{rule.code}": rule for rule in RULES if rule.code in ALL_RED_FLAG_CODES},
+    "red_flags.head_back_neck_injury": next(r for r in RULES if r.code == "recent_injury"),
+}
+
+
+def fired_by_answers_alone(paths: tuple[str, ...]) -> tuple[Flag, ...]:
+    """The flags that red-flag answers known to be "yes" make fire, for a draft's saved steps
+    and a refused document (§4): an emergency is raised before the document is whole."""
+    fired = {FIRED_ALONE_BY[path]: path for path in paths if path in FIRED_ALONE_BY}
+    return tuple(
+        Flag(rule.code, rule.severity, rule.title, rule.source, (fired[rule],))
+        for rule in RULES
+        if rule in fired
+    )

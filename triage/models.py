@@ -108,3 +108,103 @@ class ReaskedAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} asked again on {self.intake_id}"
+
+
+class Alert(models.Model):
+    """An emergency or urgent answer the clinic must act on, raised the moment it is saved.
+
+    One open alert per intake at a time: a later step or the submission updates it (its
+    level and codes), answers changed back to "no" withdraw it, and a withdrawn or
+    acknowledged alert stays on record. Raised, updated and withdrawn by triage.alerts only.
+    """
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="alerts")
+    level = models.CharField(
+        max_length=16, choices=[(Level.EMERGENCY, "Emergency"), (Level.URGENT, "Urgent")]
+    )
+    codes = models.JSONField(default=list)  # the flags that fired, in the rule table's order
+    evidence = models.JSONField(default=list)  # the answer paths that made them fire
+    channel = models.CharField(max_length=16, choices=Intake.Channel)
+    raised_at = models.DateTimeField(default=timezone.now)
+    raised_by = models.ForeignKey(  # None: the patient, on the tablet or by link
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intake"],
+                condition=models.Q(withdrawn_at__isnull=True, acknowledged_at__isnull=True),
+                name="one_open_alert_per_intake",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["raised_at"],
+                condition=models.Q(withdrawn_at__isnull=True, acknowledged_at__isnull=True),
+                name="alert_open_by_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} alert {self.pk} on {self.intake_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.withdrawn_at is None and self.acknowledged_at is None
+
+
+class EscalationEmail(models.Model):
+    """One e-mail of an emergency alert's escalation to one clinician: recorded before it is
+    sent and after, so a send is never lost and never silent (triage.escalation).
+
+    `round` 1 goes when nobody acknowledged within ALERT_ESCALATE_MINUTES, each later round
+    ALERT_REPEAT_MINUTES after. The Message-ID is fixed per alert, round and recipient: a
+    send repeated after a crash is the same message, which mail clients show once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        CANCELLED = "cancelled", "Not sent: acknowledged or withdrawn first"
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="escalation_emails")
+    round = models.PositiveIntegerField()
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    message_id = models.CharField(max_length=200, unique=True)
+    status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failing_since = models.DateTimeField(null=True, blank=True)  # cleared once it goes
+    last_error = models.CharField(max_length=200, blank=True)  # the SMTP reply, never PHI
+
+    class Meta:
+        ordering = ["alert", "round", "recipient"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alert", "round", "recipient"], name="one_escalation_email_per_round"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="escalation_email_unsent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"escalation {self.round} of alert {self.alert_id} to user {self.recipient_id}"

@@ -13,6 +13,7 @@ from intake import services as intake_services
 from intake.answers import intake_answers
 from intake.levels import OpenAlert
 from intake.models import Intake
+from triage.alerts import acknowledge_alert
 from triage.engine import TriageResult
 from triage.models import ClinicianNote, ReaskedAnswer, TriageAssessment, TriageFlag
 from triage.reasks import Reask, by_question, reasks
@@ -76,6 +77,8 @@ def acknowledge_flag(*, flag: TriageFlag, by, note: str = "", request=None) -> T
         if flag.assessment.intake_version == intake.version:
             intake.open_alert = open_alert_rank(flag.assessment.flags.all())
             intake.save(update_fields=["open_alert", "updated_at"])
+            if intake.open_alert == OpenAlert.NONE:  # every alerting flag has been seen
+                acknowledge_alert(intake, by=by, request=request)
         record(Action.ACKNOWLEDGE, actor=by, obj=flag, request=request, detail={"code": flag.code})
     return flag
 

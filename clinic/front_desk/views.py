@@ -5,6 +5,8 @@ Views translate between HTTP and `intake.services`; they hold no clinical logic.
 
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,15 +14,22 @@ from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import condition, require_POST
 
+from accounts.models import settings_of
 from accounts.roles import Role, has_role, role_required
 from audit.services import Action, record, record_shown
 from clinic import access, submission
+from clinic.escalation import due_round
 from clinic.patient.views import seen_revision
 from clinic.presentation import (
+    alert_on_page,
+    alert_reasons,
     answer_sections,
+    escalation_state,
     flags_with_reasons,
     form_problems,
     problem_links,
@@ -34,6 +43,7 @@ from intake.levels import Level
 from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
 from intake.validators import validate_typed_text
 from reports.scheduling import refresh_summary
+from triage.alerts import open_alerts
 from triage.engine import CALL_911_FOR
 from triage.services import answer_reasks, confirm_escalation, current_assessment
 
@@ -140,9 +150,11 @@ def step(request, intake_id, slug):
     if current is None:
         return redirect("intake:review", intake_id=intake.pk)
     bound = bind_step(current, intake, request.POST or None)
+    if request.method == "POST" and not bound.is_valid():
+        submission.raise_unsaved(intake, bound.answered_yes(), by=request.user, request=request)
     if request.method == "POST" and bound.is_valid():
         try:
-            services.save_answers(
+            submission.save_step(
                 intake,
                 by=request.user,
                 request=request,
@@ -167,6 +179,7 @@ def step(request, intake_id, slug):
             "steps": STEPS,
             "current": current,
             "previous": previous_slug(current),
+            **alert_on_page(intake, as_asked=False),
         },
     )
 
@@ -340,3 +353,59 @@ def amend(request, intake_id, slug):
             "steps": STEPS,
         },
     )
+
+
+BOARD_ROLES = (Role.FRONT_DESK, Role.CLINICIAN, Role.ADMIN)
+BOARD_SIZE = 50
+
+
+def _board_etag(request) -> str | None:
+    """The 5-second poll's ETag: the open alerts shown, each with its own stamp (escalation
+    e-mails step it too), its intake's `worklist_version` (a name or a status changed) and
+    whether it is overdue, in the reader's language. An
+    unchanged board answers 304: nothing drawn, and nothing recorded, since what the screen
+    shows was recorded when it was drawn."""
+    if not request.htmx:
+        return None
+    now = timezone.now()
+    shown = [
+        (*row, due_round(raised_at, now) > 0)  # overdue: "no clinician to e-mail" may show
+        for *row, raised_at in open_alerts()[:BOARD_SIZE].values_list(
+            "id", "updated_at", "intake__worklist_version", "raised_at"
+        )
+    ]
+    return hashlib.sha256(f"{get_language()}|{shown!r}".encode()).hexdigest()
+
+
+@role_required(*BOARD_ROLES)
+@condition(etag_func=_board_etag)
+def alerts_board(request):
+    """Every open alert, emergencies first: on the desk's page and the worklist, polled every
+    5 s. Drafts' alerts included: an answer raises one when it is saved."""
+    now = timezone.now()
+    alerts = list(open_alerts().prefetch_related("escalation_emails")[:BOARD_SIZE])
+    if alerts:  # the board names patients: a read, with the ids shown
+        record_shown(
+            request,
+            page="alerts board",
+            patient_ids=[alert.intake.patient_id for alert in alerts],
+            intake_ids=[alert.intake_id for alert in alerts],
+        )
+    return render(
+        request,
+        "intake/_alerts_board.html",
+        {
+            "alerts": [
+                (alert, alert_reasons(alert, as_asked=False), escalation_state(alert, now=now))
+                for alert in alerts
+            ],
+            "alert_sound": settings_of(request.user).alert_sound,
+        },
+    )
+
+
+@role_required(*BOARD_ROLES)
+def alerts_count(request):
+    """The navigation bar's count of open alerts, polled every 5 s on every staff page."""
+    count = open_alerts().count()
+    return render(request, "intake/_alerts_count.html", {"open_alerts": count})

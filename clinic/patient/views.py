@@ -32,6 +32,7 @@ from clinic.patient import access as patient_access
 from clinic.patient.wording import HEADINGS, LINK_PROBLEMS
 from clinic.presentation import (
     ProblemLink,
+    alert_on_page,
     answer_sections,
     problem_links,
     reask_form,
@@ -117,9 +118,11 @@ def _step_page(request: HttpRequest, intake: Intake, slug: str, pages: Pages) ->
         return redirect(pages.step(PATIENT_SLUGS[0]))
     current = STEP_BY_SLUG[slug]
     bound = bind_step(current, intake, request.POST or None)
+    if request.method == "POST" and not bound.is_valid():
+        submission.raise_unsaved(intake, bound.answered_yes(), by=None, request=request)
     if request.method == "POST" and bound.is_valid():
         try:
-            services.save_answers(
+            submission.save_step(
                 intake,
                 by=None,
                 answers={**bound.answers(), "channel": pages.channel},
@@ -155,6 +158,8 @@ def _step_page(request: HttpRequest, intake: Intake, slug: str, pages: Pages) ->
             "number": PATIENT_SLUGS.index(slug) + 1,
             "total": TOTAL_PAGES,
             "back_url": pages.step(previous) if previous else "",
+            "kiosk": pages is KIOSK,
+            **alert_on_page(intake, as_asked=True),
         },
     )
 

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.urls import reverse
 
 from accounts.management.commands.seed_demo import DEMO_USERS
 from accounts.roles import ROLE_PERMISSIONS, Role, roles_of
@@ -69,3 +70,23 @@ def test_the_navigation_bar_names_the_role_in_words(client_for, request, user, w
     page = client_for(request.getfixturevalue(user)).get("/", follow=True).content.decode()
     assert f'<span class="badge text-bg-light ms-1">{words}</span>' in page
     assert f">{user}<" not in page
+
+
+@pytest.mark.django_db
+def test_a_clinician_sets_themselves_on_call_and_the_desk_has_no_such_setting(
+    client_for, clinician, front_desk
+):
+    from accounts.models import settings_of
+
+    url = reverse("accounts:settings")
+    page = client_for(clinician).get(url).content.decode()
+    assert 'name="on_call"' in page and 'name="alert_sound"' in page
+    assert client_for(clinician).post(url, {"on_call": "on"}).status_code == 302
+    clinician.refresh_from_db()
+    assert settings_of(clinician).on_call and not settings_of(clinician).alert_sound
+
+    desk = client_for(front_desk)
+    assert 'name="on_call"' not in desk.get(url).content.decode()
+    desk.post(url, {"on_call": "on", "alert_sound": "on"})  # on call is not theirs to set
+    front_desk.refresh_from_db()
+    assert settings_of(front_desk).alert_sound and not settings_of(front_desk).on_call

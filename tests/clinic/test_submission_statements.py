@@ -76,6 +76,8 @@ def test_a_new_intake_from_a_document_runs_one_statement_per_row_it_stores(front
         "INSERT triage_triageassessment",
         "INSERT triage_triageflag",  # every flag in one statement
         "UPDATE intake_intake",  # the level and the open alert, for the worklist
+        "INSERT triage_alert",  # an emergency: the alert, raised with the submission
+        *audit,
         "INSERT reports_previsitsummary",
         *audit,
     ]

@@ -55,8 +55,15 @@ def test_there_is_exactly_one_beat_and_no_worker_runs_one():
 
 
 def test_the_proxy_is_the_only_way_in():
-    published = [name for name, spec in SERVICES.items() if "ports" in spec]
+    production = {name: spec for name, spec in SERVICES.items() if "profiles" not in spec}
+    published = [name for name, spec in production.items() if "ports" in spec]
     assert published == ["proxy"]
+
+
+def test_the_developers_mail_inbox_is_opt_in_and_on_the_loopback_only():
+    mailpit = SERVICES["mailpit"]
+    assert mailpit["profiles"] == ["mail"]
+    assert all(port.startswith("127.0.0.1:") for port in mailpit["ports"])
 
 
 def test_only_the_proxy_and_the_web_replicas_share_the_edge_network():

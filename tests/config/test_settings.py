@@ -19,6 +19,8 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "clinic.example.org",
     "DATABASE_URL": "postgres://app@127.0.0.1:5432/clinic",
     "CLINIC_PHONE": "(617) 555-0123",
+    "PUBLIC_BASE_URL": "https://clinic.example.org",
+    "EMAIL_HOST": "smtp.example.org",
 }
 # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into the deployment check either.
 CONFIGURING = {
@@ -27,6 +29,8 @@ CONFIGURING = {
     "ALLOWED_HOSTS",
     "DATABASE_URL",
     "CLINIC_PHONE",
+    "PUBLIC_BASE_URL",
+    "EMAIL_HOST",
     "REDIS_URL",
     "DEBUG",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
@@ -94,6 +98,9 @@ def test_redis_url_switches_celery_and_the_cache_to_redis():
         ({**PRODUCTION, "SECRET_KEY": ""}, "SECRET_KEY must be set"),
         ({**PRODUCTION, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set"),
         ({**PRODUCTION, "CLINIC_PHONE": ""}, "CLINIC_PHONE must be set"),
+        ({**PRODUCTION, "PUBLIC_BASE_URL": ""}, "PUBLIC_BASE_URL must be set"),
+        ({**PRODUCTION, "PUBLIC_BASE_URL": "http://clinic.example.org"}, "must be an https://"),
+        ({**PRODUCTION, "EMAIL_HOST": ""}, "EMAIL_HOST must be set"),
         ({**PRODUCTION, "SECRET_KEY": "short"}, "SECRET_KEY must be at least 50"),
         ({**PRODUCTION, "DEBUG": "true"}, "DEBUG must be false"),
         ({**PRODUCTION, "DATABASE_URL": ""}, "DATABASE_URL must be set"),
@@ -102,6 +109,9 @@ def test_redis_url_switches_celery_and_the_cache_to_redis():
         "no-secret-key",
         "no-allowed-hosts",
         "no-clinic-phone",
+        "no-public-address",
+        "plain-http-public-address",
+        "no-mail-server",
         "weak-secret-key",
         "debug-on",
         "no-database",

@@ -97,6 +97,8 @@ class Installed:
             "SECRET_KEY": secrets.token_urlsafe(48),
             "ALLOWED_HOSTS": HOST,
             "CLINIC_PHONE": "(617) 555-0123",
+            "PUBLIC_BASE_URL": f"https://{HOST}",
+            "EMAIL_HOST": "127.0.0.1",
             **extra,
         }
 

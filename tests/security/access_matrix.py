@@ -110,6 +110,7 @@ MATRIX: dict[str, Page] = {
     "accounts:login": row("GET", "200", HOME, HOME, HOME, "200", HOME, "200"),
     "accounts:otp-verify": row("GET", LOGIN, OTP_SETUP, OTP_SETUP, HOME, LOGIN, OTP_SETUP, KIOSK),
     "accounts:otp-setup": row("GET", LOGIN, "200", "200", OTP_VERIFY, LOGIN, "200", KIOSK),
+    "accounts:settings": staff("GET", "200", "200", "200"),
     "accounts:keepalive": row("GET", LOGIN, "204", "204", "204", LOGIN, "204", KIOSK),
     "accounts:logout": row("POST", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, KIOSK),
     # the front desk
@@ -122,6 +123,9 @@ MATRIX: dict[str, Page] = {
     "intake:submit": desk("POST", "302→intake:submitted", subject="draft"),
     "intake:submitted": staff("GET", "200", "200", "200"),
     "intake:escalated": staff("POST", *["302→intake:submitted"] * 3),
+    # the emergency board: whoever is on duty sees it, the desk and the clinicians alike
+    "intake:alerts": staff("GET", "200", "200", "200"),
+    "intake:alerts-count": staff("GET", "200", "200", "200"),
     "intake:amend": staff("GET", "200", "200", "200"),
     "patient:kiosk-start": desk("POST", KIOSK, subject="draft"),
     "patient:link-new": desk("POST", "200", subject="draft"),

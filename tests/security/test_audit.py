@@ -74,6 +74,7 @@ AUDITED: dict[str, Call] = {
     "intake:submitted": Call("front_desk", "GET", Action.VIEW),
     "intake:escalated": Call("front_desk", "POST", Action.ESCALATE, "triage.TriageAssessment"),
     "intake:amend": Call("clinician", "GET", Action.VIEW),
+    "intake:alerts": Call("front_desk", "GET", Action.VIEW, ""),  # the open alerts, by name
     "patient:kiosk-start": Call("front_desk", "POST", Action.KIOSK, subject="draft"),
     "patient:link-new": Call("front_desk", "POST", Action.LINK, subject="draft"),
     # the patient, who has no account
@@ -124,11 +125,13 @@ SHOWS_NO_PATIENT_DATA: dict[str, str] = {
     "accounts:login": "the sign-in form",
     "accounts:otp-verify": "the code form",
     "accounts:otp-setup": "the user's own authenticator",
+    "accounts:settings": "the user's own settings",
     "accounts:keepalive": "an empty answer",
     "accounts:logout": "signs out",
     "patient:set_language": "sets a cookie",
     "triage:trends": "counts per day and a median, no patient",
     "triage:emergency-count": "one number",
+    "intake:alerts-count": "one number",
     "intake:desk-search": "keeps the search in the session; the desk it leads to is audited",
     "triage:worklist-search": "keeps the filters; the worklist it leads to is audited",
     "api:evaluate": "triages the caller's own document; nothing stored is read or written",

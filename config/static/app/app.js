@@ -34,6 +34,24 @@ document.addEventListener("htmx:afterRequest", (event) => {
   }
 });
 
+// The alerts board plays a short tone when an emergency it has not shown before opens, only
+// for a user who chose the sound in their settings (data-alert-sound); the banner always shows.
+const alertsHeard = new Set();
+document.addEventListener("htmx:afterSwap", (event) => {
+  const board = event.detail.target;
+  if (board.id !== "alerts-board") return;
+  const emergencies = [...board.querySelectorAll("[data-alert-level=emergency]")];
+  const fresh = emergencies.filter((item) => !alertsHeard.has(item.dataset.alert));
+  emergencies.forEach((item) => alertsHeard.add(item.dataset.alert));
+  if (!fresh.length || !board.querySelector("[data-alert-sound]")) return;
+  const audio = new AudioContext();
+  const tone = audio.createOscillator();
+  tone.frequency.value = 880;
+  tone.connect(audio.destination);
+  tone.start();
+  tone.stop(audio.currentTime + 0.4);
+});
+
 // A follow-up question (data-asked-when="answer=code") shows only while that answer has that
 // code chosen; hidden, its answer is cleared, so a question that no longer applies sends
 // nothing. Without JavaScript every question shows and the server settles the rest.

@@ -47,7 +47,12 @@ def test_acknowledging_a_flag_records_who_when_and_the_note(client_for, clinicia
     assert flag.acknowledged_by == clinician and flag.acknowledged_at is not None
     assert flag.acknowledgement_note == "Called the patient"
     assert intake.open_alert == 0
-    assert AuditEvent.objects.filter(action="acknowledge", actor=clinician).count() == 1
+    acknowledged = AuditEvent.objects.filter(action="acknowledge", actor=clinician)
+    # The flag, and the intake's alert, which no open flag holds any more: once each.
+    assert sorted(acknowledged.values_list("object_type", flat=True)) == [
+        "triage.Alert",
+        "triage.TriageFlag",
+    ]
 
 
 def test_a_flag_of_another_intake_cannot_be_acknowledged_through_this_one(

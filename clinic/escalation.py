@@ -1,0 +1,238 @@
+"""Escalation: an emergency alert nobody acknowledged is e-mailed to the clinicians on call,
+and again every few minutes until one of them acts.
+
+The database is the source of truth. A sweep (Celery beat every 30 s, or
+`manage.py escalate_alerts` from cron) first writes the e-mails that are due, one row per
+recipient and round, then sends each row: marked "sending" before, "sent" after, its
+Message-ID fixed. So a beat lost while Redis is down is made up by the next one, two sweeps
+at once send each e-mail once, and a worker killed mid-send leaves a row that the next sweep
+sends again, as the same message. A failing server is retried with backoff and shown on the
+board. The e-mail carries the intake's id, its level and a link: never a name or an answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Max, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from audit.services import Action, record
+from intake.levels import Level
+from triage.models import Alert, EscalationEmail
+
+logger = logging.getLogger(__name__)
+
+Status = EscalationEmail.Status
+# A send that started this long ago died with its worker: the next sweep sends it again.
+SENDING_TIMEOUT = dt.timedelta(minutes=2)
+FIRST_RETRY = dt.timedelta(seconds=30)
+LONGEST_RETRY = dt.timedelta(minutes=5)
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Sweep:
+    queued: int  # e-mails written, due now
+    sent: int
+    failed: int  # tried and refused; each is retried
+    cancelled: int  # acknowledged or withdrawn before its turn
+
+
+def escalate_after() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.ALERT_ESCALATE_MINUTES)
+
+
+def due_round(raised_at: dt.datetime, now: dt.datetime) -> int:
+    """How many rounds of e-mails an alert raised at `raised_at` is owed by `now`: none
+    before ALERT_ESCALATE_MINUTES, then one more every ALERT_REPEAT_MINUTES."""
+    waited = now - raised_at
+    if waited < escalate_after():
+        return 0
+    return 1 + (waited - escalate_after()) // dt.timedelta(minutes=settings.ALERT_REPEAT_MINUTES)
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """30 s after the first failure, doubling, never more than 5 minutes."""
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+
+
+def recipients() -> list:
+    """The active clinicians on call with an e-mail address; every such clinician when none
+    is on call."""
+    clinicians = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.CLINICIAN)
+        .exclude(email="")
+    )
+    on_call = list(clinicians.filter(staff_settings__on_call=True).order_by("pk"))
+    return on_call or list(clinicians.order_by("pk"))
+
+
+def message_id(alert_id: int, round_: int, user_id: int) -> str:
+    domain = urlsplit(settings.PUBLIC_BASE_URL).hostname or "localhost"
+    return f"<alert-{alert_id}.round-{round_}.user-{user_id}@{domain}>"
+
+
+def queue_due_rounds(now: dt.datetime) -> int:
+    """Write the e-mails every open emergency alert is owed by now, one per recipient; a
+    round already written is not written again. A beat missed for long sends one round now,
+    not every round it missed."""
+    overdue = (
+        Alert.objects.filter(
+            level=Level.EMERGENCY,
+            withdrawn_at=None,
+            acknowledged_at=None,
+            raised_at__lte=now - escalate_after(),
+        )
+        .annotate(last_round=Coalesce(Max("escalation_emails__round"), 0))
+        .values_list("pk", "raised_at", "last_round")
+    )
+    owed = [
+        (alert_id, due)
+        for alert_id, raised_at, last_round in overdue
+        if (due := due_round(raised_at, now)) > last_round
+    ]
+    if not owed:
+        return 0
+    people = recipients()
+    if not people:  # shown on the board: "nobody to e-mail"
+        logger.error("escalation: %s alerts due and no clinician with an e-mail", len(owed))
+        return 0
+    rows = [
+        EscalationEmail(
+            alert_id=alert_id,
+            round=due,
+            recipient=person,
+            message_id=message_id(alert_id, due, person.pk),
+            created_at=now,
+            next_attempt_at=now,
+        )
+        for alert_id, due in owed
+        for person in people
+    ]
+    EscalationEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
+    return len(rows)
+
+
+def _due(now: dt.datetime) -> Q:
+    return Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=Status.SENDING, attempted_at__lt=now - SENDING_TIMEOUT
+    )
+
+
+def sweep(now: dt.datetime | None = None) -> Sweep:
+    """Write what is due, then send every e-mail whose turn it is."""
+    now = now or timezone.now()
+    queued = queue_due_rounds(now)
+    due = list(EscalationEmail.objects.filter(_due(now)).values_list("pk", flat=True)[:BATCH])
+    outcomes = [deliver(pk, now) for pk in due]
+    return Sweep(
+        queued=queued,
+        sent=outcomes.count(Status.SENT),
+        failed=outcomes.count(Status.PENDING),
+        cancelled=outcomes.count(Status.CANCELLED),
+    )
+
+
+def deliver(email_id: int, now: dt.datetime) -> str | None:
+    """Send one e-mail if it is still due and nobody else is sending it; its new status, or
+    None when another sweep has it."""
+    with transaction.atomic():
+        email = (
+            EscalationEmail.objects.select_for_update(skip_locked=True)
+            .select_related("alert", "recipient")
+            .filter(_due(now), pk=email_id)
+            .first()
+        )
+        if email is None:
+            return None
+        if not email.alert.is_open:
+            email.status = Status.CANCELLED
+            email.save(update_fields=["status"])
+            return email.status
+        email.status, email.attempted_at = Status.SENDING, timezone.now()
+        email.attempts += 1
+        email.save(update_fields=["status", "attempted_at", "attempts"])  # on record before
+    try:
+        compose(email).send()
+    except (smtplib.SMTPException, OSError) as error:
+        return _failed(email, error)
+    with transaction.atomic():
+        email.status, email.sent_at, email.failing_since = Status.SENT, timezone.now(), None
+        email.last_error = ""
+        email.save(update_fields=["status", "sent_at", "failing_since", "last_error"])
+        _on_the_board(email)
+        _audit(Action.ESCALATION_SENT, email)
+    return email.status
+
+
+def _failed(email: EscalationEmail, error: Exception) -> str:
+    with transaction.atomic():
+        email.status = Status.PENDING
+        email.next_attempt_at = timezone.now() + retry_delay(email.attempts)
+        email.failing_since = email.failing_since or email.attempted_at
+        email.last_error = describe(error)
+        email.save(update_fields=["status", "next_attempt_at", "failing_since", "last_error"])
+        _on_the_board(email)
+        _audit(Action.ESCALATION_FAILED, email, error=email.last_error)
+    logger.warning("escalation e-mail %s failed: %s", email.pk, email.last_error)
+    return email.status
+
+
+def describe(error: Exception) -> str:
+    """The error's kind and the server's reply code: enough to act on, no message text."""
+    code = getattr(error, "smtp_code", None) or getattr(error, "errno", None)
+    return f"{type(error).__name__}{f' {code}' if code else ''}"[:200]
+
+
+def _on_the_board(email: EscalationEmail) -> None:
+    # The board's ETag follows the alert's stamp: a send or a failure shows on its next poll.
+    Alert.objects.filter(pk=email.alert_id).update(updated_at=timezone.now())
+
+
+def _audit(action: str, email: EscalationEmail, **detail: str) -> None:
+    record(
+        action,
+        actor_label="escalation",
+        obj=email.alert,
+        detail={
+            "intake": str(email.alert.intake_id),
+            "round": email.round,
+            "recipient": str(email.recipient_id),
+            "message_id": email.message_id,
+            **detail,
+        },
+    )
+
+
+def compose(email: EscalationEmail) -> EmailMessage:
+    alert = email.alert
+    link = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("triage:intake", args=[alert.intake_id])
+    raised = timezone.localtime(alert.raised_at)
+    body = (
+        "An emergency alert has had no clinician acknowledgement since "
+        f"{raised:%H:%M} ({settings.TIME_ZONE}).\n\n"
+        f"Intake: {alert.intake_id}\n"
+        "Level: emergency\n"
+        f"Reminder: {email.round}\n\n"
+        f"Open it and acknowledge (sign-in required): {link}\n\n"
+        "This message names no patient and no answer; they are in the app.\n"
+    )
+    return EmailMessage(
+        subject=f"Emergency alert not acknowledged: intake {alert.intake_id}",
+        body=body,
+        to=[email.recipient.email],
+        headers={"Message-ID": email.message_id},
+    )

@@ -1,0 +1,203 @@
+"""Alerts raised when the answer is saved (issue #15): at the desk, on the tablet, by link,
+kept by the submission, withdrawn on record, acknowledged with the flags, on the board."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from audit.models import AuditEvent
+from clinic import submission
+from intake.document import ALL_RED_FLAG_CODES, RISK_FACTOR_CODES
+from intake.models import Intake
+from intake.questions import question, reason_label
+from tests.intake.conftest import VIGNETTES
+from tests.intake.factories import IntakeFactory, PatientFactory
+from tests.intake.formdata import as_the_forms_ask, step_data
+from tests.triage.clinic import submit
+from triage import services
+from triage.models import Alert, TriageFlag
+
+pytestmark = pytest.mark.django_db
+
+SADDLE = "saddle_numbness"
+EMERGENCY = "02-bladder-loss"
+
+
+def red_flags(**yes: bool) -> dict[str, object]:
+    """The warning-signs step answered "no" throughout but for `yes`."""
+    doc = {
+        "red_flags": {code: yes.get(code, False) for code in ALL_RED_FLAG_CODES},
+        "risk_factors": dict.fromkeys(RISK_FACTOR_CODES, False),
+    }
+    return doc
+
+
+@pytest.fixture
+def desk(client_for, front_desk):
+    return client_for(front_desk)
+
+
+def save_red_flags(client, intake: Intake, url: str, **yes: bool):
+    intake.refresh_from_db()
+    return client.post(url, step_data("red-flags", red_flags(**yes), revision=intake.revision))
+
+
+def desk_step(intake: Intake, slug: str = "red-flags") -> str:
+    return reverse("intake:step", args=[intake.pk, slug])
+
+
+def test_a_yes_saved_at_the_desk_raises_the_alert_at_once_and_says_what_to_do(desk, front_desk):
+    intake = IntakeFactory()
+    response = save_red_flags(desk, intake, desk_step(intake), **{SADDLE: True})
+    assert response.status_code == 302
+    alert = Alert.objects.get(intake=intake)
+    assert (alert.level, alert.codes, alert.is_open) == ("emergency", [SADDLE], True)
+    assert alert.channel == Intake.Channel.FRONT_DESK and alert.raised_by == front_desk
+    raised = AuditEvent.objects.get(action="raise")
+    assert raised.object_id == str(alert.pk) and raised.detail["codes"] == [SADDLE]
+    assert SADDLE not in str(raised.detail.get("intake"))  # ids and codes, no answers' words
+
+    page = desk.get(response.url).content.decode()  # the next step
+    assert 'id="draft-alert"' in page and "Emergency: call 911 now" in page
+    assert str(reason_label(f"red_flags.{SADDLE}")) in page
+
+
+def test_answered_back_to_no_the_alert_is_withdrawn_on_record_not_deleted(desk):
+    intake = IntakeFactory()
+    save_red_flags(desk, intake, desk_step(intake), **{SADDLE: True})
+    save_red_flags(desk, intake, desk_step(intake))
+    alert = Alert.objects.get(intake=intake)
+    assert alert.withdrawn_at is not None and not alert.is_open
+    assert AuditEvent.objects.filter(action="withdraw", object_id=str(alert.pk)).count() == 1
+    assert 'id="draft-alert"' not in desk.get(desk_step(intake, "medications")).content.decode()
+    # Saved "no" again: nothing more to record.
+    save_red_flags(desk, intake, desk_step(intake))
+    assert AuditEvent.objects.filter(action="withdraw").count() == 1
+
+
+def test_a_refused_step_still_raises_the_alert_its_yes_calls_for(desk):
+    intake = IntakeFactory()
+    data = step_data("red-flags", red_flags(**{SADDLE: True}), revision=0)
+    del data["confusion"]  # unanswered: the step is refused and nothing saved
+    response = desk.post(desk_step(intake), data)
+    assert response.status_code == 200 and "confusion" in response.context["bound"].form.errors
+    intake.refresh_from_db()
+    assert intake.saddle_numbness is None  # the answers are not saved...
+    alert = Alert.objects.get(intake=intake)  # ...but the emergency is not thrown away
+    assert alert.codes == [SADDLE] and alert.is_open
+
+
+def test_submitting_keeps_the_same_alert_with_the_whole_tables_flags(desk, front_desk):
+    doc = as_the_forms_ask(VIGNETTES[EMERGENCY]["document"])
+    patient = doc["patient"]
+    intake = IntakeFactory(
+        patient=PatientFactory(
+            given_name=patient["given_name"],
+            family_name=patient["family_name"],
+            date_of_birth=patient["date_of_birth"],
+        ),
+        reported_on=doc["reported_on"],
+    )
+    save_red_flags(desk, intake, desk_step(intake), bladder_bowel_control_loss=True)
+    raised = Alert.objects.get(intake=intake)
+    for slug in ("symptoms", "red-flags", "medications", "injuries", "history"):
+        intake.refresh_from_db()
+        desk.post(desk_step(intake, slug), step_data(slug, doc, revision=intake.revision))
+    intake.refresh_from_db()
+    submitted = submission.submit_intake(intake=intake, by=front_desk).intake
+    assert not submitted.is_draft
+    alert = Alert.objects.get(intake=intake)
+    assert alert.pk == raised.pk and alert.is_open and alert.level == "emergency"
+    flags = TriageFlag.objects.filter(assessment__intake=intake)
+    alerting = [f.code for f in flags.order_by("position") if f.severity in ("emergency", "urgent")]
+    assert alert.codes == alerting
+
+
+def test_acknowledging_every_open_flag_acknowledges_the_alert(client_for, clinician, front_desk):
+    intake = submit("emergency", by=front_desk)
+    alert = Alert.objects.get(intake=intake)
+    open_flags = TriageFlag.objects.filter(
+        assessment__intake=intake, severity__in=("emergency", "urgent")
+    )
+    *first, last = list(open_flags)
+    for flag in first:
+        services.acknowledge_flag(flag=flag, by=clinician)
+        alert.refresh_from_db()
+        assert alert.is_open  # a flag still waits
+    services.acknowledge_flag(flag=last, by=clinician)
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == clinician and not alert.is_open
+
+
+def test_the_tablet_patient_is_told_in_their_language_and_the_board_names_the_tablet(
+    desk, client_for, clinician
+):
+    intake = IntakeFactory(patient=PatientFactory(preferred_language="es"))
+    desk.post(reverse("patient:kiosk-start", args=[intake.pk]))
+    response = save_red_flags(
+        desk, intake, reverse("patient:kiosk-step", args=["red-flags"]), **{SADDLE: True}
+    )
+    assert response.status_code == 302
+    page = desk.get(response.url).content.decode()
+    assert 'id="emergency-alert"' in page
+    with translation.override("es"):
+        assert str(question(f"red_flags.{SADDLE}")) in page
+        assert translation.gettext("Please tell the front desk staff right now") in page
+
+    board = client_for(clinician).get(reverse("intake:alerts")).content.decode()
+    assert "the patient on the waiting-room tablet" in board
+    assert intake.patient.family_name in board and "not submitted yet" in board
+    shown = AuditEvent.objects.filter(detail__page="alerts board").get()
+    assert shown.detail["intakes"] == [str(intake.pk)]
+
+
+def test_a_link_alert_gives_the_phone_to_call_back(client_for, front_desk):
+    intake = IntakeFactory(
+        patient=PatientFactory(phone="+1 555 0100"), channel=Intake.Channel.PATIENT_LINK
+    )
+    submission.save_step(intake, by=None, answers={SADDLE: True})
+    board = client_for(front_desk).get(reverse("intake:alerts")).content.decode()
+    assert "call back on +1 555 0100" in board
+
+
+def test_the_board_and_its_count_are_for_staff_and_list_nothing_when_nothing_is_open(
+    client, client_for, front_desk, clinician
+):
+    assert client.get(reverse("intake:alerts")).status_code == 302  # signed out: sign in
+    for user in (front_desk, clinician):
+        staff = client_for(user)
+        assert staff.get(reverse("intake:alerts")).content.decode().strip() == ""
+        assert staff.get(reverse("intake:alerts-count")).content.decode().strip() == ""
+    assert not AuditEvent.objects.filter(detail__page="alerts board").exists()
+    intake = IntakeFactory()
+    submission.save_step(intake, by=front_desk, answers={SADDLE: True})
+    count = client_for(front_desk).get(reverse("intake:alerts-count")).content.decode()
+    assert 'id="alerts-count">1<' in count
+
+
+def test_the_boards_poll_answers_304_until_an_alert_or_its_patient_changes(
+    client_for, front_desk, clinician
+):
+    intake = IntakeFactory()
+    submission.save_step(intake, by=front_desk, answers={SADDLE: True})
+    board = client_for(clinician)
+    url, poll = reverse("intake:alerts"), {"HTTP_HX_REQUEST": "true"}
+    first = board.get(url, **poll)
+    assert first.status_code == 200 and first.has_header("ETag")
+    shown = AuditEvent.objects.filter(detail__page="alerts board").count()
+
+    again = board.get(url, HTTP_IF_NONE_MATCH=first["ETag"], **poll)
+    assert again.status_code == 304 and not again.content
+    assert AuditEvent.objects.filter(detail__page="alerts board").count() == shown
+
+    intake.patient.family_name = "Corrected"
+    intake.patient.save()
+    renamed = board.get(url, HTTP_IF_NONE_MATCH=first["ETag"], **poll)
+    assert renamed.status_code == 200 and "Corrected" in renamed.content.decode()
+    assert AuditEvent.objects.filter(detail__page="alerts board").count() == shown + 1
+
+    submission.save_step(intake, by=front_desk, answers={SADDLE: False})
+    cleared = board.get(url, HTTP_IF_NONE_MATCH=renamed["ETag"], **poll)
+    assert cleared.status_code == 200 and cleared.content.decode().strip() == ""

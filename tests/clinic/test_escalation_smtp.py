@@ -1,0 +1,130 @@
+"""Escalation e-mails through Django's SMTP backend to a real SMTP server started here
+(aiosmtpd): delivered once with its Message-ID, and a refusing, stopped or silent server is a
+failure on record that the next sweep retries with the same Message-ID."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import socket
+from collections.abc import Iterator
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.utils import timezone
+
+from accounts.roles import Role
+from audit.models import AuditEvent
+from clinic import escalation, submission
+from tests.factories import UserFactory
+from tests.intake.factories import IntakeFactory
+from triage.models import Alert, EscalationEmail
+
+pytestmark = pytest.mark.django_db
+
+
+class Mailbox:
+    """An SMTP handler keeping what it accepted; `refuse` answers DATA with a 451."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.Message] = []
+        self.refuse = 0
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        if self.refuse:
+            self.refuse -= 1
+            return "451 4.3.0 try again later"
+        self.messages.append(email.message_from_bytes(envelope.original_content))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SmtpServer:
+    """aiosmtpd on one port, stopped and started again as a real server would be."""
+
+    def __init__(self, mailbox: Mailbox) -> None:
+        self.mailbox, self.port, self.controller = mailbox, free_port(), None
+
+    def start(self) -> None:
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp(settings) -> Iterator[tuple[Mailbox, SmtpServer]]:
+    server = SmtpServer(Mailbox())
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 2
+    settings.PUBLIC_BASE_URL = "https://clinic.example.org"
+    yield server.mailbox, server
+    server.stop()
+
+
+@pytest.fixture
+def overdue_emergency(db) -> Alert:
+    UserFactory(username="casey", role=Role.CLINICIAN, email="casey@example.org")
+    intake = IntakeFactory()
+    submission.save_step(intake, by=None, answers={"saddle_numbness": True})
+    Alert.objects.filter(intake=intake).update(raised_at=timezone.now() - dt.timedelta(minutes=6))
+    return Alert.objects.get(intake=intake)
+
+
+def test_the_server_receives_one_message_with_its_message_id(smtp, overdue_emergency):
+    mailbox, _ = smtp
+    assert escalation.sweep().sent == 1
+    escalation.sweep()
+
+    (message,) = mailbox.messages
+    row = EscalationEmail.objects.get()
+    assert message["Message-ID"] == row.message_id
+    assert message["To"] == "casey@example.org"
+    assert overdue_emergency.intake.patient.family_name not in message.as_string()
+
+
+def test_a_refusing_server_is_retried_and_the_retry_is_the_same_message(smtp, overdue_emergency):
+    mailbox, _ = smtp
+    mailbox.refuse = 1
+    assert escalation.sweep().failed == 1
+    row = EscalationEmail.objects.get()
+    assert row.last_error == "SMTPDataError 451" and not mailbox.messages
+
+    assert escalation.sweep(now=row.next_attempt_at).sent == 1
+    assert [m["Message-ID"] for m in mailbox.messages] == [row.message_id]
+
+
+def test_a_stopped_server_is_a_failure_on_record_then_delivered_when_it_is_back(
+    smtp, overdue_emergency
+):
+    mailbox, server = smtp
+    server.stop()
+    assert escalation.sweep().failed == 1
+    assert AuditEvent.objects.filter(action="escalation_failed").count() == 1
+
+    server.start()
+    row = EscalationEmail.objects.get()
+    assert escalation.sweep(now=row.next_attempt_at).sent == 1
+    assert [m["Message-ID"] for m in mailbox.messages] == [row.message_id]
+
+
+def test_a_server_that_never_answers_times_out_as_a_failure(settings, overdue_emergency):
+    with socket.socket() as silent:  # accepts the connection, never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", silent.getsockname()[1]
+        settings.EMAIL_TIMEOUT = 1
+        assert escalation.sweep().failed == 1
+    row = EscalationEmail.objects.get()
+    assert row.status == EscalationEmail.Status.PENDING and row.failing_since
+    assert row.last_error.startswith(("TimeoutError", "SMTPServerDisconnected"))

@@ -1,0 +1,118 @@
+"""Alerts: raised the moment an emergency or urgent answer is saved, kept on record.
+
+`sync_alert` is called with the flags that fire on what an intake holds now (a draft's saved
+steps, or its submitted version) and makes the intake's open alert say just that: raised
+when the first such flag fires, updated when the set changes, withdrawn when none fires any
+more. Every change is in the audit trail; nothing is deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from audit.services import Action, record
+from intake.levels import Level, Severity
+from intake.models import Intake
+from triage.engine import Flag
+from triage.models import Alert
+
+# The flags that raise an alert, and the level each raises (attention flags are for the visit).
+ALERTING = {Severity.EMERGENCY: Level.EMERGENCY, Severity.URGENT: Level.URGENT}
+
+
+def alerting_flags(flags: Sequence[Flag]) -> tuple[Flag, ...]:
+    return tuple(flag for flag in flags if flag.severity in ALERTING)
+
+
+def alert_level(flags: Sequence[Flag]) -> str | None:
+    """The alert the flags raise: emergency when any is, urgent when any is, else none."""
+    severities = {flag.severity for flag in flags}
+    highest_first = (Severity.EMERGENCY, Severity.URGENT)
+    return next((ALERTING[s] for s in highest_first if s in severities), None)
+
+
+def open_alerts() -> QuerySet[Alert]:
+    """Every alert nobody has acknowledged and that still stands: emergencies first, oldest
+    first within a level (the board's and the navigation bar's)."""
+    return (
+        Alert.objects.filter(withdrawn_at=None, acknowledged_at=None)
+        .select_related("intake__patient")
+        .order_by("level", "raised_at", "id")  # "emergency" sorts before "urgent"
+    )
+
+
+def open_alert_of(intake: Intake) -> Alert | None:
+    return Alert.objects.filter(intake=intake, withdrawn_at=None, acknowledged_at=None).first()
+
+
+def _audit(action: str, alert: Alert, *, by, request) -> None:
+    actor = by if getattr(by, "is_authenticated", False) else None
+    label = "" if actor else alert.intake.get_channel_display()
+    record(
+        action,
+        actor=actor,
+        actor_label=label,
+        obj=alert,
+        request=request,
+        detail={"intake": str(alert.intake_id), "level": alert.level, "codes": alert.codes},
+    )
+
+
+@transaction.atomic(savepoint=False)  # within a submission or a step's save: no savepoint
+def sync_alert(
+    intake: Intake, flags: Sequence[Flag], *, by, request=None, fresh: bool = False
+) -> Alert | None:
+    """Make the intake's open alert match `flags` (all that fire now); returns it, or None.
+    `fresh`: the intake was created in this transaction, so it has no alert to look up."""
+    firing = alerting_flags(flags)
+    level = alert_level(firing)
+    alert = None
+    if not fresh:
+        alert = (
+            Alert.objects.select_for_update()
+            .filter(intake=intake, withdrawn_at=None, acknowledged_at=None)
+            .first()
+        )
+    codes = [flag.code for flag in firing]
+    evidence = sorted({path for flag in firing for path in flag.evidence})
+    if level is None:
+        if alert is not None:  # answered back to "no": on record, not deleted
+            alert.withdrawn_at = timezone.now()
+            alert.save(update_fields=["withdrawn_at", "updated_at"])
+            _audit(Action.WITHDRAW, alert, by=by, request=request)
+        return None
+    if alert is None:
+        alert = Alert.objects.create(
+            intake=intake,
+            level=level,
+            codes=codes,
+            evidence=evidence,
+            channel=intake.channel,
+            raised_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        _audit(Action.RAISE, alert, by=by, request=request)
+    elif (alert.level, alert.codes, alert.evidence) != (level, codes, evidence):
+        alert.level, alert.codes, alert.evidence = level, codes, evidence
+        alert.save(update_fields=["level", "codes", "evidence", "updated_at"])
+        _audit(Action.UPDATE, alert, by=by, request=request)
+    return alert
+
+
+@transaction.atomic(savepoint=False)
+def acknowledge_alert(intake: Intake, *, by, request=None) -> Alert | None:
+    """A clinician has acted on every open flag of the intake: its alert is acknowledged."""
+    alert = (
+        Alert.objects.select_for_update()
+        .filter(intake=intake, withdrawn_at=None, acknowledged_at=None)
+        .first()
+    )
+    if alert is None:
+        return None
+    alert.acknowledged_at, alert.acknowledged_by = timezone.now(), by
+    alert.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
+    _audit(Action.ACKNOWLEDGE, alert, by=by, request=request)
+    return alert
