@@ -32,6 +32,7 @@ class AuditEvent(models.Model):
         WITHDRAW = "withdraw", "Withdrew an alert"
         ESCALATION_SENT = "escalation_sent", "E-mailed an unacknowledged alert"
         ESCALATION_FAILED = "escalation_failed", "Failed to e-mail an alert"
+        DESK_ACTION = "desk_action", "Recorded what the desk did about an alert"
 
     # Set on insert: by the database's clock on PostgreSQL (the chain trigger overrides any
     # value given), by audit.chain.link() elsewhere. db_default makes Django read it back.

@@ -7,14 +7,14 @@ not exist (healthchecks' `_get_check_for_user`). `tests/test_layers.py` fails on
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.roles import CLINICAL_ROLES, STAFF_ROLES, has_role
 from intake.levels import Level
 from intake.models import Intake, Patient
 from reports.models import PreVisitSummary
-from triage.models import TriageAssessment, TriageFlag
+from triage.models import Alert, TriageAssessment, TriageFlag
 
 
 def intakes_for(user) -> QuerySet[Intake]:
@@ -37,6 +37,17 @@ def patient_for(user, patient_id) -> Patient:
         return patients.get(pk=patient_id)
     except Patient.DoesNotExist:
         raise Http404("No such patient") from None
+
+
+def alert_for(user, public_id) -> Alert:
+    """An alert, by its public id, for the board's staff; a refused document's has no intake."""
+    alerts = Alert.objects.none()
+    if has_role(user, STAFF_ROLES):
+        alerts = Alert.objects.filter(Q(intake=None) | Q(intake__in=intakes_for(user)))
+    found = alerts.select_related("intake__patient", "patient").filter(public_id=public_id).first()
+    if found is None:
+        raise Http404("No such alert")
+    return found
 
 
 def reads_clinical(user) -> bool:

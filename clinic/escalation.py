@@ -151,8 +151,8 @@ def deliver(email_id: int, now: dt.datetime) -> str | None:
     None when another sweep has it."""
     with transaction.atomic():
         email = (
-            EscalationEmail.objects.select_for_update(skip_locked=True)
-            .select_related("alert", "recipient")
+            EscalationEmail.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("alert__intake", "recipient")
             .filter(_due(now), pk=email_id)
             .first()
         )
@@ -208,7 +208,7 @@ def _audit(action: str, email: EscalationEmail, **detail: str) -> None:
         actor_label="escalation",
         obj=email.alert,
         detail={
-            "intake": str(email.alert.intake_id),
+            "alert": str(email.alert.public_id),
             "round": email.round,
             "recipient": str(email.recipient_id),
             "message_id": email.message_id,
@@ -219,19 +219,23 @@ def _audit(action: str, email: EscalationEmail, **detail: str) -> None:
 
 def compose(email: EscalationEmail) -> EmailMessage:
     alert = email.alert
-    link = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("triage:intake", args=[alert.intake_id])
+    # A draft's or a refused document's alert has no intake page: the worklist's board has it.
+    on_page = alert.intake_id and not alert.intake.is_draft
+    page = reverse("triage:intake", args=[alert.intake_id]) if on_page else None
+    link = settings.PUBLIC_BASE_URL.rstrip("/") + (page or reverse("triage:worklist"))
+    about = f"intake {alert.intake_id}" if alert.intake_id else f"alert {alert.public_id}"
     raised = timezone.localtime(alert.raised_at)
     body = (
         "An emergency alert has had no clinician acknowledgement since "
         f"{raised:%H:%M} ({settings.TIME_ZONE}).\n\n"
-        f"Intake: {alert.intake_id}\n"
+        f"About: {about}\n"
         "Level: emergency\n"
         f"Reminder: {email.round}\n\n"
         f"Open it and acknowledge (sign-in required): {link}\n\n"
         "This message names no patient and no answer; they are in the app.\n"
     )
     return EmailMessage(
-        subject=f"Emergency alert not acknowledged: intake {alert.intake_id}",
+        subject=f"Emergency alert not acknowledged: {about}",
         body=body,
         to=[email.recipient.email],
         headers={"Message-ID": email.message_id},

@@ -7,6 +7,7 @@ whose task is sent after commit with the summary's id only.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -25,7 +26,7 @@ from intake.document import (
 )
 from intake.models import Intake, IntakeVersion, Patient
 from reports.scheduling import request_summary
-from triage.alerts import alerting_flags, sync_alert
+from triage.alerts import alerting_flags, raise_for_refused_document, sync_alert
 from triage.engine import Flag, evaluate_triage, fired_by_answers_alone
 from triage.models import TriageAssessment
 from triage.rules import questions_not_asked
@@ -283,3 +284,55 @@ def _matching_patient(doc: IntakeDocument) -> Patient | None:
         search_name=services.search_name_of(doc.patient.given_name, doc.patient.family_name),
         date_of_birth=doc.patient.date_of_birth,
     ).first()
+
+
+IDENTITY_KEYS = ("given_name", "family_name", "date_of_birth", "mrn")
+
+
+def reported_identity(document: object) -> dict[str, str]:
+    """Who a refused document says the patient is, as it says it (strings only, trimmed)."""
+    patient = document.get("patient") if isinstance(document, dict) else None
+    if not isinstance(patient, dict):
+        return {}
+    return {
+        key: patient[key].strip()[:200]
+        for key in IDENTITY_KEYS
+        if isinstance(patient.get(key), str) and patient[key].strip()
+    }
+
+
+def identified_patient(said: dict[str, str]) -> Patient | None:
+    """The one stored patient a refused document identifies (issue #15, item 5): by its MRN
+    when name and birth date agree, else by name and birth date with no MRN against them."""
+    try:
+        born = dt.date.fromisoformat(said.get("date_of_birth", ""))
+    except ValueError:
+        return None
+    name = services.search_name_of(said.get("given_name", ""), said.get("family_name", ""))
+    mrn = said.get("mrn")
+    if mrn and (by_mrn := Patient.objects.filter(mrn=mrn).first()) is not None:
+        return by_mrn if (by_mrn.search_name, by_mrn.date_of_birth) == (name, born) else None
+    same = Patient.objects.filter(search_name=name, date_of_birth=born)
+    if mrn:
+        same = same.filter(mrn__isnull=True)
+    matches = list(same[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+def raise_for_refused(
+    document: object, answered_yes: tuple[str, ...], *, by, channel: str, request=None
+) -> None:
+    """A refused document with red-flag answers given "yes" raises its alert all the same:
+    the clinic never learns of an emergency only from a client's error log."""
+    flags = fired_by_answers_alone(answered_yes)
+    if not alerting_flags(flags):
+        return
+    said = reported_identity(document)
+    raise_for_refused_document(
+        flags,
+        patient=identified_patient(said),
+        reported={**said, "answers": list(answered_yes)},
+        channel=channel,
+        by=by,
+        request=request,
+    )

@@ -4,9 +4,11 @@ capped in attempts. The Celery task calls `build_summary`; nothing here sends a 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -18,7 +20,7 @@ from reports.models import PreVisitSummary
 from reports.pdf import render_summary_pdf
 from reports.summary import build_summary_content
 from triage.engine import Flag, TriageResult
-from triage.models import TriageAssessment
+from triage.models import Alert, TriageAssessment
 
 logger = logging.getLogger(__name__)
 Status = PreVisitSummary.Status
@@ -104,6 +106,40 @@ def desk_action_of(assessment: TriageAssessment) -> dict[str, str] | None:
     }
 
 
+def alerts_of(intake_id) -> list[dict[str, Any]]:
+    """Every alert of the intake, oldest first, with the desk's actions and the clinician's
+    acknowledgement: the PDF is drawn again on each change (clinic.front_desk.views)."""
+    alerts = (
+        Alert.objects.filter(intake_id=intake_id)
+        .select_related("acknowledged_by")
+        .prefetch_related("actions__by")
+        .order_by("raised_at", "id")
+    )
+    return [
+        {
+            "level": alert.level,
+            "raised_at": alert.raised_at.isoformat(),
+            "acknowledged_by": _name(alert.acknowledged_by) if alert.acknowledged_by else None,
+            "acknowledged_at": _iso(alert.acknowledged_at),
+            "withdrawn_at": _iso(alert.withdrawn_at),
+            "actions": [
+                {
+                    "kind": action.get_kind_display(),
+                    "by": _name(action.by),
+                    "at": action.at.isoformat(),
+                    "note": action.note,
+                }
+                for action in alert.actions.all()
+            ],
+        }
+        for alert in alerts
+    ]
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
 def _slow_down_for_tests() -> None:
     # The integration suite kills a worker mid-task; this widens the window. Never in production.
     delay = float(os.environ.get("SUMMARY_TEST_DELAY_SECONDS", "0") or 0)
@@ -132,6 +168,7 @@ def build_summary(summary_id: int) -> str | None:
             triage_of(assessment),
             acknowledgements=acknowledgements_of(assessment),
             desk_action=desk_action_of(assessment),
+            alerts=alerts_of(summary.intake_id),
             submitted_at=version.created_at,
         )
         _slow_down_for_tests()

@@ -122,6 +122,16 @@ def render_summary_pdf(content: Mapping[str, Any], *, page_size: PageSize = "A4"
             if (flags := [flag for flag in red_flags if flag["severity"] == severity])
         ],
         "attention": _with_times(content["attention"]),
+        "alerts": [
+            {
+                **alert,
+                "raised_when": _when(alert["raised_at"]),
+                "acknowledged_when": _when(alert["acknowledged_at"]),
+                "withdrawn_when": _when(alert["withdrawn_at"]),
+                "actions": [{**a, "when": _when(a["at"])} for a in alert["actions"]],
+            }
+            for alert in content.get("alerts", ())
+        ],
         # Rebuilt from codes, never taken as markup from the stored content.
         "diagram_svg": leg_diagram_svg(diagram["sides"], diagram["locations"]),
     }

@@ -8,7 +8,7 @@ beside their words, so the dict can be searched and re-rendered later.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -238,19 +238,24 @@ def build_summary_content(
     *,
     acknowledgements: Mapping[str, Mapping[str, str]] = _NO_ACKNOWLEDGEMENTS,
     desk_action: Mapping[str, str] | None = None,
+    alerts: Sequence[Mapping[str, Any]] = (),
     submitted_at: dt.datetime | None = None,
 ) -> Json:
     """The summary as a JSON-serialisable dict (see the module docstring).
 
     `acknowledgements` maps an acknowledged flag's code to {"by": name, "at": ISO datetime};
     `desk_action` is the desk's confirmation that it called 911 or sent the patient to the
-    emergency department, {"by", "at"} as well, or None.
+    emergency department, {"by", "at"} as well, or None. `alerts` are the intake's alerts
+    with what the desk did about each and who acknowledged it (reports.building.alerts_of).
     """
     # The sentences around the labels are English: keep the labels English too, even when
     # built inside a request whose user chose Spanish (tasks run eagerly in the default setup).
     with translation.override("en"):
         content = _content(doc, triage, acknowledgements, submitted_at)
-    return content | {"desk_action": dict(desk_action) if desk_action else None}
+    return content | {
+        "desk_action": dict(desk_action) if desk_action else None,
+        "alerts": [dict(alert) for alert in alerts],
+    }
 
 
 def _content(

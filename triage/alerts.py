@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from audit.services import Action, record
 from intake.levels import Level, Severity
-from intake.models import Intake
+from intake.models import Intake, Patient
 from triage.engine import Flag
-from triage.models import Alert
+from triage.models import Alert, AlertAction
 
 # The flags that raise an alert, and the level each raises (attention flags are for the visit).
 ALERTING = {Severity.EMERGENCY: Level.EMERGENCY, Severity.URGENT: Level.URGENT}
@@ -35,12 +35,21 @@ def alert_level(flags: Sequence[Flag]) -> str | None:
     return next((ALERTING[s] for s in highest_first if s in severities), None)
 
 
+class AlertClosed(Exception):
+    """The alert was acknowledged or withdrawn meanwhile: nothing more is recorded on it."""
+
+    def __init__(self, alert: Alert) -> None:
+        self.alert = alert
+        state = "acknowledged by a clinician" if alert.acknowledged_at else "withdrawn"
+        super().__init__(f"This alert was already {state}; nothing was recorded.")
+
+
 def open_alerts() -> QuerySet[Alert]:
     """Every alert nobody has acknowledged and that still stands: emergencies first, oldest
     first within a level (the board's and the navigation bar's)."""
     return (
         Alert.objects.filter(withdrawn_at=None, acknowledged_at=None)
-        .select_related("intake__patient")
+        .select_related("intake__patient", "patient")
         .order_by("level", "raised_at", "id")  # "emergency" sorts before "urgent"
     )
 
@@ -51,15 +60,16 @@ def open_alert_of(intake: Intake) -> Alert | None:
 
 def _audit(action: str, alert: Alert, *, by, request) -> None:
     actor = by if getattr(by, "is_authenticated", False) else None
-    label = "" if actor else alert.intake.get_channel_display()
-    record(
-        action,
-        actor=actor,
-        actor_label=label,
-        obj=alert,
-        request=request,
-        detail={"intake": str(alert.intake_id), "level": alert.level, "codes": alert.codes},
-    )
+    label = "" if actor else alert.get_channel_display()
+    record(action, actor=actor, actor_label=label, obj=alert, request=request, detail=_ids(alert))
+
+
+def _ids(alert: Alert) -> dict[str, object]:
+    """What the trail says of an alert: ids and codes, never an answer or a name."""
+    about = {"intake": str(alert.intake_id)} if alert.intake_id else {}
+    if alert.patient_id:
+        about["patient"] = str(alert.patient_id)
+    return {**about, "level": alert.level, "codes": alert.codes}
 
 
 @transaction.atomic(savepoint=False)  # within a submission or a step's save: no savepoint
@@ -112,7 +122,95 @@ def acknowledge_alert(intake: Intake, *, by, request=None) -> Alert | None:
     )
     if alert is None:
         return None
+    return _acknowledge(alert, by=by, request=request)
+
+
+@transaction.atomic
+def acknowledge_alert_on_board(alert_id: int, *, by, request=None) -> Alert:
+    """A clinician acknowledges the alert itself, from the board: a draft's alert has no flags
+    to acknowledge yet. Escalation stops; the flags stay for the intake page."""
+    alert = Alert.objects.select_for_update().get(pk=alert_id)
+    if not alert.is_open:
+        raise AlertClosed(alert)
+    return _acknowledge(alert, by=by, request=request)
+
+
+def _acknowledge(alert: Alert, *, by, request) -> Alert:
     alert.acknowledged_at, alert.acknowledged_by = timezone.now(), by
     alert.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
     _audit(Action.ACKNOWLEDGE, alert, by=by, request=request)
+    return alert
+
+
+@transaction.atomic
+def record_desk_action(alert_id: int, kind: str, note: str, *, by, request=None) -> AlertAction:
+    """The desk says what it did about an open alert; a closed alert refuses (AlertClosed)."""
+    alert = Alert.objects.select_for_update().get(pk=alert_id)
+    if not alert.is_open:
+        raise AlertClosed(alert)
+    action = AlertAction.objects.create(alert=alert, kind=kind, note=note, by=by)
+    alert.save(update_fields=["updated_at"])  # the board's next poll shows it
+    record(
+        Action.DESK_ACTION,
+        actor=by,
+        obj=alert,
+        request=request,
+        detail={**_ids(alert), "kind": kind, "action": str(action.pk)},
+    )
+    return action
+
+
+def handled_today(now) -> QuerySet[Alert]:
+    """Alerts a clinician acknowledged since the clinic's midnight: the board keeps them below
+    the open ones, with what the desk did and who acknowledged, for the rest of the day."""
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return (
+        Alert.objects.filter(acknowledged_at__gte=midnight)
+        .select_related("intake__patient", "patient", "acknowledged_by")
+        .order_by("-acknowledged_at", "-id")
+    )
+
+
+@transaction.atomic
+def raise_for_refused_document(
+    flags: Sequence[Flag], *, patient: Patient | None, reported: dict, channel: str, by, request
+) -> Alert | None:
+    """A document refused as invalid (or for an identity conflict) whose red-flag answers
+    fire alone (§4): an alert on the patient it identifies, or on nobody, showing what it
+    said, for the desk to attach. A client sending the same document again raises no second
+    alert while the first is open."""
+    firing = alerting_flags(flags)
+    level = alert_level(firing)
+    if level is None:
+        return None
+    codes = [flag.code for flag in firing]
+    evidence = sorted({path for flag in firing for path in flag.evidence})
+    for alert in Alert.objects.select_for_update().filter(
+        intake=None, withdrawn_at=None, acknowledged_at=None, codes=codes
+    ):
+        if alert.reported == reported and alert.patient_id == getattr(patient, "pk", None):
+            return alert
+    alert = Alert.objects.create(
+        intake=None,
+        patient=patient,
+        reported=reported,
+        level=level,
+        codes=codes,
+        evidence=evidence,
+        channel=channel,
+        raised_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    _audit(Action.RAISE, alert, by=by, request=request)
+    return alert
+
+
+@transaction.atomic
+def attach_alert(alert_id: int, patient: Patient, *, by, request=None) -> Alert:
+    """The desk names the patient a refused document's alert is about."""
+    alert = Alert.objects.select_for_update().get(pk=alert_id)
+    if not alert.is_open:
+        raise AlertClosed(alert)
+    alert.patient = patient
+    alert.save(update_fields=["patient", "updated_at"])
+    _audit(Action.UPDATE, alert, by=by, request=request)
     return alert

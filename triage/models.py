@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from intake.levels import Level, Severity
-from intake.models import Intake
+from intake.models import Intake, Patient
 from intake.validators import validate_typed_text
 
 
@@ -118,7 +120,18 @@ class Alert(models.Model):
     acknowledged alert stays on record. Raised, updated and withdrawn by triage.alerts only.
     """
 
-    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="alerts")
+    # Its address in URLs: an alert from a refused document has no intake to stand under.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # None: raised by a refused API or FHIR document (no intake was stored), on the `patient`
+    # the document identifies, or on nobody until the desk attaches it.
+    intake = models.ForeignKey(
+        Intake, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    patient = models.ForeignKey(
+        Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
+    )
+    # A refused document's identity as it gave it (name, birth date, MRN): for the desk.
+    reported = models.JSONField(default=dict, blank=True)
     level = models.CharField(
         max_length=16, choices=[(Level.EMERGENCY, "Emergency"), (Level.URGENT, "Urgent")]
     )
@@ -159,6 +172,11 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.withdrawn_at is None and self.acknowledged_at is None
+
+    @property
+    def subject(self) -> Patient | None:
+        """The patient the alert is about: its intake's, or the one a refused document named."""
+        return self.intake.patient if self.intake_id else self.patient
 
 
 class EscalationEmail(models.Model):
@@ -208,3 +226,25 @@ class EscalationEmail(models.Model):
 
     def __str__(self) -> str:
         return f"escalation {self.round} of alert {self.alert_id} to user {self.recipient_id}"
+
+
+class AlertAction(models.Model):
+    """What the front desk did about an open alert, with an optional note: kept, never edited."""
+
+    class Kind(models.TextChoices):
+        CALLED_911 = "called_911", "Called 911"
+        SENT_TO_ED = "sent_to_ed", "Sent to the emergency department"
+        CALLED_BACK = "called_back", "Called the patient back"
+        PATIENT_LEFT = "patient_left", "Patient left"
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(max_length=16, choices=Kind)
+    note = models.CharField(max_length=500, blank=True, validators=[validate_typed_text])
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["alert", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on alert {self.alert_id}"

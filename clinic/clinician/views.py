@@ -151,6 +151,9 @@ def intake_detail(request, intake_id):
                 for reasked in intake.reasked_answers.select_related("answered_by")
             ],
             "summary": current_summary(intake),
+            "alerts": intake.alerts.select_related("acknowledged_by").prefetch_related(
+                "actions__by"
+            ),
             "notes": ClinicianNote.objects.filter(intake=intake).select_related("author"),
             "note_form": ClinicianNoteForm(),
             "acknowledge_form": AcknowledgeForm(),

@@ -5,6 +5,7 @@ Views translate between HTTP and `intake.services`; they hold no clinical logic.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django import forms
@@ -20,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_POST
 
 from accounts.models import settings_of
-from accounts.roles import Role, has_role, role_required
+from accounts.roles import CLINICAL_ROLES, Role, has_role, role_required
 from audit.services import Action, record, record_shown
 from clinic import access, submission
 from clinic.escalation import due_round
+from clinic.front_desk.forms import AlertActionForm
 from clinic.patient.views import seen_revision
 from clinic.presentation import (
     alert_on_page,
@@ -43,7 +45,14 @@ from intake.levels import Level
 from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
 from intake.validators import validate_typed_text
 from reports.scheduling import refresh_summary
-from triage.alerts import open_alerts
+from triage.alerts import (
+    AlertClosed,
+    acknowledge_alert_on_board,
+    attach_alert,
+    handled_today,
+    open_alerts,
+    record_desk_action,
+)
 from triage.engine import CALL_911_FOR
 from triage.services import answer_reasks, confirm_escalation, current_assessment
 
@@ -371,9 +380,10 @@ def _board_etag(request) -> str | None:
     shown = [
         (*row, due_round(raised_at, now) > 0)  # overdue: "no clinician to e-mail" may show
         for *row, raised_at in open_alerts()[:BOARD_SIZE].values_list(
-            "id", "updated_at", "intake__worklist_version", "raised_at"
+            "id", "updated_at", "intake__worklist_version", "patient_id", "raised_at"
         )
     ]
+    shown.append(list(handled_today(now)[:BOARD_SIZE].values_list("id", "updated_at")))
     return hashlib.sha256(f"{get_language()}|{shown!r}".encode()).hexdigest()
 
 
@@ -383,23 +393,34 @@ def alerts_board(request):
     """Every open alert, emergencies first: on the desk's page and the worklist, polled every
     5 s. Drafts' alerts included: an answer raises one when it is saved."""
     now = timezone.now()
-    alerts = list(open_alerts().prefetch_related("escalation_emails")[:BOARD_SIZE])
-    if alerts:  # the board names patients: a read, with the ids shown
+    alerts = list(open_alerts().prefetch_related("escalation_emails", "actions__by")[:BOARD_SIZE])
+    handled = list(handled_today(now).prefetch_related("actions__by")[:BOARD_SIZE])
+    if shown := alerts + handled:  # the board names patients: a read, with the ids shown
         record_shown(
             request,
             page="alerts board",
-            patient_ids=[alert.intake.patient_id for alert in alerts],
-            intake_ids=[alert.intake_id for alert in alerts],
+            patient_ids=[alert.subject.pk for alert in shown if alert.subject],
+            intake_ids=[alert.intake_id for alert in shown if alert.intake_id],
+            alerts=[str(alert.public_id) for alert in shown],
         )
     return render(
         request,
         "intake/_alerts_board.html",
         {
             "alerts": [
-                (alert, alert_reasons(alert, as_asked=False), escalation_state(alert, now=now))
+                (
+                    alert,
+                    alert_reasons(alert, as_asked=False),
+                    escalation_state(alert, now=now),
+                    attach_candidates(alert),
+                )
                 for alert in alerts
             ],
+            "handled": handled,
             "alert_sound": settings_of(request.user).alert_sound,
+            "can_act": has_role(request.user, [Role.FRONT_DESK, Role.ADMIN]),
+            "can_acknowledge": has_role(request.user, CLINICAL_ROLES),
+            "action_form": AlertActionForm(),
         },
     )
 
@@ -409,3 +430,86 @@ def alerts_count(request):
     """The navigation bar's count of open alerts, polled every 5 s on every staff page."""
     count = open_alerts().count()
     return render(request, "intake/_alerts_count.html", {"open_alerts": count})
+
+
+@role_required(Role.FRONT_DESK, Role.ADMIN)
+@require_POST
+def alert_action(request, alert_id):
+    """The desk records what it did about an open alert (called 911, sent to the emergency
+    department, called back, patient left); a closed alert refuses, saying why."""
+    alert = access.alert_for(request.user, alert_id)
+    form = AlertActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Not recorded. {form_problems(form)}")
+        return redirect("intake:desk")
+    try:
+        with transaction.atomic():
+            action = record_desk_action(
+                alert.pk,
+                form.cleaned_data["kind"],
+                form.cleaned_data["note"],
+                by=request.user,
+                request=request,
+            )
+            if alert.intake_id:
+                refresh_summary(alert.intake)  # the PDF says what the desk did
+    except AlertClosed as closed:
+        messages.error(request, str(closed))
+    else:
+        messages.success(request, f"Recorded: {action.get_kind_display()}.")
+    return redirect("intake:desk")
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def alert_acknowledge(request, alert_id):
+    """A clinician acknowledges an alert from the board (a draft's has no flags yet)."""
+    alert = access.alert_for(request.user, alert_id)
+    try:
+        with transaction.atomic():
+            acknowledge_alert_on_board(alert.pk, by=request.user, request=request)
+            if alert.intake_id:
+                refresh_summary(alert.intake)
+    except AlertClosed as closed:
+        messages.error(request, str(closed))
+    else:
+        messages.success(request, "Alert acknowledged.")
+    return redirect("triage:worklist")  # where a clinician sees the board
+
+
+def attach_candidates(alert) -> list:
+    """For a refused document's alert on nobody: the patients it may be about."""
+    if alert.subject is not None:
+        return []
+    said = alert.reported
+    try:
+        born = dt.date.fromisoformat(said.get("date_of_birth", ""))
+    except ValueError:
+        return list(services.find_patients(said.get("family_name", ""), limit=10))
+    return list(
+        services.likely_duplicates(
+            given_name=said.get("given_name", ""),
+            family_name=said.get("family_name", ""),
+            date_of_birth=born,
+            mrn=said.get("mrn", ""),
+        )
+    )
+
+
+@role_required(Role.FRONT_DESK, Role.ADMIN)
+@require_POST
+def alert_attach(request, alert_id):
+    """The desk names the patient a refused document's alert is about."""
+    alert = access.alert_for(request.user, alert_id)
+    try:
+        patient = access.patient_for(request.user, request.POST.get("patient", ""))
+    except (Http404, ValidationError):
+        messages.error(request, "Not attached. Patient: choose one of the patients listed.")
+        return redirect("intake:desk")
+    try:
+        attach_alert(alert.pk, patient, by=request.user, request=request)
+    except AlertClosed as closed:
+        messages.error(request, str(closed))
+    else:
+        messages.success(request, f"Alert attached to {patient.family_name}, {patient.given_name}.")
+    return redirect("intake:desk")

@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from clinic import submission
 from intake.document import ALL_RED_FLAG_CODES, RISK_FACTOR_CODES
 from intake.models import Intake
 from intake.questions import question, reason_label
+from reports import building
+from reports.models import PreVisitSummary
 from tests.intake.conftest import VIGNETTES
 from tests.intake.factories import IntakeFactory, PatientFactory
 from tests.intake.formdata import as_the_forms_ask, step_data
+from tests.reports.test_pipeline import pdf_text
 from tests.triage.clinic import submit
+from triage import alerts as services_alerts
 from triage import services
+from triage.alerts import open_alerts
 from triage.models import Alert, TriageFlag
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +206,98 @@ def test_the_boards_poll_answers_304_until_an_alert_or_its_patient_changes(
     submission.save_step(intake, by=front_desk, answers={SADDLE: False})
     cleared = board.get(url, HTTP_IF_NONE_MATCH=renamed["ETag"], **poll)
     assert cleared.status_code == 200 and cleared.content.decode().strip() == ""
+
+
+def open_saddle_alert(front_desk) -> Alert:
+    intake = IntakeFactory()
+    submission.save_step(intake, by=front_desk, answers={SADDLE: True})
+    return Alert.objects.get(intake=intake)
+
+
+def test_the_desk_records_what_it_did_and_the_board_shows_who_and_when(desk, front_desk):
+    alert = open_saddle_alert(front_desk)
+    url = reverse("intake:alert-action", args=[alert.public_id])
+    response = desk.post(url, {"kind": "called_911", "note": "Ambulance on its way"})
+
+    assert response.status_code == 302 and response.url == reverse("intake:desk")
+    (action,) = alert.actions.all()
+    assert (action.kind, action.by) == ("called_911", front_desk)
+    assert action.note == "Ambulance on its way"
+    event = AuditEvent.objects.get(action="desk_action")
+    assert event.object_id == str(alert.pk) and event.detail["kind"] == "called_911"
+    assert "Ambulance" not in str(event.detail)  # the note stays in the record, not the trail
+    board = desk.get(reverse("intake:alerts")).content.decode()
+    at = timezone.localtime(action.at)
+    assert f"Called 911 · {front_desk.get_full_name()} at" in board and f"{at:%H:%M}" in board
+    assert "Ambulance on its way" in board
+
+
+def test_a_desk_action_on_an_acknowledged_alert_is_refused_and_not_recorded(
+    desk, front_desk, clinician
+):
+    alert = open_saddle_alert(front_desk)
+    services_alerts.acknowledge_alert_on_board(alert.pk, by=clinician)
+    url = reverse("intake:alert-action", args=[alert.public_id])
+    page = desk.post(url, {"kind": "called_back"}, follow=True).content.decode()
+    assert "already acknowledged by a clinician; nothing was recorded" in page
+    assert not alert.actions.exists()
+    assert not AuditEvent.objects.filter(action="desk_action").exists()
+
+
+def test_a_bad_note_is_refused_naming_the_field_and_nothing_is_recorded(desk, front_desk):
+    alert = open_saddle_alert(front_desk)
+    url = reverse("intake:alert-action", args=[alert.public_id])
+    page = desk.post(url, {"kind": "called_911", "note": "x" * 501}, follow=True)
+    assert "Note (optional)" in page.content.decode()
+    page = desk.post(url, {"kind": "flew_away"}, follow=True).content.decode()
+    assert "What was done" in page
+    assert not alert.actions.exists()
+
+
+def test_a_clinician_acknowledges_a_drafts_alert_on_the_board_and_escalation_stops(
+    client_for, clinician, front_desk
+):
+    alert = open_saddle_alert(front_desk)
+    services_alerts.record_desk_action(alert.pk, "called_911", "", by=front_desk)
+    staff = client_for(clinician)
+    acknowledge = reverse("intake:alert-acknowledge", args=[alert.public_id])
+    response = staff.post(acknowledge)
+    assert response.status_code == 302 and response.url == reverse("triage:worklist")
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == clinician and not alert.is_open
+    assert not open_alerts().exists()
+
+    board = staff.get(reverse("intake:alerts")).content.decode()
+    assert "Acknowledged today (1)" in board and "acknowledged by" in board
+    assert "Called 911" in board
+    again = staff.post(acknowledge, follow=True)
+    assert "already acknowledged" in again.content.decode()
+    assert AuditEvent.objects.filter(action="acknowledge", object_id=str(alert.pk)).count() == 1
+
+
+def test_the_desk_cannot_acknowledge_and_a_clinician_does_not_record_desk_actions(
+    desk, client_for, clinician, front_desk
+):
+    alert = open_saddle_alert(front_desk)
+    acknowledge = reverse("intake:alert-acknowledge", args=[alert.public_id])
+    assert desk.post(acknowledge).status_code == 403
+    staff = client_for(clinician)
+    url = reverse("intake:alert-action", args=[alert.public_id])
+    assert staff.post(url, {"kind": "called_911"}).status_code == 403
+
+
+def test_the_pdf_and_the_intake_page_show_the_desks_action_and_the_acknowledgement(
+    client_for, front_desk, clinician
+):
+    intake = submit("emergency", by=front_desk)
+    alert = Alert.objects.get(intake=intake)
+    services_alerts.record_desk_action(alert.pk, "sent_to_ed", "By ambulance", by=front_desk)
+    services_alerts.acknowledge_alert_on_board(alert.pk, by=clinician)
+    summary = PreVisitSummary.objects.get(intake=intake)
+    building.build_summary(summary.pk)
+
+    text = pdf_text(summary)
+    assert "Front desk: Sent to the emergency department" in text and "By ambulance" in text
+    assert f"acknowledged by {clinician.get_full_name()}" in text
+    page = client_for(clinician).get(reverse("triage:intake", args=[intake.pk])).content.decode()
+    assert "Sent to the emergency department" in page and "acknowledged by" in page

@@ -19,6 +19,7 @@ from clinic import escalation, submission
 from clinic.escalation import due_round, retry_delay
 from tests.factories import UserFactory
 from tests.intake.factories import IntakeFactory
+from tests.triage.clinic import submit
 from triage.models import Alert, EscalationEmail
 
 pytestmark = pytest.mark.django_db
@@ -83,9 +84,10 @@ def test_nothing_is_sent_before_the_wait_and_one_e_mail_each_after_it():
     assert {event.object_id for event in sent} == {str(alert.pk)}
 
 
-def test_the_e_mail_names_the_intake_and_links_to_it_but_no_patient_or_answer():
+def test_the_e_mail_names_the_intake_and_links_to_it_but_no_patient_or_answer(front_desk):
     a_clinician("casey")
-    alert = emergency(minutes_ago=6)
+    alert = Alert.objects.get(intake=submit("emergency", by=front_desk))
+    Alert.objects.filter(pk=alert.pk).update(raised_at=timezone.now() - 6 * MINUTE)
     escalation.sweep()
 
     (message,) = mail.outbox
@@ -100,6 +102,13 @@ def test_the_e_mail_names_the_intake_and_links_to_it_but_no_patient_or_answer():
     assert message.extra_headers["Message-ID"] == row.message_id
     expected = f"<alert-{alert.pk}.round-1.user-{row.recipient_id}@clinic.example.org>"
     assert row.message_id == expected
+
+
+def test_a_drafts_alert_links_to_the_worklist_whose_board_shows_it():
+    a_clinician("casey")
+    emergency(minutes_ago=6)
+    escalation.sweep()
+    assert "https://clinic.example.org" + reverse("triage:worklist") in mail.outbox[0].body
 
 
 def test_the_on_call_clinicians_are_e_mailed_and_the_others_are_not():

@@ -11,8 +11,9 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from config.celery import app
 from tests.integration.worker import CeleryWorker
-from tests.services import unavailable
+from tests.services import point_celery_at, unavailable
 
 
 def pytest_collection_modifyitems(items):
@@ -31,6 +32,14 @@ def real_services():
         redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
     except redis.RedisError as error:
         unavailable(f"Redis at REDIS_URL does not answer ({type(error).__name__})")
+
+
+@pytest.fixture
+def broker_at():
+    """Point this process's Celery at another broker for the test, then back."""
+    original = app.conf.broker_url
+    yield point_celery_at
+    point_celery_at(original)
 
 
 @pytest.fixture

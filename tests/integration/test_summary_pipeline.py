@@ -10,7 +10,6 @@ from intake.models import Intake
 from reports.models import PreVisitSummary
 from tests.integration.throwaway import ThrowawayRedis, wait_until
 from tests.integration.worker import CeleryWorker
-from tests.services import point_celery_at
 from tests.triage.clinic import submit
 from triage.models import TriageAssessment
 
@@ -28,14 +27,6 @@ def wait_for_status(intake: Intake, status: str, timeout: float = 60) -> PreVisi
         f"summary of {intake.pk} did not become {status}",
     )
     return summary_of(intake)
-
-
-@pytest.fixture
-def broker_at():
-    """Point this process's Celery at another broker for the test, then back."""
-    original = app.conf.broker_url
-    yield point_celery_at
-    point_celery_at(original)
 
 
 def test_submit_then_the_pdf_is_ready_through_redis_and_a_worker(celery_worker, front_desk):

@@ -126,6 +126,8 @@ MATRIX: dict[str, Page] = {
     # the emergency board: whoever is on duty sees it, the desk and the clinicians alike
     "intake:alerts": staff("GET", "200", "200", "200"),
     "intake:alerts-count": staff("GET", "200", "200", "200"),
+    "intake:alert-action": desk("POST", "302→intake:desk"),  # the desk says what it did
+    "intake:alert-acknowledge": clinical("POST", WORKLIST),
     "intake:amend": staff("GET", "200", "200", "200"),
     "patient:kiosk-start": desk("POST", KIOSK, subject="draft"),
     "patient:link-new": desk("POST", "200", subject="draft"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,7 +52,9 @@ class Clinic:
         intake = self.draft if subject == "draft" else self.submitted
         assessment = intake.assessments.first()
         flag = assessment.flags.first() if assessment else None
+        alert = intake.alerts.first()
         values = {
+            "alert_id": alert.public_id if alert else uuid.UUID(int=0),
             "intake_id": intake.pk,
             "patient_id": intake.patient_id,
             "assessment_id": assessment.pk if assessment else 0,

@@ -55,6 +55,10 @@ def _note(clinic: Clinic) -> dict[str, str]:
     return {"text": "Called back; booked for Monday."}
 
 
+def _called_911(clinic: Clinic) -> dict[str, str]:
+    return {"kind": "called_911", "note": ""}
+
+
 def _document(clinic: Clinic) -> dict[str, object]:
     return DOCUMENT
 
@@ -75,6 +79,10 @@ AUDITED: dict[str, Call] = {
     "intake:escalated": Call("front_desk", "POST", Action.ESCALATE, "triage.TriageAssessment"),
     "intake:amend": Call("clinician", "GET", Action.VIEW),
     "intake:alerts": Call("front_desk", "GET", Action.VIEW, ""),  # the open alerts, by name
+    "intake:alert-action": Call(
+        "front_desk", "POST", Action.DESK_ACTION, "triage.Alert", body=_called_911
+    ),
+    "intake:alert-acknowledge": Call("clinician", "POST", Action.ACKNOWLEDGE, "triage.Alert"),
     "patient:kiosk-start": Call("front_desk", "POST", Action.KIOSK, subject="draft"),
     "patient:link-new": Call("front_desk", "POST", Action.LINK, subject="draft"),
     # the patient, who has no account

@@ -24,7 +24,7 @@ from clinic.api.base import (
     intake_document,
     json_body,
 )
-from clinic.submission import create_intake_from_document
+from clinic.submission import create_intake_from_document, raise_for_refused
 from intake.document import DocumentInvalid, parse_document
 from intake.fhir import (
     FHIR_JSON,
@@ -96,10 +96,21 @@ class QuestionnaireView(FHIRView):
         return Response(questionnaire())
 
 
-def _refused(issues: list[dict[str, object]], body: object, status_code: int) -> Response:
-    """The problems, then the emergency answers of the refused response (clinical-content §4)."""
-    emergencies = emergency_issues(response_emergency_answers(body))
-    return Response(operation_outcome(issues + emergencies), status=status_code)
+def _refused(
+    request: Request, issues: list[dict[str, object]], body: object, status_code: int
+) -> Response:
+    """The problems, then the emergency answers of the refused response (clinical-content §4);
+    those raise their alert all the same, on the patient the response names if it can be read."""
+    answered_yes = response_emergency_answers(body)
+    if answered_yes:
+        try:
+            document: object = document_from_response(body)
+        except DocumentInvalid:
+            document = None
+        raise_for_refused(
+            document, answered_yes, by=request.user, channel=Intake.Channel.API, request=request
+        )
+    return Response(operation_outcome(issues + emergency_issues(answered_yes)), status=status_code)
 
 
 class QuestionnaireResponseListView(FHIRView):
@@ -115,10 +126,12 @@ class QuestionnaireResponseListView(FHIRView):
                 request=request,
             )
         except DocumentInvalid as invalid:
-            return _refused(problem_issues(invalid.problems), body, status.HTTP_400_BAD_REQUEST)
+            return _refused(
+                request, problem_issues(invalid.problems), body, status.HTTP_400_BAD_REQUEST
+            )
         except IdentityConflict as conflict:
             issues = problem_issues(conflict.problems, code="conflict")
-            return _refused(issues, body, status.HTTP_409_CONFLICT)
+            return _refused(request, issues, body, status.HTTP_409_CONFLICT)
         intake = submission.intake
         location = reverse("fhir:questionnaire-response", args=[intake.pk])
         return Response(

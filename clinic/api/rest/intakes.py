@@ -28,8 +28,8 @@ from clinic.api.base import (
     json_body,
     refused_response,
 )
-from clinic.submission import create_intake_from_document
-from intake.document import DocumentInvalid, parse_document
+from clinic.submission import create_intake_from_document, raise_for_refused
+from intake.document import DocumentInvalid, emergency_answers, parse_document
 from intake.models import Intake
 from intake.services import IdentityConflict
 from reports.evaluation import SUGGESTION_FIELDS
@@ -215,9 +215,20 @@ class IntakeListView(StaffAPIView):
                 parse_document(data), by=request.user, channel=Intake.Channel.API, request=request
             )
         except DocumentInvalid as invalid:
-            return refused_response(invalid.problems, data)
+            refused, code = invalid.problems, status.HTTP_400_BAD_REQUEST
         except IdentityConflict as conflict:
-            return refused_response(conflict.problems, data, status=status.HTTP_409_CONFLICT)
+            refused, code = conflict.problems, status.HTTP_409_CONFLICT
+        else:
+            refused = None
+        if refused is not None:
+            raise_for_refused(
+                data,
+                emergency_answers(data),
+                by=request.user,
+                channel=Intake.Channel.API,
+                request=request,
+            )
+            return refused_response(refused, data, status=code)
         location = reverse("api:intake", args=[submission.intake.pk])
         shape = SubmissionSerializer if reads_clinical(request.user) else DeskSubmissionSerializer
         return Response(
