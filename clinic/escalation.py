@@ -22,14 +22,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Max, Q
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
 from audit.services import Action, record
 from intake.levels import Level
+from triage.alerts import escalate_after
 from triage.models import Alert, EscalationEmail
 
 logger = logging.getLogger(__name__)
@@ -50,17 +50,17 @@ class Sweep:
     cancelled: int  # acknowledged or withdrawn before its turn
 
 
-def escalate_after() -> dt.timedelta:
-    return dt.timedelta(minutes=settings.ALERT_ESCALATE_MINUTES)
-
-
 def due_round(raised_at: dt.datetime, now: dt.datetime) -> int:
     """How many rounds of e-mails an alert raised at `raised_at` is owed by `now`: none
     before ALERT_ESCALATE_MINUTES, then one more every ALERT_REPEAT_MINUTES."""
     waited = now - raised_at
     if waited < escalate_after():
         return 0
-    return 1 + (waited - escalate_after()) // dt.timedelta(minutes=settings.ALERT_REPEAT_MINUTES)
+    return 1 + (waited - escalate_after()) // repeat_every()
+
+
+def repeat_every() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.ALERT_REPEAT_MINUTES)
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -86,24 +86,17 @@ def message_id(alert_id: int, round_: int, user_id: int) -> str:
 
 
 def queue_due_rounds(now: dt.datetime) -> int:
-    """Write the e-mails every open emergency alert is owed by now, one per recipient; a
-    round already written is not written again. A beat missed for long sends one round now,
-    not every round it missed."""
-    overdue = (
-        Alert.objects.filter(
-            level=Level.EMERGENCY,
-            withdrawn_at=None,
-            acknowledged_at=None,
-            raised_at__lte=now - escalate_after(),
-        )
-        .annotate(last_round=Coalesce(Max("escalation_emails__round"), 0))
-        .values_list("pk", "raised_at", "last_round")
-    )
-    owed = [
-        (alert_id, due)
-        for alert_id, raised_at, last_round in overdue
-        if (due := due_round(raised_at, now)) > last_round
-    ]
+    """Write the e-mails every open emergency alert is owed by now, one per recipient, and
+    move each alert's `next_escalation_at` to its next round; only the alerts owed a round
+    are read (their index). A beat missed for long sends one round now, not every round it
+    missed; a round already written is not written again."""
+    overdue = Alert.objects.filter(
+        level=Level.EMERGENCY,
+        withdrawn_at=None,
+        acknowledged_at=None,
+        next_escalation_at__lte=now,
+    ).values_list("pk", "raised_at")
+    owed = [(alert_id, due_round(raised_at, now)) for alert_id, raised_at in overdue]
     if not owed:
         return 0
     people = recipients()
@@ -122,7 +115,13 @@ def queue_due_rounds(now: dt.datetime) -> int:
         for alert_id, due in owed
         for person in people
     ]
-    EscalationEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
+    with transaction.atomic():
+        EscalationEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
+        for due in {due for _, due in owed}:
+            after = escalate_after() + due * repeat_every()
+            Alert.objects.filter(pk__in=[pk for pk, d in owed if d == due]).update(
+                next_escalation_at=F("raised_at") + after
+            )
     return len(rows)
 
 

@@ -32,6 +32,10 @@ from triage.models import TriageAssessment
 from triage.rules import questions_not_asked
 from triage.services import current_assessment, reasks_due, record_triage
 
+# The name the desk gave the tablet at hand-off ("tablet 2"), kept in the kiosk's session:
+# an alert raised on the tablet says which one (clinic.patient.access.start_kiosk).
+TABLET_SESSION_KEY = "kiosk_tablet"
+
 Changes = services.Changes
 CONTACT_FIELDS = ("phone", "email")
 RowChanges = services.RowChanges
@@ -69,7 +73,8 @@ def _triage_and_request_summary(
     # A draft's alert (raised when its answer was saved) is kept, updated or withdrawn; a new
     # intake without alerting flags has none to look up.
     if not fresh or alerting_flags(result.flags):
-        sync_alert(intake, result.flags, by=by, request=request, fresh=fresh)
+        tablet = tablet_of(request)
+        sync_alert(intake, result.flags, by=by, request=request, fresh=fresh, tablet_name=tablet)
     request_summary(intake)
     return Submission(intake=intake, assessment=assessment)
 
@@ -84,13 +89,18 @@ def draft_flags(intake: Intake) -> tuple[Flag, ...]:
         return fired_by_answers_alone(emergency_answers(answers))
 
 
+def tablet_of(request) -> str:
+    session = getattr(request, "session", None)
+    return session.get(TABLET_SESSION_KEY, "") if session is not None else ""
+
+
 @transaction.atomic
 def save_step(intake: Intake, *, by, request=None, **changes) -> Intake:
     """Save one step of a draft (`intake.services.save_answers`) and, in the same
     transaction, raise, update or withdraw its alert: an emergency answer is known to the
     clinic the moment it is stored, whether or not the intake is ever finished."""
     saved = services.save_answers(intake, by=by, request=request, **changes)
-    sync_alert(saved, draft_flags(saved), by=by, request=request)
+    sync_alert(saved, draft_flags(saved), by=by, request=request, tablet_name=tablet_of(request))
     return saved
 
 
@@ -103,9 +113,8 @@ def raise_unsaved(intake: Intake, answered_yes: tuple[str, ...], *, by, request=
         return
     saved = draft_flags(intake)
     known = {flag.code for flag in saved}
-    sync_alert(
-        intake, (*saved, *(f for f in unsaved if f.code not in known)), by=by, request=request
-    )
+    firing = (*saved, *(f for f in unsaved if f.code not in known))
+    sync_alert(intake, firing, by=by, request=request, tablet_name=tablet_of(request))
 
 
 def _draft_document(intake: Intake) -> IntakeDocument:

@@ -8,8 +8,10 @@ more. Every change is in the audit trail; nothing is deleted.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -22,6 +24,15 @@ from triage.models import Alert, AlertAction
 
 # The flags that raise an alert, and the level each raises (attention flags are for the visit).
 ALERTING = {Severity.EMERGENCY: Level.EMERGENCY, Severity.URGENT: Level.URGENT}
+
+
+def escalate_after() -> dt.timedelta:
+    """How long an emergency alert waits for a clinician before it is e-mailed."""
+    return dt.timedelta(minutes=settings.ALERT_ESCALATE_MINUTES)
+
+
+def first_escalation(level: str, raised_at: dt.datetime) -> dt.datetime | None:
+    return raised_at + escalate_after() if level == Level.EMERGENCY else None
 
 
 def alerting_flags(flags: Sequence[Flag]) -> tuple[Flag, ...]:
@@ -74,10 +85,17 @@ def _ids(alert: Alert) -> dict[str, object]:
 
 @transaction.atomic(savepoint=False)  # within a submission or a step's save: no savepoint
 def sync_alert(
-    intake: Intake, flags: Sequence[Flag], *, by, request=None, fresh: bool = False
+    intake: Intake,
+    flags: Sequence[Flag],
+    *,
+    by,
+    request=None,
+    fresh: bool = False,
+    tablet_name: str = "",
 ) -> Alert | None:
     """Make the intake's open alert match `flags` (all that fire now); returns it, or None.
-    `fresh`: the intake was created in this transaction, so it has no alert to look up."""
+    `fresh`: the intake was created in this transaction, so it has no alert to look up.
+    `tablet_name`: the desk's name for the tablet the patient answers on, if any."""
     firing = alerting_flags(flags)
     level = alert_level(firing)
     alert = None
@@ -96,18 +114,24 @@ def sync_alert(
             _audit(Action.WITHDRAW, alert, by=by, request=request)
         return None
     if alert is None:
+        now = timezone.now()
         alert = Alert.objects.create(
             intake=intake,
+            raised_at=now,
+            next_escalation_at=first_escalation(level, now),
             level=level,
             codes=codes,
             evidence=evidence,
             channel=intake.channel,
+            tablet_name=tablet_name,
             raised_by=by if getattr(by, "is_authenticated", False) else None,
         )
         _audit(Action.RAISE, alert, by=by, request=request)
     elif (alert.level, alert.codes, alert.evidence) != (level, codes, evidence):
+        if level != alert.level:  # turned emergency: it pages, counted from its first raise
+            alert.next_escalation_at = first_escalation(level, alert.raised_at)
         alert.level, alert.codes, alert.evidence = level, codes, evidence
-        alert.save(update_fields=["level", "codes", "evidence", "updated_at"])
+        alert.save(update_fields=["level", "codes", "evidence", "next_escalation_at", "updated_at"])
         _audit(Action.UPDATE, alert, by=by, request=request)
     return alert
 
@@ -190,8 +214,11 @@ def raise_for_refused_document(
     ):
         if alert.reported == reported and alert.patient_id == getattr(patient, "pk", None):
             return alert
+    now = timezone.now()
     alert = Alert.objects.create(
         intake=None,
+        raised_at=now,
+        next_escalation_at=first_escalation(level, now),
         patient=patient,
         reported=reported,
         level=level,

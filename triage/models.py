@@ -138,6 +138,7 @@ class Alert(models.Model):
     codes = models.JSONField(default=list)  # the flags that fired, in the rule table's order
     evidence = models.JSONField(default=list)  # the answer paths that made them fire
     channel = models.CharField(max_length=16, choices=Intake.Channel)
+    tablet_name = models.CharField(max_length=40, blank=True)  # the desk's name for the tablet
     raised_at = models.DateTimeField(default=timezone.now)
     raised_by = models.ForeignKey(  # None: the patient, on the tablet or by link
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -148,6 +149,9 @@ class Alert(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # When an emergency alert's next escalation e-mails fall due (None: it never pages), so
+    # the sweep reads only the alerts owed one, through its own index (clinic.escalation).
+    next_escalation_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-raised_at", "-id"]
@@ -163,7 +167,16 @@ class Alert(models.Model):
                 fields=["raised_at"],
                 condition=models.Q(withdrawn_at__isnull=True, acknowledged_at__isnull=True),
                 name="alert_open_by_time",
-            )
+            ),
+            models.Index(
+                fields=["next_escalation_at"],
+                condition=models.Q(
+                    withdrawn_at__isnull=True,
+                    acknowledged_at__isnull=True,
+                    next_escalation_at__isnull=False,
+                ),
+                name="alert_escalation_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,3 +18,15 @@ class AlertActionForm(forms.Form):
         max_length=500,
         validators=[validate_typed_text],
     )
+
+
+class TabletForm(forms.Form):
+    """The hand-off of the waiting-room tablet: which tablet, so an alert says where to go."""
+
+    tablet_name = forms.CharField(
+        label="Tablet name (optional)",
+        required=False,
+        max_length=40,
+        validators=[validate_typed_text],
+        help_text='For example "tablet 2": an alert raised on it names it.',
+    )

@@ -18,9 +18,12 @@ from qrcode.image.svg import SvgPathImage
 from accounts.roles import Role, role_required
 from audit.services import Action, record
 from clinic import access
+from clinic.front_desk.forms import TabletForm
 from clinic.patient import access as patient_access
 from clinic.patient.views import KIOSK, PATIENT_SLUGS
+from clinic.presentation import form_problems
 from intake.models import Intake
+from intake.steps import STEPS
 
 ENTRY_ROLES = (Role.FRONT_DESK, Role.ADMIN)
 
@@ -37,8 +40,14 @@ def kiosk_start(request: HttpRequest, intake_id: UUID) -> HttpResponse:
     intake = access.intake_for(request.user, intake_id)
     if not intake.is_draft:
         return _not_a_draft(request, intake)
-    record(Action.KIOSK, actor=request.user, obj=intake, request=request)
-    patient_access.start_kiosk(request, intake)
+    form = TabletForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Not handed over. {form_problems(form)}")
+        return redirect("intake:step", intake_id=intake.pk, slug=STEPS[0].slug)
+    tablet = form.cleaned_data["tablet_name"]
+    detail = {"tablet": tablet} if tablet else {}
+    record(Action.KIOSK, actor=request.user, obj=intake, request=request, detail=detail)
+    patient_access.start_kiosk(request, intake, tablet_name=tablet)
     response = redirect(KIOSK.step(PATIENT_SLUGS[0]))
     # The previous patient's language choice must not carry over to this one.
     response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)

@@ -501,6 +501,9 @@ def attach_candidates(alert) -> list:
 def alert_attach(request, alert_id):
     """The desk names the patient a refused document's alert is about."""
     alert = access.alert_for(request.user, alert_id)
+    if alert.subject is not None:
+        messages.error(request, "Not attached: this alert is already about a patient.")
+        return redirect("intake:desk")
     try:
         patient = access.patient_for(request.user, request.POST.get("patient", ""))
     except (Http404, ValidationError):

@@ -131,10 +131,13 @@ def submit_by_patient(
 # --- kiosk --------------------------------------------------------------------------
 
 
-def start_kiosk(request: HttpRequest, intake: Intake) -> None:
-    """Sign the staff user out (a new, empty session) and bind the tablet to this intake."""
+def start_kiosk(request: HttpRequest, intake: Intake, *, tablet_name: str = "") -> None:
+    """Sign the staff user out (a new, empty session) and bind the tablet to this intake;
+    `tablet_name` is what the desk calls this tablet, for the alerts raised on it."""
     logout(request)
     request.session[KIOSK_INTAKE] = str(intake.pk)
+    if tablet_name:
+        request.session[submission.TABLET_SESSION_KEY] = tablet_name
 
 
 def kiosk_mode(request: HttpRequest) -> str | None:

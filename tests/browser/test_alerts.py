@@ -4,17 +4,15 @@ alert nobody acknowledges is e-mailed, read here from a real SMTP server."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from intake.questions import question
+from tests.clinic.alerting import raised_minutes_ago
 from tests.clinic.test_escalation_smtp import Mailbox, SmtpServer
 from tests.factories import UserFactory
 from tests.intake.conftest import VIGNETTES
@@ -130,8 +128,7 @@ def test_an_alert_nobody_acknowledges_is_e_mailed_and_its_link_opens_the_board(
         assert not server.mailbox.messages  # not yet: nobody has had the time to act
 
         # The escalation period passes.
-        past = timezone.now() - dt.timedelta(minutes=2)
-        Alert.objects.filter(intake=intake).update(raised_at=past)
+        raised_minutes_ago(Alert.objects.filter(intake=intake), 2)
         call_command("escalate_alerts")
     finally:
         server.stop()

@@ -301,3 +301,24 @@ def test_the_pdf_and_the_intake_page_show_the_desks_action_and_the_acknowledgeme
     assert f"acknowledged by {clinician.get_full_name()}" in text
     page = client_for(clinician).get(reverse("triage:intake", args=[intake.pk])).content.decode()
     assert "Sent to the emergency department" in page and "acknowledged by" in page
+
+
+def test_the_board_names_the_tablet_the_desk_gave_at_hand_off(desk, client_for, clinician):
+    intake = IntakeFactory()
+    desk.post(reverse("patient:kiosk-start", args=[intake.pk]), {"tablet_name": "tablet 2"})
+    kiosk_step = reverse("patient:kiosk-step", args=["red-flags"])
+    assert save_red_flags(desk, intake, kiosk_step, **{SADDLE: True}).status_code == 302
+    board = client_for(clinician).get(reverse("intake:alerts")).content.decode()
+    assert "the patient on the waiting-room tablet “tablet 2”" in board
+    event = AuditEvent.objects.get(action="kiosk", object_id=str(intake.pk))
+    assert event.detail == {"tablet": "tablet 2"}
+
+
+def test_a_bad_tablet_name_hands_nothing_over_and_names_the_field(desk):
+    intake = IntakeFactory()
+    response = desk.post(
+        reverse("patient:kiosk-start", args=[intake.pk]), {"tablet_name": "x" * 41}, follow=True
+    )
+    assert "Tablet name (optional)" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="kiosk").exists()
+    assert "kiosk_intake" not in desk.session  # still the desk's session: nothing handed over

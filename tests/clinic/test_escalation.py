@@ -17,6 +17,7 @@ from accounts.roles import Role
 from audit.models import AuditEvent
 from clinic import escalation, submission
 from clinic.escalation import due_round, retry_delay
+from tests.clinic.alerting import raised_minutes_ago
 from tests.factories import UserFactory
 from tests.intake.factories import IntakeFactory
 from tests.triage.clinic import submit
@@ -44,9 +45,7 @@ def a_clinician(name: str, *, on_call: bool = False, email: str | None = None):
 def raised(answers: dict[str, object], *, minutes_ago: float) -> Alert:
     intake = IntakeFactory()
     submission.save_step(intake, by=None, answers=answers)
-    Alert.objects.filter(intake=intake).update(
-        raised_at=timezone.now() - dt.timedelta(minutes=minutes_ago)
-    )
+    raised_minutes_ago(Alert.objects.filter(intake=intake), minutes_ago)
     return Alert.objects.get(intake=intake)
 
 
@@ -87,7 +86,7 @@ def test_nothing_is_sent_before_the_wait_and_one_e_mail_each_after_it():
 def test_the_e_mail_names_the_intake_and_links_to_it_but_no_patient_or_answer(front_desk):
     a_clinician("casey")
     alert = Alert.objects.get(intake=submit("emergency", by=front_desk))
-    Alert.objects.filter(pk=alert.pk).update(raised_at=timezone.now() - 6 * MINUTE)
+    raised_minutes_ago(Alert.objects.filter(pk=alert.pk), 6)
     escalation.sweep()
 
     (message,) = mail.outbox
@@ -249,3 +248,18 @@ def test_the_beat_schedules_the_sweep(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE["escalate-alerts"]
     assert schedule["task"] == escalate_alerts.name
     assert schedule["schedule"] <= 30
+
+
+def test_an_alert_turned_emergency_pages_counted_from_its_first_raise_and_urgent_never():
+    from triage.alerts import sync_alert
+    from triage.engine import Flag
+
+    intake = IntakeFactory()
+    urgent = Flag("leg_weakness", "urgent", "Weakness", "article", ("symptoms.associated",))
+    alert = sync_alert(intake, [urgent], by=None)
+    assert alert.next_escalation_at is None  # urgent: the board and the worklist only
+    emergency_flag = Flag("saddle_numbness", "emergency", "Saddle", "article", ("x",))
+    alert = sync_alert(intake, [urgent, emergency_flag], by=None)
+    assert alert.next_escalation_at == alert.raised_at + 5 * MINUTE
+    alert = sync_alert(intake, [urgent], by=None)
+    assert alert.next_escalation_at is None

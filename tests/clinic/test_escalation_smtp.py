@@ -4,18 +4,17 @@ failure on record that the next sweep retries with the same Message-ID."""
 
 from __future__ import annotations
 
-import datetime as dt
 import email
 import socket
 from collections.abc import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.utils import timezone
 
 from accounts.roles import Role
 from audit.models import AuditEvent
 from clinic import escalation, submission
+from tests.clinic.alerting import raised_minutes_ago
 from tests.factories import UserFactory
 from tests.intake.factories import IntakeFactory
 from triage.models import Alert, EscalationEmail
@@ -76,7 +75,7 @@ def overdue_emergency(db) -> Alert:
     UserFactory(username="casey", role=Role.CLINICIAN, email="casey@example.org")
     intake = IntakeFactory()
     submission.save_step(intake, by=None, answers={"saddle_numbness": True})
-    Alert.objects.filter(intake=intake).update(raised_at=timezone.now() - dt.timedelta(minutes=6))
+    raised_minutes_ago(Alert.objects.filter(intake=intake), 6)
     return Alert.objects.get(intake=intake)
 
 

@@ -3,17 +3,16 @@ real SMTP server (aiosmtpd) started here: two sweeps at once, Redis down for a w
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from accounts.roles import Role
 from clinic import escalation, submission
 from clinic.tasks import escalate_alerts
+from tests.clinic.alerting import raised_minutes_ago
 from tests.clinic.test_escalation_smtp import Mailbox, SmtpServer
 from tests.factories import UserFactory
 from tests.intake.factories import IntakeFactory
@@ -37,7 +36,7 @@ def smtp(settings):
 def overdue_emergency() -> Alert:
     intake = IntakeFactory()
     submission.save_step(intake, by=None, answers={"saddle_numbness": True})
-    Alert.objects.filter(intake=intake).update(raised_at=timezone.now() - dt.timedelta(minutes=6))
+    raised_minutes_ago(Alert.objects.filter(intake=intake), 6)
     return Alert.objects.get(intake=intake)
 
 

@@ -49,7 +49,7 @@ REFUSED = frozenset({LOGIN, ADMIN_LOGIN, KIOSK, "401", "403", "404", "405"})
 class Page:
     method: str
     outcomes: dict[str, str]  # role -> outcome
-    subject: str = "submitted"  # the intake it addresses: "submitted", "draft" or "summary"
+    subject: str = "submitted"  # what it addresses: "submitted", "draft", "summary", "refused"
     json: bool = False  # an API endpoint: the body is JSON
 
 
@@ -128,6 +128,7 @@ MATRIX: dict[str, Page] = {
     "intake:alerts-count": staff("GET", "200", "200", "200"),
     "intake:alert-action": desk("POST", "302→intake:desk"),  # the desk says what it did
     "intake:alert-acknowledge": clinical("POST", WORKLIST),
+    "intake:alert-attach": desk("POST", "302→intake:desk", subject="refused"),
     "intake:amend": staff("GET", "200", "200", "200"),
     "patient:kiosk-start": desk("POST", KIOSK, subject="draft"),
     "patient:link-new": desk("POST", "200", subject="draft"),

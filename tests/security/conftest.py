@@ -25,6 +25,7 @@ from tests.intake.factories import IntakeFactory
 from tests.intake.formdata import as_the_forms_ask
 from tests.triage.clinic import submit
 from tests.urlwalk import Route
+from triage.models import Alert
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Clinic:
     submitted: Intake
     draft: Intake
     token: str
+    refused: Alert  # raised by a refused API document, on nobody yet
 
     @cached_property
     def summary(self) -> PreVisitSummary:
@@ -44,15 +46,16 @@ class Clinic:
         return summary
 
     def url(self, route: Route, *, subject: str = "submitted", slug: str = "symptoms") -> str:
-        """The route's path with real arguments for `subject`: "submitted", "draft", or
-        "summary" (the submitted intake, its summary built first); `slug` names a step."""
+        """The route's path with real arguments for `subject`: "submitted", "draft",
+        "summary" (the submitted intake, its summary built first), or "refused" (the refused
+        document's alert, the submitted intake for the rest); `slug` names a step."""
         names = resolve(route.path).kwargs
         if subject == "summary":
             assert self.summary.status == PreVisitSummary.Status.READY
         intake = self.draft if subject == "draft" else self.submitted
         assessment = intake.assessments.first()
         flag = assessment.flags.first() if assessment else None
-        alert = intake.alerts.first()
+        alert = self.refused if subject == "refused" else intake.alerts.first()
         values = {
             "alert_id": alert.public_id if alert else uuid.UUID(int=0),
             "intake_id": intake.pk,
@@ -73,7 +76,14 @@ def clinic(front_desk) -> Clinic:
     draft = IntakeFactory(reported_on=doc.reported_on)
     apply_document(draft, doc)  # every answer the forms ask given: the draft can be submitted
     _, token = patient_access.make_link(draft, by=front_desk)
-    return Clinic(submitted=submitted, draft=draft, token=token)
+    refused = Alert.objects.create(
+        level="emergency",
+        codes=["saddle_numbness"],
+        evidence=["red_flags.saddle_numbness"],
+        channel=Intake.Channel.API,
+        reported={"family_name": "Unmatched", "answers": ["red_flags.saddle_numbness"]},
+    )
+    return Clinic(submitted=submitted, draft=draft, token=token, refused=refused)
 
 
 @pytest.fixture(autouse=True)

@@ -55,6 +55,10 @@ def _note(clinic: Clinic) -> dict[str, str]:
     return {"text": "Called back; booked for Monday."}
 
 
+def _a_patient(clinic: Clinic) -> dict[str, str]:
+    return {"patient": str(clinic.draft.patient_id)}
+
+
 def _called_911(clinic: Clinic) -> dict[str, str]:
     return {"kind": "called_911", "note": ""}
 
@@ -83,6 +87,9 @@ AUDITED: dict[str, Call] = {
         "front_desk", "POST", Action.DESK_ACTION, "triage.Alert", body=_called_911
     ),
     "intake:alert-acknowledge": Call("clinician", "POST", Action.ACKNOWLEDGE, "triage.Alert"),
+    "intake:alert-attach": Call(
+        "front_desk", "POST", Action.UPDATE, "triage.Alert", subject="refused", body=_a_patient
+    ),
     "patient:kiosk-start": Call("front_desk", "POST", Action.KIOSK, subject="draft"),
     "patient:link-new": Call("front_desk", "POST", Action.LINK, subject="draft"),
     # the patient, who has no account

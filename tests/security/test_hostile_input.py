@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from audit.models import AuditEvent
 from intake.document import codes
 from intake.fhir import questionnaire_response
 from intake.forms import PatientForm
@@ -406,7 +407,15 @@ def test_the_api_refuses_them_by_path(client_for, front_desk, path, kind):
 
     assert response.status_code == 400
     assert path in {problem["path"] for problem in response.json()["problems"]}
-    assert clinic_state() == before
+    # The document is an emergency: its alert is raised and on record (issue #15, item 5),
+    # with the name as given and the answers' paths; nothing else is kept, the bad text
+    # included.
+    after = clinic_state()
+    (alert,) = after.pop("triage.Alert")
+    assert alert["intake_id"] is None and value not in str(alert)
+    assert AuditEvent.objects.filter(action="raise", object_id=str(alert["id"])).exists()
+    before.pop("triage.Alert")
+    assert after == before
 
 
 @pytest.mark.django_db

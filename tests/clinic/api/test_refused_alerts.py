@@ -130,3 +130,16 @@ def test_a_refused_fhir_response_raises_the_alert_too(client_for, front_desk, da
     assert response.status_code == 400
     alert = Alert.objects.get()
     assert alert.intake is None and alert.codes == ["bladder_bowel_control_loss"]
+
+
+def test_an_alert_already_about_a_patient_is_not_attached_again(client_for, front_desk, dana):
+    post(client_for(front_desk), "/api/v1/intakes", bad(EMERGENCY, **dana_says(mrn="MRN-77")))
+    alert = Alert.objects.get()
+    other = save_patient(
+        Patient(given_name="Ola", family_name="Other", date_of_birth="1990-01-01"), by=front_desk
+    )
+    url = reverse("intake:alert-attach", args=[alert.public_id])
+    page = client_for(front_desk).post(url, {"patient": other.pk}, follow=True).content.decode()
+    assert "already about a patient" in page
+    alert.refresh_from_db()
+    assert alert.patient == dana
