@@ -22,7 +22,9 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# No beat here: the escalation sweep runs every 30 s beside the server (e-mail to the console).
+	( while sleep 30; do $(PY) manage.py escalate_alerts --quiet || true; done ) & \
+	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest $(TEST_ARGS)

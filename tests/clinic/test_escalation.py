@@ -263,3 +263,10 @@ def test_an_alert_turned_emergency_pages_counted_from_its_first_raise_and_urgent
     assert alert.next_escalation_at == alert.raised_at + 5 * MINUTE
     alert = sync_alert(intake, [urgent], by=None)
     assert alert.next_escalation_at is None
+
+
+def test_the_command_says_nothing_when_quiet_and_nothing_was_due(capsys):
+    call_command("escalate_alerts", quiet=True)
+    assert capsys.readouterr().out == ""
+    call_command("escalate_alerts")
+    assert "0 due, 0 sent" in capsys.readouterr().out

@@ -9,8 +9,13 @@ from clinic import escalation
 class Command(BaseCommand):
     help = "Send the escalation e-mails that are due, and retry those that failed."
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--quiet", action="store_true", help="say nothing when nothing was due")
+
+    def handle(self, *args, quiet: bool = False, **options) -> None:
         result = escalation.sweep()
+        if quiet and not (result.queued or result.sent or result.failed or result.cancelled):
+            return
         self.stdout.write(
             f"{result.queued} due, {result.sent} sent, {result.failed} failed "
             f"(retried later), {result.cancelled} no longer needed"
