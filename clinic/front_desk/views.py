@@ -371,9 +371,9 @@ BOARD_SIZE = 50
 def _board_etag(request) -> str | None:
     """The 5-second poll's ETag: the open alerts shown, each with its own stamp (escalation
     e-mails step it too), its intake's `worklist_version` (a name or a status changed) and
-    whether it is overdue, in the reader's language. An
-    unchanged board answers 304: nothing drawn, and nothing recorded, since what the screen
-    shows was recorded when it was drawn."""
+    whether it is overdue; those acknowledged today; the reader's language. An unchanged
+    board answers 304: nothing drawn, and nothing recorded, since what the screen shows was
+    recorded when it was drawn."""
     if not request.htmx:
         return None
     now = timezone.now()
@@ -390,8 +390,9 @@ def _board_etag(request) -> str | None:
 @role_required(*BOARD_ROLES)
 @condition(etag_func=_board_etag)
 def alerts_board(request):
-    """Every open alert, emergencies first: on the desk's page and the worklist, polled every
-    5 s. Drafts' alerts included: an answer raises one when it is saved."""
+    """Every open alert, emergencies first, then those acknowledged today: on the desk's page
+    and the worklist, polled every 5 s. Drafts' alerts included: an answer raises one when
+    it is saved; so are refused documents', with the patients they may be about."""
     now = timezone.now()
     alerts = list(open_alerts().prefetch_related("escalation_emails", "actions__by")[:BOARD_SIZE])
     handled = list(handled_today(now).prefetch_related("actions__by")[:BOARD_SIZE])
