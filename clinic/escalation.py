@@ -90,12 +90,11 @@ def queue_due_rounds(now: dt.datetime) -> int:
     move each alert's `next_escalation_at` to its next round; only the alerts owed a round
     are read (their index). A beat missed for long sends one round now, not every round it
     missed; a round already written is not written again."""
-    overdue = Alert.objects.filter(
-        level=Level.EMERGENCY,
-        withdrawn_at=None,
-        acknowledged_at=None,
-        next_escalation_at__lte=now,
-    ).values_list("pk", "raised_at")
+    overdue = (
+        Alert.objects.open()
+        .filter(level=Level.EMERGENCY, next_escalation_at__lte=now)
+        .values_list("pk", "raised_at")
+    )
     owed = [(alert_id, due_round(raised_at, now)) for alert_id, raised_at in overdue]
     if not owed:
         return 0

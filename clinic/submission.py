@@ -310,12 +310,18 @@ def reported_identity(document: object) -> dict[str, str]:
     }
 
 
+def reported_birth_date(said: dict[str, str]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(said.get("date_of_birth", ""))
+    except ValueError:
+        return None
+
+
 def identified_patient(said: dict[str, str]) -> Patient | None:
     """The one stored patient a refused document identifies (issue #15, item 5): by its MRN
     when name and birth date agree, else by name and birth date with no MRN against them."""
-    try:
-        born = dt.date.fromisoformat(said.get("date_of_birth", ""))
-    except ValueError:
+    born = reported_birth_date(said)
+    if born is None:
         return None
     name = services.search_name_of(said.get("given_name", ""), said.get("family_name", ""))
     mrn = said.get("mrn")
@@ -326,6 +332,21 @@ def identified_patient(said: dict[str, str]) -> Patient | None:
         same = same.filter(mrn__isnull=True)
     matches = list(same[:2])
     return matches[0] if len(matches) == 1 else None
+
+
+def attach_candidates(said: dict[str, str]) -> list[Patient]:
+    """The patients a refused document that identified nobody may be about, for the desk."""
+    born = reported_birth_date(said)
+    if born is None:
+        return list(services.find_patients(said.get("family_name", ""), limit=10))
+    return list(
+        services.likely_duplicates(
+            given_name=said.get("given_name", ""),
+            family_name=said.get("family_name", ""),
+            date_of_birth=born,
+            mrn=said.get("mrn", ""),
+        )
+    )
 
 
 def raise_for_refused(

@@ -46,6 +46,41 @@ def alert_level(flags: Sequence[Flag]) -> str | None:
     return next((ALERTING[s] for s in highest_first if s in severities), None)
 
 
+def _what_fires(flags: Sequence[Flag]) -> tuple[str | None, list[str], list[str]]:
+    """The alert's level, codes (the table's order) and evidence paths, from every flag."""
+    firing = alerting_flags(flags)
+    codes = [flag.code for flag in firing]
+    return alert_level(firing), codes, sorted({path for f in firing for path in f.evidence})
+
+
+def _staff(by):
+    """The signed-in user who raised or acted, or None for the patient (tablet, link)."""
+    return by if getattr(by, "is_authenticated", False) else None
+
+
+def _raise(level: str, codes: list[str], evidence: list[str], *, by, request, **about) -> Alert:
+    now = timezone.now()
+    alert = Alert.objects.create(
+        level=level,
+        codes=codes,
+        evidence=evidence,
+        raised_at=now,
+        next_escalation_at=first_escalation(level, now),
+        raised_by=_staff(by),
+        **about,
+    )
+    _audit(Action.RAISE, alert, by=by, request=request)
+    return alert
+
+
+def _open_for_update(alert_id: int) -> Alert:
+    """The alert, locked; one acknowledged or withdrawn meanwhile refuses (AlertClosed)."""
+    alert = Alert.objects.select_for_update().get(pk=alert_id)
+    if not alert.is_open:
+        raise AlertClosed(alert)
+    return alert
+
+
 class AlertClosed(Exception):
     """The alert was acknowledged or withdrawn meanwhile: nothing more is recorded on it."""
 
@@ -59,18 +94,18 @@ def open_alerts() -> QuerySet[Alert]:
     """Every alert nobody has acknowledged and that still stands: emergencies first, oldest
     first within a level (the board's and the navigation bar's)."""
     return (
-        Alert.objects.filter(withdrawn_at=None, acknowledged_at=None)
+        Alert.objects.open()
         .select_related("intake__patient", "patient")
         .order_by("level", "raised_at", "id")  # "emergency" sorts before "urgent"
     )
 
 
 def open_alert_of(intake: Intake) -> Alert | None:
-    return Alert.objects.filter(intake=intake, withdrawn_at=None, acknowledged_at=None).first()
+    return Alert.objects.open().filter(intake=intake).first()
 
 
 def _audit(action: str, alert: Alert, *, by, request) -> None:
-    actor = by if getattr(by, "is_authenticated", False) else None
+    actor = _staff(by)
     label = "" if actor else alert.get_channel_display()
     record(action, actor=actor, actor_label=label, obj=alert, request=request, detail=_ids(alert))
 
@@ -96,17 +131,10 @@ def sync_alert(
     """Make the intake's open alert match `flags` (all that fire now); returns it, or None.
     `fresh`: the intake was created in this transaction, so it has no alert to look up.
     `tablet_name`: the desk's name for the tablet the patient answers on, if any."""
-    firing = alerting_flags(flags)
-    level = alert_level(firing)
+    level, codes, evidence = _what_fires(flags)
     alert = None
     if not fresh:
-        alert = (
-            Alert.objects.select_for_update()
-            .filter(intake=intake, withdrawn_at=None, acknowledged_at=None)
-            .first()
-        )
-    codes = [flag.code for flag in firing]
-    evidence = sorted({path for flag in firing for path in flag.evidence})
+        alert = Alert.objects.select_for_update().open().filter(intake=intake).first()
     if level is None:
         if alert is not None:  # answered back to "no": on record, not deleted
             alert.withdrawn_at = timezone.now()
@@ -114,20 +142,17 @@ def sync_alert(
             _audit(Action.WITHDRAW, alert, by=by, request=request)
         return None
     if alert is None:
-        now = timezone.now()
-        alert = Alert.objects.create(
+        return _raise(
+            level,
+            codes,
+            evidence,
+            by=by,
+            request=request,
             intake=intake,
-            raised_at=now,
-            next_escalation_at=first_escalation(level, now),
-            level=level,
-            codes=codes,
-            evidence=evidence,
             channel=intake.channel,
             tablet_name=tablet_name,
-            raised_by=by if getattr(by, "is_authenticated", False) else None,
         )
-        _audit(Action.RAISE, alert, by=by, request=request)
-    elif (alert.level, alert.codes, alert.evidence) != (level, codes, evidence):
+    if (alert.level, alert.codes, alert.evidence) != (level, codes, evidence):
         if level != alert.level:  # turned emergency: it pages, counted from its first raise
             alert.next_escalation_at = first_escalation(level, alert.raised_at)
         alert.level, alert.codes, alert.evidence = level, codes, evidence
@@ -139,11 +164,7 @@ def sync_alert(
 @transaction.atomic(savepoint=False)
 def acknowledge_alert(intake: Intake, *, by, request=None) -> Alert | None:
     """A clinician has acted on every open flag of the intake: its alert is acknowledged."""
-    alert = (
-        Alert.objects.select_for_update()
-        .filter(intake=intake, withdrawn_at=None, acknowledged_at=None)
-        .first()
-    )
+    alert = Alert.objects.select_for_update().open().filter(intake=intake).first()
     if alert is None:
         return None
     return _acknowledge(alert, by=by, request=request)
@@ -153,10 +174,7 @@ def acknowledge_alert(intake: Intake, *, by, request=None) -> Alert | None:
 def acknowledge_alert_on_board(alert_id: int, *, by, request=None) -> Alert:
     """A clinician acknowledges the alert itself, from the board: a draft's alert has no flags
     to acknowledge yet. Escalation stops; the flags stay for the intake page."""
-    alert = Alert.objects.select_for_update().get(pk=alert_id)
-    if not alert.is_open:
-        raise AlertClosed(alert)
-    return _acknowledge(alert, by=by, request=request)
+    return _acknowledge(_open_for_update(alert_id), by=by, request=request)
 
 
 def _acknowledge(alert: Alert, *, by, request) -> Alert:
@@ -169,9 +187,7 @@ def _acknowledge(alert: Alert, *, by, request) -> Alert:
 @transaction.atomic
 def record_desk_action(alert_id: int, kind: str, note: str, *, by, request=None) -> AlertAction:
     """The desk says what it did about an open alert; a closed alert refuses (AlertClosed)."""
-    alert = Alert.objects.select_for_update().get(pk=alert_id)
-    if not alert.is_open:
-        raise AlertClosed(alert)
+    alert = _open_for_update(alert_id)
     action = AlertAction.objects.create(alert=alert, kind=kind, note=note, by=by)
     alert.save(update_fields=["updated_at"])  # the board's next poll shows it
     record(
@@ -203,40 +219,28 @@ def raise_for_refused_document(
     fire alone (§4): an alert on the patient it identifies, or on nobody, showing what it
     said, for the desk to attach. A client sending the same document again raises no second
     alert while the first is open."""
-    firing = alerting_flags(flags)
-    level = alert_level(firing)
+    level, codes, evidence = _what_fires(flags)
     if level is None:
         return None
-    codes = [flag.code for flag in firing]
-    evidence = sorted({path for flag in firing for path in flag.evidence})
-    for alert in Alert.objects.select_for_update().filter(
-        intake=None, withdrawn_at=None, acknowledged_at=None, codes=codes
-    ):
+    for alert in Alert.objects.select_for_update().open().filter(intake=None, codes=codes):
         if alert.reported == reported and alert.patient_id == getattr(patient, "pk", None):
             return alert
-    now = timezone.now()
-    alert = Alert.objects.create(
-        intake=None,
-        raised_at=now,
-        next_escalation_at=first_escalation(level, now),
+    return _raise(
+        level,
+        codes,
+        evidence,
+        by=by,
+        request=request,
         patient=patient,
         reported=reported,
-        level=level,
-        codes=codes,
-        evidence=evidence,
         channel=channel,
-        raised_by=by if getattr(by, "is_authenticated", False) else None,
     )
-    _audit(Action.RAISE, alert, by=by, request=request)
-    return alert
 
 
 @transaction.atomic
 def attach_alert(alert_id: int, patient: Patient, *, by, request=None) -> Alert:
     """The desk names the patient a refused document's alert is about."""
-    alert = Alert.objects.select_for_update().get(pk=alert_id)
-    if not alert.is_open:
-        raise AlertClosed(alert)
+    alert = _open_for_update(alert_id)
     alert.patient = patient
     alert.save(update_fields=["patient", "updated_at"])
     _audit(Action.UPDATE, alert, by=by, request=request)

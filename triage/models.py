@@ -112,6 +112,15 @@ class ReaskedAnswer(models.Model):
         return f"{self.question} asked again on {self.intake_id}"
 
 
+# An alert that still stands: neither withdrawn nor acknowledged.
+OPEN = models.Q(withdrawn_at__isnull=True, acknowledged_at__isnull=True)
+
+
+class AlertQuerySet(models.QuerySet):
+    def open(self) -> AlertQuerySet:
+        return self.filter(OPEN)
+
+
 class Alert(models.Model):
     """An emergency or urgent answer the clinic must act on, raised the moment it is saved.
 
@@ -153,21 +162,17 @@ class Alert(models.Model):
     # the sweep reads only the alerts owed one, through its own index (clinic.escalation).
     next_escalation_at = models.DateTimeField(null=True, blank=True)
 
+    objects = AlertQuerySet.as_manager()
+
     class Meta:
         ordering = ["-raised_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["intake"],
-                condition=models.Q(withdrawn_at__isnull=True, acknowledged_at__isnull=True),
-                name="one_open_alert_per_intake",
+                fields=["intake"], condition=OPEN, name="one_open_alert_per_intake"
             )
         ]
         indexes = [
-            models.Index(
-                fields=["raised_at"],
-                condition=models.Q(withdrawn_at__isnull=True, acknowledged_at__isnull=True),
-                name="alert_open_by_time",
-            ),
+            models.Index(fields=["raised_at"], condition=OPEN, name="alert_open_by_time"),
             models.Index(
                 fields=["next_escalation_at"],
                 condition=models.Q(
@@ -183,7 +188,7 @@ class Alert(models.Model):
         return f"{self.level} alert {self.pk} on {self.intake_id}"
 
     @property
-    def is_open(self) -> bool:
+    def is_open(self) -> bool:  # OPEN, for one alert in hand
         return self.withdrawn_at is None and self.acknowledged_at is None
 
     @property

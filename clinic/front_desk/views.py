@@ -5,8 +5,9 @@ Views translate between HTTP and `intake.services`; they hold no clinical logic.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
+from collections.abc import Callable
+from typing import TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -364,6 +365,8 @@ def amend(request, intake_id, slug):
     )
 
 
+T = TypeVar("T")
+
 BOARD_ROLES = (Role.FRONT_DESK, Role.CLINICIAN, Role.ADMIN)
 BOARD_SIZE = 50
 
@@ -413,7 +416,7 @@ def alerts_board(request):
                     alert,
                     alert_reasons(alert, as_asked=False),
                     escalation_state(alert, now=now),
-                    attach_candidates(alert),
+                    [] if alert.subject else submission.attach_candidates(alert.reported),
                 )
                 for alert in alerts
             ],
@@ -433,6 +436,20 @@ def alerts_count(request):
     return render(request, "intake/_alerts_count.html", {"open_alerts": count})
 
 
+def _change_alert(request, alert, change: Callable[[], T], done: Callable[[T], str]) -> None:
+    """Make one change to an alert and redraw its intake's PDF, which shows the alert's
+    record, in one transaction; an alert closed meanwhile refuses, saying why."""
+    try:
+        with transaction.atomic():
+            changed = change()
+            if alert.intake_id:
+                refresh_summary(alert.intake)
+    except AlertClosed as closed:
+        messages.error(request, str(closed))
+    else:
+        messages.success(request, done(changed))
+
+
 @role_required(Role.FRONT_DESK, Role.ADMIN)
 @require_POST
 def alert_action(request, alert_id):
@@ -443,21 +460,18 @@ def alert_action(request, alert_id):
     if not form.is_valid():
         messages.error(request, f"Not recorded. {form_problems(form)}")
         return redirect("intake:desk")
-    try:
-        with transaction.atomic():
-            action = record_desk_action(
-                alert.pk,
-                form.cleaned_data["kind"],
-                form.cleaned_data["note"],
-                by=request.user,
-                request=request,
-            )
-            if alert.intake_id:
-                refresh_summary(alert.intake)  # the PDF says what the desk did
-    except AlertClosed as closed:
-        messages.error(request, str(closed))
-    else:
-        messages.success(request, f"Recorded: {action.get_kind_display()}.")
+    _change_alert(
+        request,
+        alert,
+        lambda: record_desk_action(
+            alert.pk,
+            form.cleaned_data["kind"],
+            form.cleaned_data["note"],
+            by=request.user,
+            request=request,
+        ),
+        lambda action: f"Recorded: {action.get_kind_display()}.",
+    )
     return redirect("intake:desk")
 
 
@@ -466,35 +480,13 @@ def alert_action(request, alert_id):
 def alert_acknowledge(request, alert_id):
     """A clinician acknowledges an alert from the board (a draft's has no flags yet)."""
     alert = access.alert_for(request.user, alert_id)
-    try:
-        with transaction.atomic():
-            acknowledge_alert_on_board(alert.pk, by=request.user, request=request)
-            if alert.intake_id:
-                refresh_summary(alert.intake)
-    except AlertClosed as closed:
-        messages.error(request, str(closed))
-    else:
-        messages.success(request, "Alert acknowledged.")
-    return redirect("triage:worklist")  # where a clinician sees the board
-
-
-def attach_candidates(alert) -> list:
-    """For a refused document's alert on nobody: the patients it may be about."""
-    if alert.subject is not None:
-        return []
-    said = alert.reported
-    try:
-        born = dt.date.fromisoformat(said.get("date_of_birth", ""))
-    except ValueError:
-        return list(services.find_patients(said.get("family_name", ""), limit=10))
-    return list(
-        services.likely_duplicates(
-            given_name=said.get("given_name", ""),
-            family_name=said.get("family_name", ""),
-            date_of_birth=born,
-            mrn=said.get("mrn", ""),
-        )
+    _change_alert(
+        request,
+        alert,
+        lambda: acknowledge_alert_on_board(alert.pk, by=request.user, request=request),
+        lambda _: "Alert acknowledged.",
     )
+    return redirect("triage:worklist")  # where a clinician sees the board
 
 
 @role_required(Role.FRONT_DESK, Role.ADMIN)
@@ -510,10 +502,10 @@ def alert_attach(request, alert_id):
     except (Http404, ValidationError):
         messages.error(request, "Not attached. Patient: choose one of the patients listed.")
         return redirect("intake:desk")
-    try:
-        attach_alert(alert.pk, patient, by=request.user, request=request)
-    except AlertClosed as closed:
-        messages.error(request, str(closed))
-    else:
-        messages.success(request, f"Alert attached to {patient.family_name}, {patient.given_name}.")
+    _change_alert(
+        request,
+        alert,
+        lambda: attach_alert(alert.pk, patient, by=request.user, request=request),
+        lambda _: f"Alert attached to {patient.family_name}, {patient.given_name}.",
+    )
     return redirect("intake:desk")
