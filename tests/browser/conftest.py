@@ -55,6 +55,22 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
+def screen(browser):
+    """Another person's screen: a page in a browser context of its own. The contexts are
+    closed after the test, or their pages would go on polling the live server (it outlives
+    the test) and their templates would show up in later tests' responses."""
+    contexts = []
+
+    def open_page():
+        contexts.append(browser.new_context())
+        return contexts[-1].new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def sign_in(live_server):
     from tests.factories import TEST_PASSWORD
 

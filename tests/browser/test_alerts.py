@@ -39,9 +39,9 @@ def a_draft_with_its_symptoms_saved(front_desk):
     return intake
 
 
-def hand_over_and_answer_yes(browser, live_server, sign_in, front_desk, intake):
+def hand_over_and_answer_yes(screen, live_server, sign_in, front_desk, intake):
     """The tablet: the desk hands it over; the patient answers the warning signs, one "yes"."""
-    tablet = browser.new_context().new_page()
+    tablet = screen()
     sign_in(tablet, front_desk)
     tablet.goto(f"{live_server.url}{reverse('intake:step', args=[intake.pk, 'red-flags'])}")
     tablet.get_by_role("button", name="Hand tablet to patient").click()
@@ -55,16 +55,16 @@ def hand_over_and_answer_yes(browser, live_server, sign_in, front_desk, intake):
 
 
 def test_a_tablet_alert_reaches_the_desk_is_acted_on_acknowledged_and_in_the_pdf(
-    browser, live_server, sign_in, front_desk, clinician, tmp_path
+    screen, live_server, sign_in, front_desk, clinician, tmp_path
 ):
     intake = a_draft_with_its_symptoms_saved(front_desk)
     fran = UserFactory(username="fiona", role="front_desk")  # the desk's other screen
-    desk = browser.new_context().new_page()
+    desk = screen()
     sign_in(desk, fran)
     desk.goto(f"{live_server.url}{reverse('intake:desk')}")
     expect(desk.locator("#alerts-board [data-alert]")).to_have_count(0)
 
-    tablet = hand_over_and_answer_yes(browser, live_server, sign_in, front_desk, intake)
+    tablet = hand_over_and_answer_yes(screen, live_server, sign_in, front_desk, intake)
 
     # No reload: the board's 5-second poll shows it within 6 s.
     row = desk.locator("#alerts-board [data-alert]").first
@@ -89,7 +89,7 @@ def test_a_tablet_alert_reaches_the_desk_is_acted_on_acknowledged_and_in_the_pdf
     assert alert.is_open and alert.actions.get().kind == "called_911"
 
     # A clinician acknowledges it from the board above the worklist.
-    doctor = browser.new_context().new_page()
+    doctor = screen()
     sign_in(doctor, clinician)
     doctor.locator("#alerts-board").get_by_role("button", name="Acknowledge alert").click()
     expect(doctor.get_by_text("Alert acknowledged.")).to_be_visible()
@@ -111,7 +111,7 @@ def test_a_tablet_alert_reaches_the_desk_is_acted_on_acknowledged_and_in_the_pdf
 
 
 def test_an_alert_nobody_acknowledges_is_e_mailed_and_its_link_opens_the_board(
-    browser, live_server, sign_in, front_desk, clinician, settings
+    screen, live_server, sign_in, front_desk, clinician, settings
 ):
     clinician.email = "casey@example.org"
     clinician.save()
@@ -123,7 +123,7 @@ def test_an_alert_nobody_acknowledges_is_e_mailed_and_its_link_opens_the_board(
     settings.ALERT_ESCALATE_MINUTES = 1
     try:
         intake = a_draft_with_its_symptoms_saved(front_desk)
-        hand_over_and_answer_yes(browser, live_server, sign_in, front_desk, intake)
+        hand_over_and_answer_yes(screen, live_server, sign_in, front_desk, intake)
         call_command("escalate_alerts")
         assert not server.mailbox.messages  # not yet: nobody has had the time to act
 
@@ -136,7 +136,7 @@ def test_an_alert_nobody_acknowledges_is_e_mailed_and_its_link_opens_the_board(
     (message,) = server.mailbox.messages
     assert message["To"] == "casey@example.org" and "Tableta" not in message.as_string()
     link = next(word for word in message.get_payload().split() if word.startswith("http"))
-    doctor = browser.new_context().new_page()
+    doctor = screen()
     sign_in(doctor, clinician)
     doctor.goto(link)
     expect(doctor.locator("#alerts-board")).to_contain_text("Tableta, Tomas")
