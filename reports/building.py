@@ -19,6 +19,7 @@ from intake.models import IntakeVersion
 from reports.models import PreVisitSummary
 from reports.pdf import render_summary_pdf
 from reports.summary import build_summary_content
+from triage.alerts import desk_escalation
 from triage.engine import Flag, TriageResult
 from triage.models import Alert, TriageAssessment
 
@@ -98,12 +99,10 @@ def _name(user) -> str:
 
 def desk_action_of(assessment: TriageAssessment) -> dict[str, str] | None:
     """The desk's "I have called 911 / sent the patient to the emergency department"."""
-    if assessment.escalation_confirmed_at is None:
+    escalation = desk_escalation(assessment)
+    if escalation is None:
         return None
-    return {
-        "by": _name(assessment.escalation_confirmed_by),
-        "at": assessment.escalation_confirmed_at.isoformat(),
-    }
+    return {"by": _name(escalation.by), "at": escalation.at.isoformat()}
 
 
 def alerts_of(intake_id) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -20,10 +21,14 @@ from audit.services import Action, record
 from intake.levels import Level, Severity
 from intake.models import Intake, Patient
 from triage.engine import Flag
-from triage.models import Alert, AlertAction
+from triage.models import Alert, AlertAction, TriageAssessment
 
 # The flags that raise an alert, and the level each raises (attention flags are for the visit).
 ALERTING = {Severity.EMERGENCY: Level.EMERGENCY, Severity.URGENT: Level.URGENT}
+
+
+# The desk's actions that escalate an emergency: the "called 911" line of the intake page and PDF.
+ESCALATING_ACTIONS = (AlertAction.Kind.CALLED_911, AlertAction.Kind.SENT_TO_ED)
 
 
 def escalate_after() -> dt.timedelta:
@@ -198,6 +203,50 @@ def record_desk_action(alert_id: int, kind: str, note: str, *, by, request=None)
         detail={**_ids(alert), "kind": kind, "action": str(action.pk)},
     )
     return action
+
+
+@dataclass(frozen=True)
+class DeskEscalation:
+    """Who at the desk said the emergency was escalated (called 911 / sent to the ED), when."""
+
+    by: object
+    at: dt.datetime
+
+
+def desk_escalation(assessment: TriageAssessment) -> DeskEscalation | None:
+    """The desk's word that it escalated the emergency: its confirmation on the submitted
+    page or, first, a "called 911" or "sent to the ED" on one of the intake's alerts (often
+    recorded on the board while the patient was still answering)."""
+    if assessment.escalation_confirmed_at is not None:
+        return DeskEscalation(
+            assessment.escalation_confirmed_by, assessment.escalation_confirmed_at
+        )
+    action = (
+        AlertAction.objects.filter(
+            alert__intake_id=assessment.intake_id, kind__in=ESCALATING_ACTIONS
+        )
+        .select_related("by")
+        .order_by("at", "id")
+        .first()
+    )
+    return DeskEscalation(action.by, action.at) if action else None
+
+
+@transaction.atomic
+def confirm_escalation(*, assessment: TriageAssessment, kind: str, by, request=None) -> bool:
+    """The desk confirms on the submitted page that it called 911 or sent the patient to the
+    emergency department: on the assessment, and on the intake's open alert so the board
+    shows it too. False if it was already on record."""
+    assessment = TriageAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if desk_escalation(assessment) is not None:
+        return False
+    assessment.escalation_confirmed_at = timezone.now()
+    assessment.escalation_confirmed_by = by
+    assessment.save(update_fields=["escalation_confirmed_at", "escalation_confirmed_by"])
+    record(Action.ESCALATE, actor=by, obj=assessment, request=request)
+    if alert := open_alert_of(assessment.intake):
+        record_desk_action(alert.pk, kind, "", by=by, request=request)
+    return True
 
 
 def handled_today(now) -> QuerySet[Alert]:

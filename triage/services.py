@@ -84,18 +84,6 @@ def acknowledge_flag(*, flag: TriageFlag, by, note: str = "", request=None) -> T
 
 
 @transaction.atomic
-def confirm_escalation(*, assessment: TriageAssessment, by, request=None) -> TriageAssessment:
-    """The desk confirms it acted on an emergency (called 911 / sent to the ED)."""
-    assessment = TriageAssessment.objects.select_for_update().get(pk=assessment.pk)
-    if assessment.escalation_confirmed_at is None:
-        assessment.escalation_confirmed_at = timezone.now()
-        assessment.escalation_confirmed_by = by
-        assessment.save(update_fields=["escalation_confirmed_at", "escalation_confirmed_by"])
-        record(Action.ESCALATE, actor=by, obj=assessment, request=request)
-    return assessment
-
-
-@transaction.atomic
 def mark_reviewed(*, intake, by, request=None) -> None:
     Intake.objects.filter(pk=intake.pk).update(reviewed_at=timezone.now(), reviewed_by=by)
     record(Action.REVIEW, actor=by, obj=intake, request=request, detail={"version": intake.version})

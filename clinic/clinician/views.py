@@ -30,6 +30,7 @@ from reports.diagram import leg_diagram_svg
 from reports.scheduling import refresh_summary
 from reports.selectors import current_summary
 from triage import services
+from triage.alerts import desk_escalation
 from triage.models import ClinicianNote
 from triage.services import current_assessment
 from triage.trends import chart_bars, intake_trends
@@ -151,6 +152,7 @@ def intake_detail(request, intake_id):
                 for reasked in intake.reasked_answers.select_related("answered_by")
             ],
             "summary": current_summary(intake),
+            "escalation": desk_escalation(assessment),
             "alerts": intake.alerts.select_related("acknowledged_by").prefetch_related(
                 "actions__by"
             ),

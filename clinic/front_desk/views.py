@@ -47,15 +47,18 @@ from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, prev
 from intake.validators import validate_typed_text
 from reports.scheduling import refresh_summary
 from triage.alerts import (
+    ESCALATING_ACTIONS,
     AlertClosed,
     acknowledge_alert_on_board,
     attach_alert,
+    confirm_escalation,
+    desk_escalation,
     handled_today,
     open_alerts,
     record_desk_action,
 )
 from triage.engine import CALL_911_FOR
-from triage.services import answer_reasks, confirm_escalation, current_assessment
+from triage.services import answer_reasks, current_assessment
 
 ENTRY_ROLES = (Role.FRONT_DESK, Role.ADMIN)
 AMEND_ROLES = (Role.FRONT_DESK, Role.CLINICIAN, Role.ADMIN)
@@ -281,6 +284,7 @@ def submitted(request, intake_id):
                 access.desk_flags(assessment), intake.current_document()
             ),
             "call_911_for": CALL_911_FOR,
+            "escalation": desk_escalation(assessment) if assessment else None,
         },
     )
 
@@ -288,6 +292,7 @@ def submitted(request, intake_id):
 @role_required(*AMEND_ROLES)
 @require_POST
 def escalated(request, intake_id, assessment_id):
+    """The desk confirms it called 911 or sent the patient to the emergency department."""
     intake = access.intake_for(request.user, intake_id)
     try:
         assessment = access.assessment_for(request.user, intake, assessment_id)
@@ -295,9 +300,18 @@ def escalated(request, intake_id, assessment_id):
         assessment = None  # another intake's triage: as wrong a request as a routine one
     if assessment is None or assessment.level != Level.EMERGENCY:
         return HttpResponseBadRequest("Only an emergency is escalated.")
+    kind = request.POST.get("kind")
+    if kind not in ESCALATING_ACTIONS:
+        messages.error(
+            request,
+            _(
+                "Not recorded: say whether you called 911 or sent the patient to the "
+                "emergency department."
+            ),
+        )
+        return redirect("intake:submitted", intake_id=intake.pk)
     with transaction.atomic():
-        confirmed = confirm_escalation(assessment=assessment, by=request.user, request=request)
-        if confirmed.escalation_confirmed_at != assessment.escalation_confirmed_at:
+        if confirm_escalation(assessment=assessment, kind=kind, by=request.user, request=request):
             refresh_summary(intake)  # the PDF says the desk acted, who and when
     messages.success(request, _("Escalation recorded."))
     return redirect("intake:submitted", intake_id=intake.pk)

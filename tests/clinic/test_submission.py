@@ -95,7 +95,8 @@ def test_staff_confirm_the_escalation_with_who_and_when(client_for, front_desk):
     intake = submitted_intake("09-recent-fall-head", front_desk)
     assessment = TriageAssessment.objects.get(intake=intake)
     client = client_for(front_desk)
-    response = client.post(reverse("intake:escalated", args=[intake.pk, assessment.pk]))
+    url = reverse("intake:escalated", args=[intake.pk, assessment.pk])
+    response = client.post(url, {"kind": "sent_to_ed"})
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.escalation_confirmed_by == front_desk
@@ -103,6 +104,24 @@ def test_staff_confirm_the_escalation_with_who_and_when(client_for, front_desk):
     page = client.get(reverse("intake:submitted", args=[intake.pk])).content.decode()
     assert "Escalation confirmed by" in page
     assert AuditEvent.objects.filter(action="escalate").count() == 1
+    # the board shows what the desk did, on the intake's open alert
+    alert = intake.alerts.get()
+    assert list(alert.actions.values_list("kind", "by")) == [("sent_to_ed", front_desk.pk)]
+    client.post(url, {"kind": "called_911"})  # a second press records nothing more
+    assert alert.actions.count() == 1
+    assert AuditEvent.objects.filter(action="escalate").count() == 1
+
+
+def test_an_escalation_without_saying_what_was_done_is_not_recorded(client_for, front_desk):
+    intake = submitted_intake("09-recent-fall-head", front_desk)
+    assessment = TriageAssessment.objects.get(intake=intake)
+    client = client_for(front_desk)
+    response = client.post(reverse("intake:escalated", args=[intake.pk, assessment.pk]))
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.escalation_confirmed_at is None
+    page = client.get(response.url).content.decode()
+    assert "say whether you called 911 or sent the patient" in page
 
 
 def test_a_routine_result_cannot_be_escalated(client_for, front_desk):

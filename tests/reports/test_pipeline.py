@@ -15,6 +15,7 @@ from reports import scheduling
 from reports.models import PreVisitSummary
 from reports.scheduling import request_summary
 from tests.triage.clinic import submit
+from triage import alerts
 from triage import services as triage_services
 from triage.models import TriageFlag
 
@@ -140,7 +141,7 @@ def test_the_desks_911_confirmation_is_on_the_pdf(pending, front_desk):
     pipeline.build_summary(pending.pk)
     assert "has not yet confirmed calling 911" in pdf_text(pending)
     assessment = pending.intake.assessments.get()
-    triage_services.confirm_escalation(assessment=assessment, by=front_desk)
+    alerts.confirm_escalation(assessment=assessment, kind="called_911", by=front_desk)
     scheduling.refresh_summary(pending.intake)
     pipeline.build_summary(pending.pk)
     pending.refresh_from_db()

@@ -80,7 +80,9 @@ AUDITED: dict[str, Call] = {
     "intake:review": Call("front_desk", "GET", Action.VIEW, subject="draft"),
     "intake:submit": Call("front_desk", "POST", Action.SUBMIT, subject="draft"),
     "intake:submitted": Call("front_desk", "GET", Action.VIEW),
-    "intake:escalated": Call("front_desk", "POST", Action.ESCALATE, "triage.TriageAssessment"),
+    "intake:escalated": Call(
+        "front_desk", "POST", Action.ESCALATE, "triage.TriageAssessment", body=_called_911
+    ),
     "intake:amend": Call("clinician", "GET", Action.VIEW),
     "intake:alerts": Call("front_desk", "GET", Action.VIEW, ""),  # the open alerts, by name
     "intake:alert-action": Call(

@@ -128,7 +128,9 @@ def test_the_desks_confirmation_shows_on_the_intake_page_and_draws_the_pdf_again
     client_for, clinician, front_desk, ready
 ):
     assessment = ready.intake.assessments.get()
-    client_for(front_desk).post(reverse("intake:escalated", args=[ready.intake_id, assessment.pk]))
+    client_for(front_desk).post(
+        reverse("intake:escalated", args=[ready.intake_id, assessment.pk]), {"kind": "sent_to_ed"}
+    )
     ready.refresh_from_db()
     assert ready.status == "pending"
     page = client_for(clinician).get(reverse("triage:intake", args=[ready.intake_id]))
