@@ -64,16 +64,39 @@ def record(
         client_address=client_address(request),
         detail=detail or {},
     )
+    _append([event])
+    return event
+
+
+def record_many(action: str, *, actor_label: str, events: Iterable[tuple[models.Model, dict]]):
+    """Append one event per (object, detail) for a task acting on many objects at once (the
+    escalation sweep's e-mails): in one INSERT on PostgreSQL, linked row by row as `record`'s."""
+    _append(
+        [
+            AuditEvent(
+                action=action,
+                actor_label=actor_label,
+                object_type=obj._meta.label,
+                object_id=str(obj.pk),
+                detail=detail,
+            )
+            for obj, detail in events
+        ]
+    )
+
+
+def _append(events: list[AuditEvent]) -> None:
     if chain.linked_by_database():
-        event.save(force_insert=True)  # the trigger links it; Django reads id, at, hashes back
-        return event
+        # The trigger links each row; Django reads id, at and the hashes back.
+        AuditEvent.objects.bulk_create(events)
+        return
     # SQLite: the transaction holds the database's write lock from the read of the last
     # event to the insert (transaction_mode IMMEDIATE), so two writers cannot share a link.
     # Inside a caller's transaction no savepoint: a failed audit write fails the caller.
     with transaction.atomic(savepoint=False):
-        chain.link(event)
-        event.save(force_insert=True)
-    return event
+        for event in events:
+            chain.link(event)
+            event.save(force_insert=True)
 
 
 def record_shown(

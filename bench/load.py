@@ -24,7 +24,7 @@ class Request:
     path: str
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
-    expect: int = 200
+    expect: int | tuple[int, ...] = 200
 
     def raw(self) -> bytes:
         lines = [f"{self.method} {self.path} HTTP/1.1", f"Host: {HOST}", "Connection: close"]
@@ -39,6 +39,7 @@ class Response:
     status: int
     body: bytes
     seconds: float
+    headers: dict[str, str] = field(default_factory=dict)  # names in lower case
 
 
 class UnexpectedStatus(RuntimeError):
@@ -57,10 +58,12 @@ def send(port: int, request: Request, timeout: float = 60) -> Response:
     seconds = time.perf_counter() - start
     data = b"".join(chunks)
     head, _, body = data.partition(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1]) if head else 0
-    if status != request.expect:
+    status_line, *header_lines = head.decode("latin-1").split("\r\n") if head else [""]
+    status = int(status_line.split(" ", 2)[1]) if status_line else 0
+    if status not in (request.expect if isinstance(request.expect, tuple) else (request.expect,)):
         raise UnexpectedStatus(f"{request.method} {request.path}: {status} {body[:300]!r}")
-    return Response(status, body, seconds)
+    headers = dict(line.split(": ", 1) for line in header_lines if ": " in line)
+    return Response(status, body, seconds, {k.lower(): v for k, v in headers.items()})
 
 
 def percentile(values: Sequence[float], share: float) -> float:

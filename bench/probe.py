@@ -3,7 +3,9 @@
 run_bench.py calls it with DATABASE_URL set to one bench database:
 
     prepare   users, sessions and a token; the worklist cases (URLs) with their query
-              counts; sample intakes; intake documents to submit
+              counts; sample intakes; intake documents to submit; the alerts board's
+              open and handled alerts, and drafts for the save-to-board latency
+    sweep     the escalation sweep over many open emergency alerts, in this process
     cpu       where a worklist request's CPU time goes, in this process
     engine    triage + test suggestions alone, the database refused
     render    serve: render the summary of each intake id read from stdin again
@@ -44,20 +46,22 @@ from django.contrib.auth import (  # noqa: E402
 from django.contrib.auth.backends import ModelBackend  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
+from django.db.models import Count, Exists, OuterRef  # noqa: E402
 from django.http import HttpRequest  # noqa: E402
 from django.middleware.csrf import get_token  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
+from accounts.models import StaffSettings  # noqa: E402
 from accounts.roles import Role, sync_role_groups  # noqa: E402
 from bench.generate.documents import random_document  # noqa: E402
 from bench.generate.names import COMMON_SURNAMES  # noqa: E402
 from bench.generate.submissions import submission_documents  # noqa: E402
-from clinic import search_terms  # noqa: E402
+from clinic import escalation, search_terms, submission  # noqa: E402
 from clinic.clinician.worklist import (  # noqa: E402
     PAGE_SIZE,
     WorklistFilters,
@@ -65,18 +69,25 @@ from clinic.clinician.worklist import (  # noqa: E402
     worklist_page,
 )
 from intake.document import parse_document  # noqa: E402
+from intake.levels import Level  # noqa: E402
 from intake.models import Intake, Patient  # noqa: E402
 from reports.models import PreVisitSummary  # noqa: E402
 from reports.pdf import render_summary_pdf, warm_up  # noqa: E402
 from reports.suggestions import suggest_tests  # noqa: E402
 from tests.builders import VIGNETTES, load_vignette  # noqa: E402
+from tests.intake.factories import IntakeFactory  # noqa: E402
+from tests.intake.formdata import red_flags, step_data  # noqa: E402
+from triage.alerts import acknowledge_alert_on_board, escalate_after  # noqa: E402
 from triage.engine import evaluate_triage  # noqa: E402
+from triage.models import Alert  # noqa: E402
 
 CLINICIAN, DESK = "bench-http-clinician", "bench-http-desk"
 DEEP_PAGE = 200
 Json = dict[str, Any]
 Case = dict[str, str]  # a worklist page measured: its "path" and the session "cookie" to ask with
 SEARCH_TOKEN = "bench-search"  # what the search form would put in the URL for the term
+SADDLE = "saddle_numbness"  # the warning sign the desk answers "yes" to (an emergency)
+BOARD_OPEN, BOARD_HANDLED = 50, 10  # the board at every size: open, acknowledged today
 
 
 def _user(username: str, role: str) -> Any:
@@ -198,16 +209,52 @@ def queries_and_rows(cases: dict[str, Case]) -> tuple[dict[str, int], dict[str, 
     return counts, rows
 
 
-def prepare(documents: int, seed: int) -> Json:
+def _draft(desk: Any) -> Intake:
+    return IntakeFactory(entered_by=desk, channel=Intake.Channel.FRONT_DESK)
+
+
+def _red_flags_post(intake: Intake, revision: int, **yes: bool) -> str:
+    return urlencode(step_data("red-flags", red_flags(**yes), revision=revision), doseq=True)
+
+
+def board(desk: Any, clinician: Any, saves: int) -> list[Json]:
+    """The board as a busy day has it, raised as the desk raises alerts (the warning-signs
+    step saved "yes"): BOARD_OPEN open and BOARD_HANDLED acknowledged today. And `saves`
+    drafts more, each with the step's form posts: "yes", then "no" again (which withdraws
+    the alert, so the board stays as it was for the next run)."""
+    for n in range(BOARD_OPEN + BOARD_HANDLED):
+        intake = submission.save_step(_draft(desk), by=desk, answers={SADDLE: True})
+        if n < BOARD_HANDLED:
+            acknowledge_alert_on_board(Alert.objects.get(intake=intake).pk, by=clinician)
+    drafts = []
+    for intake in (_draft(desk) for _ in range(saves)):
+        drafts.append(
+            {
+                "intake": str(intake.pk),
+                "path": reverse("intake:step", args=[intake.pk, "red-flags"]),
+                "yes": _red_flags_post(intake, intake.revision, **{SADDLE: True}),
+                "no": _red_flags_post(intake, intake.revision + 1),  # each save adds one
+            }
+        )
+    return drafts
+
+
+def prepare(documents: int, saves: int, seed: int) -> Json:
     cleanup()  # leftovers of an interrupted run
     sync_role_groups()
     clinician, desk = _user(CLINICIAN, Role.CLINICIAN), _user(DESK, Role.FRONT_DESK)
     cookie = session_cookie(clinician)
+    drafts = board(desk, clinician, saves)
+    desk_cookie = session_cookie(desk)
     cases = worklist_cases(clinician)
     queries, rows = queries_and_rows(cases)
     submitted = Intake.objects.exclude(status=Intake.Status.DRAFT)
     return {
         "clinician_cookie": cookie,
+        "desk_cookie": desk_cookie,
+        "desk_csrf": desk_cookie.rsplit("=", 1)[1],  # the form's token: the cookie's secret
+        "drafts": drafts,
+        "board": {"open": Alert.objects.open().count(), "handled today": BOARD_HANDLED},
         "token": Token.objects.get_or_create(user=desk)[0].key,
         "cases": cases,
         "fragment": FRAGMENT,
@@ -301,8 +348,74 @@ def render() -> None:
         print(json.dumps({"ms": ms, "pages": pages}), flush=True)
 
 
+def _steady_alerts(count: int, desk: Any, now: dt.datetime, rng: random.Random) -> list[Alert]:
+    """`count` open emergency alerts on as many intakes, raised over the last 8 hours and
+    e-mailed for every round they were owed (the sweep's steady state): each alert's next
+    round is due within the next repeat interval, so a sweep every 30 s finds its share."""
+    intakes = (
+        Intake.objects.exclude(status=Intake.Status.DRAFT)
+        .exclude(Exists(Alert.objects.open().filter(intake=OuterRef("pk"))))
+        .values_list("pk", flat=True)
+    )
+    alerts = []
+    for intake_id in intakes.order_by("pk")[:count]:
+        raised = now - escalate_after() - dt.timedelta(seconds=rng.uniform(1, 8 * 3600))
+        owed = escalation.due_round(raised, now)
+        alerts.append(
+            Alert(
+                intake_id=intake_id,
+                level=Level.EMERGENCY,
+                codes=[SADDLE],
+                evidence=[f"red_flags.{SADDLE}"],
+                channel=Intake.Channel.FRONT_DESK,
+                raised_at=raised,
+                raised_by=desk,
+                next_escalation_at=raised + escalate_after() + owed * escalation.repeat_every(),
+            )
+        )
+    return Alert.objects.bulk_create(alerts, batch_size=1000)
+
+
+def sweep(count: int, runs: int, seed: int) -> Json:
+    """`escalation.sweep()` with `count` open emergency alerts, one on-call clinician and
+    e-mail to memory (the SMTP server's time is not the sweep's): after one to warm up, the
+    sweeps a beat every 30 s runs over the next `runs` half-minutes, each finding its share
+    of the alerts due and sending their e-mails, each followed by one that finds none."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    desk, clinician = _user(DESK, Role.FRONT_DESK), _user(CLINICIAN, Role.CLINICIAN)
+    clinician.email = "bench-clinician@example.org"
+    clinician.save(update_fields=["email"])
+    StaffSettings.objects.update_or_create(user=clinician, defaults={"on_call": True})
+    now = timezone.now()
+    _steady_alerts(count, desk, now, random.Random(seed))
+    try:
+        escalation.sweep(now + dt.timedelta(seconds=30))  # warm-up: a beat's worker is warm
+        due, idle, sent = [], [], 0
+        for n in range(2, runs + 2):
+            at = now + dt.timedelta(seconds=30 * n)
+            start = time.perf_counter()
+            result = escalation.sweep(at)
+            due.append((time.perf_counter() - start) * 1000)
+            sent += result.sent
+            start = time.perf_counter()
+            escalation.sweep(at)  # the same moment again: nothing is due
+            idle.append((time.perf_counter() - start) * 1000)
+        return {"alerts": count, "due_ms": due, "idle_ms": idle, "sent": sent, "runs": runs}
+    finally:
+        _delete_measured_alerts()
+
+
+def _delete_measured_alerts() -> None:
+    """The alerts raised on the generated intakes (the desk's drafts go with their alerts)."""
+    Alert.objects.filter(raised_by__username=DESK).exclude(
+        intake__entered_by__username=DESK
+    ).delete()
+
+
 def cleanup() -> Json:
-    """Remove the intakes (and then patients) that the submit benchmarks created."""
+    """Remove the intakes (and then patients) that the submit benchmarks created, and the
+    alerts the board and the sweep were measured with."""
+    _delete_measured_alerts()
     intakes = Intake.objects.filter(entered_by__username=DESK)
     patients = set(intakes.values_list("patient_id", flat=True))
     deleted = intakes.delete()[1].get("intake.Intake", 0)
@@ -313,13 +426,15 @@ def cleanup() -> Json:
 def main() -> None:
     logging.disable(logging.WARNING)  # stdout carries the JSON; keep stderr quiet too
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("task", choices=("prepare", "cpu", "engine", "render", "cleanup"))
+    parser.add_argument("task", choices=("prepare", "cpu", "engine", "render", "sweep", "cleanup"))
     parser.add_argument("--documents", type=int, default=200)
+    parser.add_argument("--saves", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--count", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     if args.task == "prepare":
-        result = prepare(args.documents, args.seed)
+        result = prepare(args.documents, args.saves, args.seed)
     elif args.task == "cpu":
         result = cpu(args.count)
     elif args.task == "engine":
@@ -327,6 +442,8 @@ def main() -> None:
     elif args.task == "render":
         render()
         return
+    elif args.task == "sweep":
+        result = sweep(args.count, args.runs, args.seed)
     else:
         result = cleanup()
     json.dump(result, sys.stdout)

@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import os
 import platform
+import random
 import shutil
 import signal
 import subprocess
@@ -70,6 +71,9 @@ class Config:
     pdf_renders: int
     pdf_long_renders: int
     engine_runs: int
+    alert_runs: int  # saves timed from the warning-signs step to the board
+    sweep_alerts: int
+    sweep_runs: int
 
     @classmethod
     def from_env(cls) -> Config:
@@ -93,6 +97,9 @@ class Config:
             pdf_renders=25 if quick else 200,
             pdf_long_renders=2 if quick else 10,
             engine_runs=2_000 if quick else 20_000,
+            alert_runs=4 if quick else 30,
+            sweep_alerts=1_000 if quick else 10_000,
+            sweep_runs=3 if quick else 10,
         )
 
     def database(self, size: int) -> str:
@@ -303,6 +310,22 @@ class Site:
         cookie_header = ("Cookie", cookie or self.prepared["clinician_cookie"])
         return load.Request("GET", path, (cookie_header, *headers.items()))
 
+    def board(self, etag: str = "") -> load.Request:
+        """The desk's poll of the alerts board (a conditional GET once it has an ETag)."""
+        headers = {"HX-Request": "true", **({"If-None-Match": etag} if etag else {})}
+        request = self.get("/intakes/alerts/", self.prepared["desk_cookie"], **headers)
+        return load.Request(request.method, request.path, request.headers, expect=(200, 304))
+
+    def save_red_flags(self, draft: Json, answer: str) -> load.Request:
+        """The desk saving the warning-signs step of a draft: "yes" or "no" to saddle
+        numbness; the form answers with a redirect to the next step."""
+        headers = (
+            ("Cookie", self.prepared["desk_cookie"]),
+            ("X-CSRFToken", self.prepared["desk_csrf"]),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        )
+        return load.Request("POST", draft["path"], headers, draft[answer].encode(), expect=302)
+
     def case(self, name: str, **headers: str) -> load.Request:
         """A worklist case, asked with its own session (which may hold a search)."""
         page = self.prepared["cases"][name]
@@ -339,12 +362,88 @@ def measure_worklist(config: Config, sites: list[Site]) -> dict[str, dict[str, J
             targets[f"{case}|{site.size}"] = (site.port, load.repeat(site.case(case)))
         fragment = site.case("first page", **{"HX-Request": "true"})
         targets[f"{site.prepared['fragment']}|{site.size}"] = (site.port, load.repeat(fragment))
+        targets[f"{report.BOARD}|{site.size}"] = (site.port, load.repeat(site.board()))
     samples = load.interleaved(targets, config.runs)
     figures: dict[str, dict[str, Json]] = {}
     for key, sample in samples.items():
         case, size = key.split("|")
         figures.setdefault(case, {})[size] = sample.as_dict()
     return figures
+
+
+BOARD_POLL = 5.0  # seconds: hx-trigger="every 5s" on the desk's page and the worklist
+
+
+class BoardPoller:
+    """The desk's page: polls the board every BOARD_POLL seconds, conditionally, as htmx
+    does (data-conditional-refresh), and keeps what each answer said and when it came."""
+
+    def __init__(self, site: Site) -> None:
+        self.site, self.stopping = site, threading.Event()
+        self.answers: list[tuple[float, bytes]] = []  # (time.time() received, the body)
+        self.lock = threading.Condition()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        etag, body = "", b""
+        while not self.stopping.wait(BOARD_POLL):
+            response = load.send(self.site.port, self.site.board(etag))
+            if response.status == 200:
+                etag, body = response.headers.get("etag", ""), response.body
+            with self.lock:
+                self.answers.append((time.time(), body))
+                self.lock.notify_all()
+
+    def shown_at(self, marker: bytes, since: float, timeout: float = 30) -> float:
+        """When the first answer received after `since` showed `marker`."""
+        deadline = time.monotonic() + timeout
+        with self.lock:
+            while time.monotonic() < deadline:
+                for at, body in self.answers:
+                    if at > since and marker in body:
+                        return at
+                self.lock.wait(timeout=1)
+        raise TimeoutError(f"{marker!r} not on the board after {timeout} s")
+
+    def __enter__(self) -> BoardPoller:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
+        self.thread.join()
+
+
+def save_to_board(config: Config, site: Site) -> Json:
+    """From the desk saving "yes" to a warning sign to the alert on the board's next poll,
+    the save made at a random moment of the poll's cycle; each run's alert then withdrawn
+    ("no" saved again), so the board holds its 50 open alerts throughout."""
+    rng = random.Random(config.seed)
+    total, save = load.Sample(), load.Sample()
+    with psycopg.connect(config.url(site.size), autocommit=True) as db, BoardPoller(site) as board:
+        for draft in site.prepared["drafts"][: config.alert_runs]:
+            time.sleep(rng.uniform(0, BOARD_POLL))
+            began = time.time()
+            response = load.send(site.port, site.save_red_flags(draft, "yes"))
+            (alert_id,) = db.execute(
+                "SELECT id FROM triage_alert WHERE intake_id = %s AND withdrawn_at IS NULL",
+                [draft["intake"]],
+            ).fetchone()
+            shown = board.shown_at(f'data-alert="{alert_id}"'.encode(), since=began)
+            total.ms.append((shown - began) * 1000)
+            save.ms.append(response.seconds * 1000)
+            load.send(site.port, site.save_red_flags(draft, "no"))
+    return {"total": total.as_dict(), "save": save.as_dict(), "poll_seconds": BOARD_POLL}
+
+
+def sweep_figures(config: Config, size: int) -> Json:
+    args = ("--count", str(config.sweep_alerts), "--runs", str(config.sweep_runs))
+    result = probe(config, size, "sweep", *args, "--seed", str(config.seed))
+    return {
+        **{k: v for k, v in result.items() if not k.endswith("_ms")},
+        "due": load.Sample(result["due_ms"]).as_dict(),
+        "idle": load.Sample(result["idle_ms"]).as_dict(),
+    }
 
 
 def http_targets(site: Site, documents: Documents) -> dict[str, load.Target]:
@@ -560,9 +659,14 @@ def run(config: Config) -> Json:
         sites = []
         for offset, size in enumerate(config.sizes):
             count = documents_needed if size == largest else 0
+            saves = config.alert_runs if size == largest else 0
             with phase(f"prepare {report.label(size)}"):
                 prepared = probe(
-                    config, size, "prepare", "--documents", str(count), "--seed", str(config.seed)
+                    config,
+                    size,
+                    "prepare",
+                    *("--documents", str(count), "--saves", str(saves)),
+                    *("--seed", str(config.seed)),
                 )
             service = gunicorn(config, size, config.port + offset, logs)
             stack.callback(service.stop)
@@ -601,6 +705,11 @@ def run(config: Config) -> Json:
             }
         with phase("submit → PDF ready"):
             results["pipeline"] = measure_pipeline(config, site, documents, logs)
+        with phase(f"warning sign saved → on the alerts board ({report.label(largest)})"):
+            results["save_to_board"] = save_to_board(config, site)
+        results["board"] = {str(site.size): site.prepared["board"] for site in sites}
+    with phase(f"escalation sweep ({config.sweep_alerts:,} open alerts)"):
+        results["sweep"] = sweep_figures(config, largest)
     with phase("triage + suggestions alone"):
         results["engine"] = engine_figures(config, largest)
     with phase("PDF rendering"):

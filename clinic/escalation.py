@@ -15,19 +15,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
+from contextlib import suppress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from audit.services import Action, record
+from audit.services import Action, record, record_many
 from intake.levels import Level
 from triage.alerts import escalate_after
 from triage.models import Alert, EscalationEmail
@@ -39,7 +40,9 @@ Status = EscalationEmail.Status
 SENDING_TIMEOUT = dt.timedelta(minutes=2)
 FIRST_RETRY = dt.timedelta(seconds=30)
 LONGEST_RETRY = dt.timedelta(minutes=5)
-BATCH = 500
+BATCH = 500  # e-mails a sweep sends at most; the next sweep sends the rest
+CLAIM = 100  # e-mails claimed, then recorded, per transaction
+AUDIT_LABEL = "escalation"  # the trail's actor: the sweep, not a person
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def queue_due_rounds(now: dt.datetime) -> int:
         .filter(level=Level.EMERGENCY, next_escalation_at__lte=now)
         .values_list("pk", "raised_at")
     )
-    owed = [(alert_id, due_round(raised_at, now)) for alert_id, raised_at in overdue]
+    owed = [(pk, raised_at, due_round(raised_at, now)) for pk, raised_at in overdue]
     if not owed:
         return 0
     people = recipients()
@@ -111,16 +114,16 @@ def queue_due_rounds(now: dt.datetime) -> int:
             created_at=now,
             next_attempt_at=now,
         )
-        for alert_id, due in owed
+        for alert_id, _, due in owed
         for person in people
+    ]
+    advanced = [  # each alert's next round
+        Alert(pk=pk, next_escalation_at=raised_at + escalate_after() + due * repeat_every())
+        for pk, raised_at, due in owed
     ]
     with transaction.atomic():
         EscalationEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
-        for due in {due for _, due in owed}:
-            after = escalate_after() + due * repeat_every()
-            Alert.objects.filter(pk__in=[pk for pk, d in owed if d == due]).update(
-                next_escalation_at=F("raised_at") + after
-            )
+        Alert.objects.bulk_update(advanced, ["next_escalation_at"], batch_size=BATCH)
     return len(rows)
 
 
@@ -131,11 +134,15 @@ def _due(now: dt.datetime) -> Q:
 
 
 def sweep(now: dt.datetime | None = None) -> Sweep:
-    """Write what is due, then send every e-mail whose turn it is."""
+    """Write what is due, then send every e-mail whose turn it is, CLAIM at a time."""
     now = now or timezone.now()
     queued = queue_due_rounds(now)
-    due = list(EscalationEmail.objects.filter(_due(now)).values_list("pk", flat=True)[:BATCH])
-    outcomes = [deliver(pk, now) for pk in due]
+    outcomes: list[str] = []
+    while len(outcomes) < BATCH:
+        cancelled, claimed = _claim(now)
+        if not (cancelled or claimed):
+            break
+        outcomes += [Status.CANCELLED] * cancelled + (_send(claimed) if claimed else [])
     return Sweep(
         queued=queued,
         sent=outcomes.count(Status.SENT),
@@ -144,49 +151,82 @@ def sweep(now: dt.datetime | None = None) -> Sweep:
     )
 
 
-def deliver(email_id: int, now: dt.datetime) -> str | None:
-    """Send one e-mail if it is still due and nobody else is sending it; its new status, or
-    None when another sweep has it."""
+def _claim(now: dt.datetime) -> tuple[int, list[EscalationEmail]]:
+    """Mark up to CLAIM due e-mails "sending", on record before any is sent, skipping those
+    another sweep holds; cancel those whose alert was closed meanwhile. (How many were
+    cancelled, the claimed e-mails.)"""
     with transaction.atomic():
-        email = (
+        due = list(
             EscalationEmail.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("alert__intake", "recipient")
-            .filter(_due(now), pk=email_id)
-            .first()
+            .filter(_due(now))
+            .order_by("next_attempt_at", "pk")[:CLAIM]
         )
-        if email is None:
-            return None
-        if not email.alert.is_open:
-            email.status = Status.CANCELLED
-            email.save(update_fields=["status"])
-            return email.status
-        email.status, email.attempted_at = Status.SENDING, timezone.now()
-        email.attempts += 1
-        email.save(update_fields=["status", "attempted_at", "attempts"])  # on record before
+        closed = [email.pk for email in due if not email.alert.is_open]
+        EscalationEmail.objects.filter(pk__in=closed).update(status=Status.CANCELLED)
+        claimed = [email for email in due if email.alert.is_open]
+        at = timezone.now()
+        EscalationEmail.objects.filter(pk__in=[email.pk for email in claimed]).update(
+            status=Status.SENDING, attempted_at=at, attempts=F("attempts") + 1
+        )
+    for email in claimed:
+        email.status, email.attempted_at, email.attempts = Status.SENDING, at, email.attempts + 1
+    return len(closed), claimed
+
+
+# Refusals of one message: the connection stays good for the next one.
+REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+
+def _send(claimed: list[EscalationEmail]) -> list[str]:
+    """Send the claimed e-mails over one connection, then record every outcome in one
+    transaction; each e-mail's new status. A message refused fails alone; a server or a
+    connection that fails fails the rest untried (each is retried), so a server that hangs
+    costs one timeout, not one per e-mail."""
+    errors: dict[int, Exception | None] = {}
+    connection = get_connection()
     try:
-        compose(email).send()
+        connection.open()
+        for email in claimed:
+            try:
+                connection.send_messages([compose(email)])
+                errors[email.pk] = None
+            except REFUSED as refused:
+                errors[email.pk] = refused
     except (smtplib.SMTPException, OSError) as error:
-        return _failed(email, error)
+        errors.update({email.pk: error for email in claimed if email.pk not in errors})
+    finally:
+        with suppress(smtplib.SMTPException, OSError):
+            connection.close()
+    sent = [email for email in claimed if errors[email.pk] is None]
     with transaction.atomic():
-        email.status, email.sent_at, email.failing_since = Status.SENT, timezone.now(), None
-        email.last_error = ""
-        email.save(update_fields=["status", "sent_at", "failing_since", "last_error"])
-        _on_the_board(email)
-        _audit(Action.ESCALATION_SENT, email)
-    return email.status
+        EscalationEmail.objects.filter(pk__in=[email.pk for email in sent]).update(
+            status=Status.SENT, sent_at=timezone.now(), failing_since=None, last_error=""
+        )
+        record_many(
+            Action.ESCALATION_SENT,
+            actor_label=AUDIT_LABEL,
+            events=[(email.alert, _audited(email)) for email in sent],
+        )
+        for email in claimed:
+            if error := errors[email.pk]:
+                _failed(email, error)
+        # The board's ETag follows the alert's stamp: a send or a failure shows on its next poll.
+        Alert.objects.filter(pk__in={email.alert_id for email in claimed}).update(
+            updated_at=timezone.now()
+        )
+    return [Status.PENDING if errors[email.pk] else Status.SENT for email in claimed]
 
 
-def _failed(email: EscalationEmail, error: Exception) -> str:
-    with transaction.atomic():
-        email.status = Status.PENDING
-        email.next_attempt_at = timezone.now() + retry_delay(email.attempts)
-        email.failing_since = email.failing_since or email.attempted_at
-        email.last_error = describe(error)
-        email.save(update_fields=["status", "next_attempt_at", "failing_since", "last_error"])
-        _on_the_board(email)
-        _audit(Action.ESCALATION_FAILED, email, error=email.last_error)
+def _failed(email: EscalationEmail, error: Exception) -> None:
+    email.status = Status.PENDING
+    email.next_attempt_at = timezone.now() + retry_delay(email.attempts)
+    email.failing_since = email.failing_since or email.attempted_at
+    email.last_error = describe(error)
+    email.save(update_fields=["status", "next_attempt_at", "failing_since", "last_error"])
+    detail = _audited(email, error=email.last_error)
+    record(Action.ESCALATION_FAILED, actor_label=AUDIT_LABEL, obj=email.alert, detail=detail)
     logger.warning("escalation e-mail %s failed: %s", email.pk, email.last_error)
-    return email.status
 
 
 def describe(error: Exception) -> str:
@@ -195,24 +235,15 @@ def describe(error: Exception) -> str:
     return f"{type(error).__name__}{f' {code}' if code else ''}"[:200]
 
 
-def _on_the_board(email: EscalationEmail) -> None:
-    # The board's ETag follows the alert's stamp: a send or a failure shows on its next poll.
-    Alert.objects.filter(pk=email.alert_id).update(updated_at=timezone.now())
-
-
-def _audit(action: str, email: EscalationEmail, **detail: str) -> None:
-    record(
-        action,
-        actor_label="escalation",
-        obj=email.alert,
-        detail={
-            "alert": str(email.alert.public_id),
-            "round": email.round,
-            "recipient": str(email.recipient_id),
-            "message_id": email.message_id,
-            **detail,
-        },
-    )
+def _audited(email: EscalationEmail, **detail: str) -> dict[str, object]:
+    """What the trail says of an e-mail: ids, the round and the Message-ID."""
+    return {
+        "alert": str(email.alert.public_id),
+        "round": email.round,
+        "recipient": str(email.recipient_id),
+        "message_id": email.message_id,
+        **detail,
+    }
 
 
 def compose(email: EscalationEmail) -> EmailMessage:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.services import Action, record
@@ -103,6 +103,19 @@ def open_alerts() -> QuerySet[Alert]:
         .select_related("intake__patient", "patient")
         .order_by("level", "raised_at", "id")  # "emergency" sorts before "urgent"
     )
+
+
+def board_alerts(limit: int) -> QuerySet[Alert]:
+    """The open alerts the board lists: every emergency however many, then the oldest urgent
+    ones up to `limit` in all. A full board never leaves off a new emergency."""
+    emergencies = Alert.objects.open().filter(level=Level.EMERGENCY).count()
+    urgent = (
+        Alert.objects.open()
+        .filter(level=Level.URGENT)
+        .order_by("raised_at", "id")
+        .values("pk")[: max(limit - emergencies, 0)]
+    )
+    return open_alerts().filter(Q(level=Level.EMERGENCY) | Q(pk__in=urgent))
 
 
 def open_alert_of(intake: Intake) -> Alert | None:

@@ -51,6 +51,7 @@ from triage.alerts import (
     AlertClosed,
     acknowledge_alert_on_board,
     attach_alert,
+    board_alerts,
     confirm_escalation,
     desk_escalation,
     handled_today,
@@ -394,12 +395,13 @@ def _board_etag(request) -> str | None:
     if not request.htmx:
         return None
     now = timezone.now()
-    shown = [
+    shown: list[object] = [
         (*row, due_round(raised_at, now) > 0)  # overdue: "no clinician to e-mail" may show
-        for *row, raised_at in open_alerts()[:BOARD_SIZE].values_list(
+        for *row, raised_at in board_alerts(BOARD_SIZE).values_list(
             "id", "updated_at", "intake__worklist_version", "patient_id", "raised_at"
         )
     ]
+    shown.append(open_alerts().count())  # the heading's count, the unlisted ones included
     shown.append(list(handled_today(now)[:BOARD_SIZE].values_list("id", "updated_at")))
     return hashlib.sha256(f"{get_language()}|{shown!r}".encode()).hexdigest()
 
@@ -411,7 +413,8 @@ def alerts_board(request):
     and the worklist, polled every 5 s. Drafts' alerts included: an answer raises one when
     it is saved; so are refused documents', with the patients they may be about."""
     now = timezone.now()
-    alerts = list(open_alerts().prefetch_related("escalation_emails", "actions__by")[:BOARD_SIZE])
+    alerts = list(board_alerts(BOARD_SIZE).prefetch_related("escalation_emails", "actions__by"))
+    open_count = open_alerts().count()
     handled = list(handled_today(now).prefetch_related("actions__by")[:BOARD_SIZE])
     if shown := alerts + handled:  # the board names patients: a read, with the ids shown
         record_shown(
@@ -434,6 +437,8 @@ def alerts_board(request):
                 )
                 for alert in alerts
             ],
+            "open_count": open_count,
+            "unlisted": open_count - len(alerts),
             "handled": handled,
             "alert_sound": settings_of(request.user).alert_sound,
             "can_act": has_role(request.user, [Role.FRONT_DESK, Role.ADMIN]),

@@ -3,20 +3,22 @@ kept by the submission, withdrawn on record, acknowledged with the flags, on the
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from clinic import submission
-from intake.document import ALL_RED_FLAG_CODES, RISK_FACTOR_CODES
+from clinic.front_desk import views as front_desk_views
 from intake.models import Intake
 from intake.questions import question, reason_label
 from reports import building
 from reports.models import PreVisitSummary
 from tests.intake.conftest import VIGNETTES
 from tests.intake.factories import IntakeFactory, PatientFactory
-from tests.intake.formdata import as_the_forms_ask, step_data
+from tests.intake.formdata import as_the_forms_ask, red_flags, step_data
 from tests.reports.test_pipeline import pdf_text
 from tests.triage.clinic import submit
 from triage import alerts as services_alerts
@@ -28,15 +30,6 @@ pytestmark = pytest.mark.django_db
 
 SADDLE = "saddle_numbness"
 EMERGENCY = "02-bladder-loss"
-
-
-def red_flags(**yes: bool) -> dict[str, object]:
-    """The warning-signs step answered "no" throughout but for `yes`."""
-    doc = {
-        "red_flags": {code: yes.get(code, False) for code in ALL_RED_FLAG_CODES},
-        "risk_factors": dict.fromkeys(RISK_FACTOR_CODES, False),
-    }
-    return doc
 
 
 @pytest.fixture
@@ -206,6 +199,23 @@ def test_the_boards_poll_answers_304_until_an_alert_or_its_patient_changes(
     submission.save_step(intake, by=front_desk, answers={SADDLE: False})
     cleared = board.get(url, HTTP_IF_NONE_MATCH=renamed["ETag"], **poll)
     assert cleared.status_code == 200 and cleared.content.decode().strip() == ""
+
+
+def test_a_full_board_still_lists_a_new_emergency_and_counts_what_it_leaves_off(
+    client_for, front_desk, monkeypatch
+):
+    monkeypatch.setattr(front_desk_views, "BOARD_SIZE", 2)
+    older = [open_saddle_alert(front_desk) for _ in range(2)]  # the board is full
+    urgent = Alert.objects.create(
+        intake=IntakeFactory(), level="urgent", codes=["x"], channel="front_desk"
+    )
+    emergency = open_saddle_alert(front_desk)  # raised last
+
+    board = client_for(front_desk).get(reverse("intake:alerts")).content.decode()
+    listed = re.findall(r'data-alert="(\d+)"', board)
+    assert listed == [str(alert.pk) for alert in (*older, emergency)]
+    assert str(urgent.pk) not in listed
+    assert "Open alerts (4)" in board and "1 more urgent alert not listed" in board
 
 
 def open_saddle_alert(front_desk) -> Alert:

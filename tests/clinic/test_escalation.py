@@ -8,6 +8,7 @@ import smtplib
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -168,11 +169,8 @@ def test_an_alert_acknowledged_before_its_turn_is_not_sent():
     assert not mail.outbox and EscalationEmail.objects.get().status == Status.CANCELLED
 
 
-class RefusingBackend:
+class RefusingBackend(BaseEmailBackend):
     """An SMTP server that refuses every message, as Django's backend reports it."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        pass
 
     def send_messages(self, messages) -> int:
         raise smtplib.SMTPDataError(451, b"try again later")

@@ -23,11 +23,18 @@ pytestmark = pytest.mark.django_db
 
 
 class Mailbox:
-    """An SMTP handler keeping what it accepted; `refuse` answers DATA with a 451."""
+    """An SMTP handler keeping what it accepted; `refuse` answers DATA with a 451. It counts
+    the connections made to it."""
 
     def __init__(self) -> None:
         self.messages: list[email.message.Message] = []
         self.refuse = 0
+        self.connections = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses) -> list[str]:
+        self.connections += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.refuse:
@@ -91,6 +98,24 @@ def test_the_server_receives_one_message_with_its_message_id(smtp, overdue_emerg
     assert overdue_emergency.intake.patient.family_name not in message.as_string()
 
 
+def test_a_sweep_sends_every_clinician_its_e_mail_over_one_connection_and_a_refusal_fails_alone(
+    smtp, overdue_emergency
+):
+    mailbox, _ = smtp
+    UserFactory(username="dana", role=Role.CLINICIAN, email="dana@example.org")
+    UserFactory(username="eli", role=Role.CLINICIAN, email="eli@example.org")
+    mailbox.refuse = 1  # the first message only
+    result = escalation.sweep()
+
+    assert (result.sent, result.failed) == (2, 1) and mailbox.connections == 1
+    refused = EscalationEmail.objects.get(status=EscalationEmail.Status.PENDING)
+    assert refused.last_error == "SMTPDataError 451"
+    delivered = {m["Message-ID"] for m in mailbox.messages}
+    assert delivered == set(
+        EscalationEmail.objects.filter(status="sent").values_list("message_id", flat=True)
+    )
+
+
 def test_a_refusing_server_is_retried_and_the_retry_is_the_same_message(smtp, overdue_emergency):
     mailbox, _ = smtp
     mailbox.refuse = 1
@@ -123,7 +148,13 @@ def test_a_server_that_never_answers_times_out_as_a_failure(settings, overdue_em
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", silent.getsockname()[1]
         settings.EMAIL_TIMEOUT = 1
-        assert escalation.sweep().failed == 1
-    row = EscalationEmail.objects.get()
-    assert row.status == EscalationEmail.Status.PENDING and row.failing_since
-    assert row.last_error.startswith(("TimeoutError", "SMTPServerDisconnected"))
+        UserFactory(username="dana", role=Role.CLINICIAN, email="dana@example.org")
+        # one timeout fails the sweep's e-mails to both clinicians: the second is not tried
+        assert escalation.sweep().failed == 2
+        silent.settimeout(0)
+        silent.accept()  # the one connection the sweep made
+        with pytest.raises(BlockingIOError):
+            silent.accept()
+    for row in EscalationEmail.objects.all():
+        assert row.status == EscalationEmail.Status.PENDING and row.failing_since
+        assert row.last_error.startswith(("TimeoutError", "SMTPServerDisconnected"))

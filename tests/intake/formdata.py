@@ -64,6 +64,14 @@ def as_the_forms_ask(doc: dict) -> dict:
     return doc
 
 
+def red_flags(**yes: bool) -> dict[str, object]:
+    """The warning-signs step answered "no" throughout but for `yes`."""
+    return {
+        "red_flags": {code: yes.get(code, False) for code in ALL_RED_FLAG_CODES},
+        "risk_factors": dict.fromkeys(RISK_FACTOR_CODES, False),
+    }
+
+
 def step_data(slug: str, doc: dict, *, revision: int) -> dict[str, object]:
     symptoms = doc.get("symptoms", {})
     risk_factors = doc.get("risk_factors", {})
