@@ -32,6 +32,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     DateTimeField,
+    F,
     Func,
     IntegerField,
     Model,
@@ -49,7 +50,7 @@ from django.utils.translation import get_language
 from intake.levels import Level, OpenAlert, SummaryStatus
 from intake.models import WORKLIST_KEY, Intake, Patient
 from intake.services import fold
-from triage.models import TriageAssessment, TriageFlag
+from triage.models import Alert, AlertAction, TriageAssessment, TriageFlag
 
 PAGE_SIZE = 50
 LEVELS = Level.values
@@ -216,6 +217,51 @@ class RowFlag:
     acknowledged_at: dt.datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class RowAlertStep:
+    """What was done about an intake's alert, as a worklist row shows it: the desk's latest
+    action ("Called 911") or the latest acknowledgement, with who and when."""
+
+    what: str
+    by: str
+    at: dt.datetime
+
+
+def _person(first: str, last: str, username: str) -> str:
+    return f"{first} {last}".strip() or username
+
+
+def _alert_steps(intake_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[RowAlertStep]]:
+    """Each intake's latest desk action and latest acknowledgement of its alerts, in that
+    order: one query (desk actions and acknowledgements as one union), plain tuples."""
+    who = ("first_name", "last_name", "username")
+    actions = (
+        AlertAction.objects.filter(alert__intake_id__in=intake_ids)
+        .order_by()  # a union's parts are not ordered
+        .annotate(step=F("kind"))  # annotations come last in a union's columns: both end so
+        .values_list("alert__intake_id", "at", *(f"by__{name}" for name in who), "step")
+    )
+    acknowledgements = (
+        Alert.objects.filter(intake_id__in=intake_ids, acknowledged_at__isnull=False)
+        .order_by()
+        .annotate(step=Value(""))
+        .values_list(
+            "intake_id", "acknowledged_at", *(f"acknowledged_by__{name}" for name in who), "step"
+        )
+    )
+    kinds = dict(AlertAction.Kind.choices)
+    latest: dict[tuple[uuid.UUID, bool], RowAlertStep] = {}
+    for intake_id, at, first, last, username, kind in actions.union(acknowledgements, all=True):
+        key = (intake_id, not kind)  # (the intake, whether an acknowledgement)
+        if key not in latest or at > latest[key].at:
+            what = str(kinds[kind]) if kind else "Alert acknowledged"
+            latest[key] = RowAlertStep(what, _person(first, last, username), at)
+    steps: dict[uuid.UUID, list[RowAlertStep]] = defaultdict(list)
+    for (intake_id, _), step in sorted(latest.items(), key=lambda item: item[0][1]):
+        steps[intake_id].append(step)
+    return steps
+
+
 def current_assessment_id() -> Subquery:
     """The id of the intake's current version's assessment (an amended intake's earlier
     flags are history): one probe of the (intake, intake_version) unique index."""
@@ -264,6 +310,7 @@ def _intakes(rows: list[tuple], db: str) -> list[Intake]:
     patient_from = len(INTAKE_ROW_FIELDS)
     assessment = patient_from + len(PATIENT_ROW_FIELDS)
     flags = _current_flags([row[assessment] for row in rows])
+    alert_steps = _alert_steps([row[0] for row in rows])
     intakes = []
     for row in rows:
         own, patients = row[:patient_from], row[patient_from:assessment]
@@ -272,6 +319,7 @@ def _intakes(rows: list[tuple], db: str) -> list[Intake]:
         patient.id = intake.patient_id
         intake.patient = patient
         intake.current_flags = flags.get(row[assessment], [])
+        intake.alert_steps = alert_steps.get(intake.pk, [])
         intakes.append(intake)
     return intakes
 

@@ -47,6 +47,16 @@ def _flags(flags) -> str:
     )
 
 
+def _alert_steps(steps, ages: _Ages) -> str:
+    """The desk's latest action on the intake's alert and its acknowledgement, who and when."""
+    return "".join(
+        f'<span class="d-block small text-body-secondary" data-alert-step>{escape(step.what)}'
+        f' · {escape(step.by)}, <time datetime="{step.at.isoformat()}">'
+        f"{ages.since(step.at)} ago</time></span>"
+        for step in steps
+    )
+
+
 class _Ages:
     """ "3 hours, 5 minutes" (the two largest adjacent units, as `timesince` words it, in the
     request's language), each wording made once per page, not once per row; and the clinic's
@@ -90,7 +100,7 @@ def _row(intake, ages: _Ages) -> str:
         f"<td>{intake.age:d}</td><td>{escape(patient.mrn or '—')}</td>"
         f"<td>{level_badge(intake.triage_level)}"
         f"{NOT_ACKNOWLEDGED if intake.open_alert else ''}</td>"
-        f"<td>{_flags(intake.current_flags)}</td>"
+        f"<td>{_flags(intake.current_flags)}{_alert_steps(intake.alert_steps, ages)}</td>"
         f'<td><time datetime="{submitted.isoformat()}" '
         f'title="{submitted.astimezone(ages.zone):%Y-%m-%d %H:%M}">'
         f"{ages.since(submitted)} ago</time>"

@@ -318,6 +318,36 @@ def test_the_pdf_and_the_intake_page_show_the_desks_action_and_the_acknowledgeme
     assert "Sent to the emergency department" in page and "acknowledged by" in page
 
 
+def test_the_worklist_row_shows_the_desks_action_and_the_acknowledgement_and_refreshes(
+    client_for, front_desk, clinician
+):
+    intake = submit("emergency", by=front_desk)
+    alert = Alert.objects.get(intake=intake)
+    worklist = client_for(clinician)
+    url, poll = reverse("triage:worklist"), {"HTTP_HX_REQUEST": "true"}
+
+    def row(response) -> str:
+        html = response.content.decode()
+        start = html.index(f'data-intake="{intake.pk}"')
+        return html[start : html.index("</tr>", start)]
+
+    before = worklist.get(url, **poll)
+    assert "data-alert-step" not in row(before)
+    services_alerts.record_desk_action(alert.pk, "called_911", "", by=front_desk)
+    acted = worklist.get(url, HTTP_IF_NONE_MATCH=before["ETag"], **poll)
+    assert acted.status_code == 200
+    assert f"Called 911 · {front_desk.get_full_name()}" in row(acted)
+
+    services_alerts.acknowledge_alert_on_board(alert.pk, by=clinician)
+    acknowledged = worklist.get(url, HTTP_IF_NONE_MATCH=acted["ETag"], **poll)
+    assert acknowledged.status_code == 200
+    steps = row(acknowledged)
+    assert f"Alert acknowledged · {clinician.get_full_name()}" in steps
+    assert steps.index("Called 911") < steps.index("Alert acknowledged")
+    unchanged = worklist.get(url, HTTP_IF_NONE_MATCH=acknowledged["ETag"], **poll)
+    assert unchanged.status_code == 304
+
+
 def test_the_board_names_the_tablet_the_desk_gave_at_hand_off(desk, client_for, clinician):
     intake = IntakeFactory()
     desk.post(reverse("patient:kiosk-start", args=[intake.pk]), {"tablet_name": "tablet 2"})
