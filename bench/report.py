@@ -73,7 +73,7 @@ MISS_NOTES: dict[str, str] = {
     "sweep": (
         "A sweep's cost follows the e-mails it sends, not the open alerts it holds (the one "
         "with nothing due: {sweep_idle_median:.0f} ms): each e-mail is composed, sent and "
-        "recorded with its audit event, the e-mails claimed and recorded a hundred at a "
+        "recorded with its audit event, the e-mails claimed and recorded fifty at a "
         "time (docs/decisions/0021)."
     ),
     "scale": (
@@ -620,7 +620,7 @@ CHANGES = """\
   whole alert table and hash-joined every intake (56 ms at 20k, growing with the table);
   a partial index on the acknowledgement time makes it a range read (0.5 ms). The sweep
   sent each e-mail in two commits of its own over a new SMTP connection (1.2 s for 56
-  e-mails); it now claims, sends over one connection and records a hundred at a time, its
+  e-mails); it now claims and records fifty at a time, all sent over one connection, its
   audit rows in one insert. And the board, capped at 50 oldest first, left a new emergency
   off when 50 were open: every emergency is now listed.
 - **What the security round added to each worklist page**: one audit row naming the

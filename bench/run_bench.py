@@ -381,10 +381,19 @@ class BoardPoller:
     def __init__(self, site: Site) -> None:
         self.site, self.stopping = site, threading.Event()
         self.answers: list[tuple[float, bytes]] = []  # (time.time() received, the body)
+        self.error: BaseException | None = None
         self.lock = threading.Condition()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
+        try:
+            self._poll()
+        except BaseException as error:  # shown_at raises it: a poll that failed, not a timeout
+            self.error = error
+            with self.lock:
+                self.lock.notify_all()
+
+    def _poll(self) -> None:
         etag, body = "", b""
         while not self.stopping.wait(BOARD_POLL):
             response = load.send(self.site.port, self.site.board(etag))
@@ -399,6 +408,8 @@ class BoardPoller:
         deadline = time.monotonic() + timeout
         with self.lock:
             while time.monotonic() < deadline:
+                if self.error is not None:
+                    raise self.error
                 for at, body in self.answers:
                     if at > since and marker in body:
                         return at

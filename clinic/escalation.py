@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
+import time
+from collections import defaultdict
 from contextlib import suppress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -30,6 +32,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from audit.services import Action, record, record_many
 from intake.levels import Level
+from intake.models import Intake
 from triage.alerts import escalate_after
 from triage.models import Alert, EscalationEmail
 
@@ -41,7 +44,10 @@ SENDING_TIMEOUT = dt.timedelta(minutes=2)
 FIRST_RETRY = dt.timedelta(seconds=30)
 LONGEST_RETRY = dt.timedelta(minutes=5)
 BATCH = 500  # e-mails a sweep sends at most; the next sweep sends the rest
-CLAIM = 100  # e-mails claimed, then recorded, per transaction
+# E-mails claimed, sent and recorded per round: a sweep cut off mid-send repeats at most these.
+CLAIM = 50
+# A sweep stops claiming after this, well inside SENDING_TIMEOUT and the task's time limit.
+DEADLINE = dt.timedelta(seconds=60)
 AUDIT_LABEL = "escalation"  # the trail's actor: the sweep, not a person
 
 
@@ -117,13 +123,15 @@ def queue_due_rounds(now: dt.datetime) -> int:
         for alert_id, _, due in owed
         for person in people
     ]
-    advanced = [  # each alert's next round
-        Alert(pk=pk, next_escalation_at=raised_at + escalate_after() + due * repeat_every())
-        for pk, raised_at, due in owed
-    ]
+    by_round: dict[int, list[int]] = defaultdict(list)
+    for pk, _, due in owed:
+        by_round[due].append(pk)
     with transaction.atomic():
         EscalationEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
-        Alert.objects.bulk_update(advanced, ["next_escalation_at"], batch_size=BATCH)
+        # Each alert's next round, one statement per round owed (not a model per alert).
+        for due, alert_ids in by_round.items():
+            after = escalate_after() + due * repeat_every()
+            Alert.objects.filter(pk__in=alert_ids).update(next_escalation_at=F("raised_at") + after)
     return len(rows)
 
 
@@ -134,15 +142,18 @@ def _due(now: dt.datetime) -> Q:
 
 
 def sweep(now: dt.datetime | None = None) -> Sweep:
-    """Write what is due, then send every e-mail whose turn it is, CLAIM at a time."""
+    """Write what is due, then send every e-mail whose turn it is, CLAIM at a time, until
+    none is left, BATCH are done, the server is down or the DEADLINE passes."""
     now = now or timezone.now()
     queued = queue_due_rounds(now)
     outcomes: list[str] = []
-    while len(outcomes) < BATCH:
-        cancelled, claimed = _claim(now)
-        if not (cancelled or claimed):
-            break
-        outcomes += [Status.CANCELLED] * cancelled + (_send(claimed) if claimed else [])
+    stop = time.monotonic() + DEADLINE.total_seconds()
+    with Mailer() as mailer:
+        while len(outcomes) < BATCH and mailer.down is None and time.monotonic() < stop:
+            cancelled, claimed = _claim(now)
+            if not (cancelled or claimed):
+                break
+            outcomes += [Status.CANCELLED] * cancelled + _send(claimed, mailer)
     return Sweep(
         queued=queued,
         sent=outcomes.count(Status.SENT),
@@ -158,7 +169,9 @@ def _claim(now: dt.datetime) -> tuple[int, list[EscalationEmail]]:
     with transaction.atomic():
         due = list(
             EscalationEmail.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("alert__intake", "recipient")
+            .select_related("alert", "recipient")
+            # The intake's status only (the link: its page, or the board's): not its row.
+            .annotate(intake_status=F("alert__intake__status"))
             .filter(_due(now))
             .order_by("next_attempt_at", "pk")[:CLAIM]
         )
@@ -178,28 +191,63 @@ def _claim(now: dt.datetime) -> tuple[int, list[EscalationEmail]]:
 REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
-def _send(claimed: list[EscalationEmail]) -> list[str]:
-    """Send the claimed e-mails over one connection, then record every outcome in one
-    transaction; each e-mail's new status. A message refused fails alone; a server or a
-    connection that fails fails the rest untried (each is retried), so a server that hangs
-    costs one timeout, not one per e-mail."""
-    errors: dict[int, Exception | None] = {}
-    connection = get_connection()
-    try:
-        connection.open()
-        for email in claimed:
-            try:
-                connection.send_messages([compose(email)])
-                errors[email.pk] = None
-            except REFUSED as refused:
-                errors[email.pk] = refused
-    except (smtplib.SMTPException, OSError) as error:
-        errors.update({email.pk: error for email in claimed if email.pk not in errors})
-    finally:
-        with suppress(smtplib.SMTPException, OSError):
-            connection.close()
+class NotSent(Exception):
+    """The backend took the message and sent nothing (no address left to send to)."""
+
+
+class Mailer:
+    """One connection for a sweep's e-mails, opened at the first. A message refused fails
+    alone; once the server or the connection fails (`down`), every later message fails with
+    that error untried, to be retried: a server that hangs costs one timeout, not one per
+    e-mail."""
+
+    def __init__(self) -> None:
+        self.connection = None
+        self.down: Exception | None = None
+
+    def send(self, email: EscalationEmail) -> Exception | None:
+        """Send one e-mail: None, or why it was not sent."""
+        if self.down is not None:
+            return self.down
+        try:
+            message = compose(email)
+            if self.connection is None:
+                self.connection = get_connection()
+                self.connection.open()
+            if self.connection.send_messages([message]) != 1:
+                return NotSent()
+        except REFUSED as refused:
+            return refused
+        except (smtplib.SMTPException, OSError) as error:
+            self.down = error
+            return error
+        except Exception as error:
+            # One message that could not be made or sent (a bad address, say): it fails
+            # alone, on record, and the rest go.
+            return error
+        return None
+
+    def __enter__(self) -> Mailer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.connection is not None:
+            with suppress(smtplib.SMTPException, OSError):
+                self.connection.close()
+
+
+def _send(claimed: list[EscalationEmail], mailer: Mailer) -> list[str]:
+    """Send the claimed e-mails, then record every outcome in one transaction; each
+    e-mail's new status."""
+    errors = {email.pk: mailer.send(email) for email in claimed}
     sent = [email for email in claimed if errors[email.pk] is None]
     with transaction.atomic():
+        # The alerts first, in order, as the desk's changes take them (then the audit chain's
+        # lock): the board's ETag follows the alert's stamp, so a send or a failure shows.
+        alert_ids = sorted({email.alert_id for email in claimed})
+        locked = Alert.objects.select_for_update().filter(pk__in=alert_ids).order_by("pk")
+        list(locked.values_list("pk"))
+        Alert.objects.filter(pk__in=alert_ids).update(updated_at=timezone.now())
         EscalationEmail.objects.filter(pk__in=[email.pk for email in sent]).update(
             status=Status.SENT, sent_at=timezone.now(), failing_since=None, last_error=""
         )
@@ -211,10 +259,6 @@ def _send(claimed: list[EscalationEmail]) -> list[str]:
         for email in claimed:
             if error := errors[email.pk]:
                 _failed(email, error)
-        # The board's ETag follows the alert's stamp: a send or a failure shows on its next poll.
-        Alert.objects.filter(pk__in={email.alert_id for email in claimed}).update(
-            updated_at=timezone.now()
-        )
     return [Status.PENDING if errors[email.pk] else Status.SENT for email in claimed]
 
 
@@ -249,7 +293,7 @@ def _audited(email: EscalationEmail, **detail: str) -> dict[str, object]:
 def compose(email: EscalationEmail) -> EmailMessage:
     alert = email.alert
     # A draft's or a refused document's alert has no intake page: the worklist's board has it.
-    on_page = alert.intake_id and not alert.intake.is_draft
+    on_page = alert.intake_id and email.intake_status != Intake.Status.DRAFT
     page = reverse("triage:intake", args=[alert.intake_id]) if on_page else None
     link = settings.PUBLIC_BASE_URL.rstrip("/") + (page or reverse("triage:worklist"))
     about = f"intake {alert.intake_id}" if alert.intake_id else f"alert {alert.public_id}"

@@ -78,8 +78,18 @@ def _raise(level: str, codes: list[str], evidence: list[str], *, by, request, **
     return alert
 
 
+def _lock_intake(intake_id) -> None:
+    """Lock the intake's row before its alert's: a step saved locks the intake, then its
+    alert, and the alert's triggers (triage 0008) write the intake; taking them in the other
+    order, the desk acting while the patient answers could deadlock."""
+    if intake_id is not None:
+        list(Intake.objects.select_for_update().filter(pk=intake_id).values_list("pk"))
+
+
 def _open_for_update(alert_id: int) -> Alert:
-    """The alert, locked; one acknowledged or withdrawn meanwhile refuses (AlertClosed)."""
+    """The alert, locked after its intake; one acknowledged or withdrawn meanwhile refuses
+    (AlertClosed)."""
+    _lock_intake(Alert.objects.filter(pk=alert_id).values_list("intake_id", flat=True).first())
     alert = Alert.objects.select_for_update().get(pk=alert_id)
     if not alert.is_open:
         raise AlertClosed(alert)
@@ -205,7 +215,10 @@ def _acknowledge(alert: Alert, *, by, request) -> Alert:
 @transaction.atomic
 def record_desk_action(alert_id: int, kind: str, note: str, *, by, request=None) -> AlertAction:
     """The desk says what it did about an open alert; a closed alert refuses (AlertClosed)."""
-    alert = _open_for_update(alert_id)
+    return _act(_open_for_update(alert_id), kind, note, by=by, request=request)
+
+
+def _act(alert: Alert, kind: str, note: str, *, by, request) -> AlertAction:
     action = AlertAction.objects.create(alert=alert, kind=kind, note=note, by=by)
     alert.save(update_fields=["updated_at"])  # the board's next poll shows it
     record(
@@ -227,16 +240,23 @@ class DeskEscalation:
 
 
 def desk_escalation(assessment: TriageAssessment) -> DeskEscalation | None:
-    """The desk's word that it escalated the emergency: its confirmation on the submitted
-    page or, first, a "called 911" or "sent to the ED" on one of the intake's alerts (often
-    recorded on the board while the patient was still answering)."""
+    """The desk's word that it escalated this version's emergency: its confirmation on the
+    submitted page or, first, a "called 911" or "sent to the ED" on one of the intake's
+    alerts still open when this version was triaged (often recorded on the board while the
+    patient was still answering). An alert closed before an amendment was another episode."""
     if assessment.escalation_confirmed_at is not None:
         return DeskEscalation(
             assessment.escalation_confirmed_by, assessment.escalation_confirmed_at
         )
+    triaged = assessment.created_at
     action = (
         AlertAction.objects.filter(
             alert__intake_id=assessment.intake_id, kind__in=ESCALATING_ACTIONS
+        )
+        .filter(
+            Q(alert__acknowledged_at__isnull=True, alert__withdrawn_at__isnull=True)
+            | Q(alert__acknowledged_at__gte=triaged)
+            | Q(alert__withdrawn_at__gte=triaged)
         )
         .select_related("by")
         .order_by("at", "id")
@@ -248,8 +268,9 @@ def desk_escalation(assessment: TriageAssessment) -> DeskEscalation | None:
 @transaction.atomic
 def confirm_escalation(*, assessment: TriageAssessment, kind: str, by, request=None) -> bool:
     """The desk confirms on the submitted page that it called 911 or sent the patient to the
-    emergency department: on the assessment, and on the intake's open alert so the board
-    shows it too. False if it was already on record."""
+    emergency department: on the assessment, and on the intake's open alert, if one still
+    is, so the board shows it too. False if it was already on record."""
+    _lock_intake(assessment.intake_id)
     assessment = TriageAssessment.objects.select_for_update().get(pk=assessment.pk)
     if desk_escalation(assessment) is not None:
         return False
@@ -257,8 +278,10 @@ def confirm_escalation(*, assessment: TriageAssessment, kind: str, by, request=N
     assessment.escalation_confirmed_by = by
     assessment.save(update_fields=["escalation_confirmed_at", "escalation_confirmed_by"])
     record(Action.ESCALATE, actor=by, obj=assessment, request=request)
-    if alert := open_alert_of(assessment.intake):
-        record_desk_action(alert.pk, kind, "", by=by, request=request)
+    # Locked: a clinician acknowledging it meanwhile waits, and is not refused.
+    alert = Alert.objects.select_for_update().open().filter(intake_id=assessment.intake_id).first()
+    if alert is not None:
+        _act(alert, kind, "", by=by, request=request)
     return True
 
 

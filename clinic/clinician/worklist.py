@@ -227,8 +227,8 @@ class RowAlertStep:
     at: dt.datetime
 
 
-def _person(first: str, last: str, username: str) -> str:
-    return f"{first} {last}".strip() or username
+def _person(first: str | None, last: str | None, username: str | None) -> str:
+    return " ".join(part for part in (first, last) if part) or username or "—"
 
 
 def _alert_steps(intake_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[RowAlertStep]]:

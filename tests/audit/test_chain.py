@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from audit import chain
 from audit.models import GENESIS, AuditEvent, ChainCheck
-from audit.services import Action, record
+from audit.services import Action, record, record_many
 from audit.tasks import verify_chain
 from tests.audit.tampering import remove, rewrite
 from tests.services import unavailable
@@ -105,6 +105,20 @@ def test_the_recorded_event_carries_what_the_database_stored(front_desk):
         stored.prev_hash,
         stored.hash,
     )
+
+
+def test_events_recorded_together_are_each_linked_and_carry_what_was_stored(front_desk):
+    record(Action.VIEW, actor=front_desk)
+    record_many(
+        Action.ESCALATION_SENT,
+        actor_label="escalation",
+        events=[(front_desk, {"round": n}) for n in (1, 2, 3)],
+    )
+    events = list(AuditEvent.objects.order_by("id"))
+    assert [event.detail.get("round") for event in events] == [None, 1, 2, 3]
+    assert [event.prev_hash for event in events[1:]] == [event.hash for event in events[:-1]]
+    assert all(event.hash == chain.event_hash(event) for event in events)
+    assert chain.verify() == chain.Verification(4, events[-1].id)
 
 
 def test_an_intact_chain_verifies_to_its_last_event(trail):

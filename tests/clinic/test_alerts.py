@@ -367,3 +367,38 @@ def test_a_bad_tablet_name_hands_nothing_over_and_names_the_field(desk):
     assert "Tablet name (optional)" in response.content.decode()
     assert not AuditEvent.objects.filter(action="kiosk").exists()
     assert "kiosk_intake" not in desk.session  # still the desk's session: nothing handed over
+
+
+def test_an_escalation_before_an_amendment_does_not_stand_for_the_amended_emergency(
+    front_desk, clinician
+):
+    intake = submit("emergency", by=front_desk)
+    first = Alert.objects.get(intake=intake)
+    services_alerts.record_desk_action(first.pk, "called_911", "", by=front_desk)
+    services_alerts.acknowledge_alert_on_board(first.pk, by=clinician)
+    v1 = intake.assessments.get(intake_version=1)
+    assert services_alerts.desk_escalation(v1).by == front_desk
+
+    intake.refresh_from_db()
+    submission.amend_intake(
+        intake=intake, by=clinician, reason="a new answer", seen_revision=intake.revision,
+        answers={SADDLE: True},
+    )  # fmt: skip
+    v2 = intake.assessments.get(intake_version=2)
+    assert v2.level == "emergency" and Alert.objects.open().filter(intake=intake).exists()
+    assert services_alerts.desk_escalation(v2) is None  # the desk is asked again
+
+
+def test_a_confirmation_after_a_clinician_acknowledged_the_alert_is_still_recorded(
+    client_for, front_desk, clinician
+):
+    intake = submit("emergency", by=front_desk)
+    alert = Alert.objects.get(intake=intake)
+    services_alerts.acknowledge_alert_on_board(alert.pk, by=clinician)
+    assessment = intake.assessments.get()
+    url = reverse("intake:escalated", args=[intake.pk, assessment.pk])
+
+    assert client_for(front_desk).post(url, {"kind": "called_911"}).status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.escalation_confirmed_by == front_desk
+    assert not alert.actions.exists()  # closed: nothing written on it

@@ -268,3 +268,57 @@ def test_the_command_says_nothing_when_quiet_and_nothing_was_due(capsys):
     assert capsys.readouterr().out == ""
     call_command("escalate_alerts")
     assert "0 due, 0 sent" in capsys.readouterr().out
+
+
+def test_a_sweep_claims_a_few_at_a_time_until_done_and_stops_at_its_batch(monkeypatch):
+    for name in ("casey", "dana", "eli"):
+        a_clinician(name)
+    emergency(minutes_ago=6)
+    monkeypatch.setattr(escalation, "CLAIM", 2)
+    assert escalation.sweep().sent == 3  # two claims
+    assert AuditEvent.objects.filter(action="escalation_sent").count() == 3
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "casey@example.org",
+        "dana@example.org",
+        "eli@example.org",
+    ]
+
+    later = timezone.now() + 11 * MINUTE  # round 2
+    monkeypatch.setattr(escalation, "BATCH", 2)
+    assert escalation.sweep(now=later).sent == 2
+    assert escalation.sweep(now=later).sent == 1  # the rest, next sweep
+
+
+class OneBadAddressBackend(BaseEmailBackend):
+    """Refuses to make one message (as a malformed address would), takes the rest, and
+    sends nothing for an address it cannot deliver to."""
+
+    sent: list[str] = []
+
+    def send_messages(self, messages) -> int:
+        (message,) = messages
+        if message.to == ["dana@example.org"]:
+            raise ValueError("bad address")
+        if message.to == ["eli@example.org"]:
+            return 0
+        OneBadAddressBackend.sent.append(message.to[0])
+        return 1
+
+
+def test_a_message_that_cannot_be_sent_fails_alone_on_record(settings):
+    for name in ("casey", "dana", "eli"):
+        a_clinician(name)
+    emergency(minutes_ago=6)
+    settings.EMAIL_BACKEND = f"{__name__}.OneBadAddressBackend"
+    OneBadAddressBackend.sent = []
+
+    result = escalation.sweep()
+    assert (result.sent, result.failed) == (1, 2)
+    assert OneBadAddressBackend.sent == ["casey@example.org"]
+    failed = dict(
+        EscalationEmail.objects.filter(status=Status.PENDING).values_list(
+            "recipient__username", "last_error"
+        )
+    )
+    assert failed == {"dana": "ValueError", "eli": "NotSent"}
+    assert AuditEvent.objects.filter(action="escalation_failed").count() == 2

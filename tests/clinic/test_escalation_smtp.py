@@ -108,6 +108,8 @@ def test_a_sweep_sends_every_clinician_its_e_mail_over_one_connection_and_a_refu
     result = escalation.sweep()
 
     assert (result.sent, result.failed) == (2, 1) and mailbox.connections == 1
+    assert AuditEvent.objects.filter(action="escalation_sent").count() == 2
+    assert AuditEvent.objects.filter(action="escalation_failed").count() == 1
     refused = EscalationEmail.objects.get(status=EscalationEmail.Status.PENDING)
     assert refused.last_error == "SMTPDataError 451"
     delivered = {m["Message-ID"] for m in mailbox.messages}
