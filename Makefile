@@ -21,9 +21,12 @@ $(STAMP): pyproject.toml constraints.txt
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_day
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	@# No beat here: the escalation sweep runs every 30 s beside the server (e-mail to the console).
-	( while sleep 30; do $(PY) manage.py escalate_alerts --quiet || true; done ) & \
+	@# No beat here: the escalation and link-message sweeps run every 30 s beside the server
+	@# (e-mail and text messages to the console).
+	( while sleep 30; do $(PY) manage.py escalate_alerts --quiet || true; \
+	  $(PY) manage.py send_link_messages --quiet || true; done ) & \
 	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

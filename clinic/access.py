@@ -12,7 +12,7 @@ from django.http import Http404
 
 from accounts.roles import CLINICAL_ROLES, STAFF_ROLES, has_role
 from intake.levels import Level
-from intake.models import Intake, Patient
+from intake.models import Intake, Patient, PatientLink, Visit
 from reports.models import PreVisitSummary
 from triage.models import Alert, TriageAssessment, TriageFlag
 
@@ -37,6 +37,26 @@ def patient_for(user, patient_id) -> Patient:
         return patients.get(pk=patient_id)
     except Patient.DoesNotExist:
         raise Http404("No such patient") from None
+
+
+def visit_for(user, visit_id) -> Visit:
+    visits = Visit.objects.all() if has_role(user, STAFF_ROLES) else Visit.objects.none()
+    found = visits.select_related("patient", "clinician").filter(pk=visit_id).first()
+    if found is None:
+        raise Http404("No such visit")
+    return found
+
+
+def link_for(user, link_id) -> PatientLink:
+    """A patient link of an intake the user may see."""
+    found = (
+        PatientLink.objects.filter(intake__in=intakes_for(user), pk=link_id)
+        .select_related("intake__patient")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such link")
+    return found
 
 
 def alert_for(user, public_id) -> Alert:

@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import smtplib
 import time
 from collections import defaultdict
-from contextlib import suppress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -31,6 +29,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audit.services import Action, record, record_many
+from clinic.mail import Mailer, describe, retry_delay
 from intake.levels import Level
 from intake.models import Intake
 from triage.alerts import escalate_after
@@ -41,8 +40,6 @@ logger = logging.getLogger(__name__)
 Status = EscalationEmail.Status
 # A send that started this long ago died with its worker: the next sweep sends it again.
 SENDING_TIMEOUT = dt.timedelta(minutes=2)
-FIRST_RETRY = dt.timedelta(seconds=30)
-LONGEST_RETRY = dt.timedelta(minutes=5)
 BATCH = 500  # e-mails a sweep sends at most; the next sweep sends the rest
 # E-mails claimed, sent and recorded per round: a sweep cut off mid-send repeats at most these.
 CLAIM = 50
@@ -70,11 +67,6 @@ def due_round(raised_at: dt.datetime, now: dt.datetime) -> int:
 
 def repeat_every() -> dt.timedelta:
     return dt.timedelta(minutes=settings.ALERT_REPEAT_MINUTES)
-
-
-def retry_delay(attempts: int) -> dt.timedelta:
-    """30 s after the first failure, doubling, never more than 5 minutes."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
 
 
 def recipients() -> list:
@@ -148,7 +140,7 @@ def sweep(now: dt.datetime | None = None) -> Sweep:
     queued = queue_due_rounds(now)
     outcomes: list[str] = []
     stop = time.monotonic() + DEADLINE.total_seconds()
-    with Mailer() as mailer:
+    with Mailer(compose) as mailer:
         while len(outcomes) < BATCH and mailer.down is None and time.monotonic() < stop:
             cancelled, claimed = _claim(now)
             if not (cancelled or claimed):
@@ -187,55 +179,6 @@ def _claim(now: dt.datetime) -> tuple[int, list[EscalationEmail]]:
     return len(closed), claimed
 
 
-# Refusals of one message: the connection stays good for the next one.
-REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
-
-
-class NotSent(Exception):
-    """The backend took the message and sent nothing (no address left to send to)."""
-
-
-class Mailer:
-    """One connection for a sweep's e-mails, opened at the first. A message refused fails
-    alone; once the server or the connection fails (`down`), every later message fails with
-    that error untried, to be retried: a server that hangs costs one timeout, not one per
-    e-mail."""
-
-    def __init__(self) -> None:
-        self.connection = None
-        self.down: Exception | None = None
-
-    def send(self, email: EscalationEmail) -> Exception | None:
-        """Send one e-mail: None, or why it was not sent."""
-        if self.down is not None:
-            return self.down
-        try:
-            message = compose(email)
-            if self.connection is None:
-                self.connection = get_connection()
-                self.connection.open()
-            if self.connection.send_messages([message]) != 1:
-                return NotSent()
-        except REFUSED as refused:
-            return refused
-        except (smtplib.SMTPException, OSError) as error:
-            self.down = error
-            return error
-        except Exception as error:
-            # One message that could not be made or sent (a bad address, say): it fails
-            # alone, on record, and the rest go.
-            return error
-        return None
-
-    def __enter__(self) -> Mailer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.connection is not None:
-            with suppress(smtplib.SMTPException, OSError):
-                self.connection.close()
-
-
 def _send(claimed: list[EscalationEmail], mailer: Mailer) -> list[str]:
     """Send the claimed e-mails, then record every outcome in one transaction; each
     e-mail's new status."""
@@ -271,12 +214,6 @@ def _failed(email: EscalationEmail, error: Exception) -> None:
     detail = _audited(email, error=email.last_error)
     record(Action.ESCALATION_FAILED, actor_label=AUDIT_LABEL, obj=email.alert, detail=detail)
     logger.warning("escalation e-mail %s failed: %s", email.pk, email.last_error)
-
-
-def describe(error: Exception) -> str:
-    """The error's kind and the server's reply code: enough to act on, no message text."""
-    code = getattr(error, "smtp_code", None) or getattr(error, "errno", None)
-    return f"{type(error).__name__}{f' {code}' if code else ''}"[:200]
 
 
 def _audited(email: EscalationEmail, **detail: str) -> dict[str, object]:

@@ -25,6 +25,7 @@ from intake.document import (
     parse_document,
 )
 from intake.models import Intake, IntakeVersion, Patient
+from intake.steps import STEP_NUMBER
 from reports.scheduling import request_summary
 from triage.alerts import alerting_flags, raise_for_refused_document, sync_alert
 from triage.engine import Flag, evaluate_triage, fired_by_answers_alone
@@ -95,11 +96,15 @@ def tablet_of(request) -> str:
 
 
 @transaction.atomic
-def save_step(intake: Intake, *, by, request=None, **changes) -> Intake:
+def save_step(intake: Intake, *, by, request=None, step: str = "", **changes) -> Intake:
     """Save one step of a draft (`intake.services.save_answers`) and, in the same
     transaction, raise, update or withdraw its alert: an emergency answer is known to the
-    clinic the moment it is stored, whether or not the intake is ever finished."""
+    clinic the moment it is stored, whether or not the intake is ever finished. `step` (its
+    slug) tells how far the draft has got, for the desk's board."""
     saved = services.save_answers(intake, by=by, request=request, **changes)
+    if step in STEP_NUMBER and STEP_NUMBER[step] > (saved.furthest_step or 0):
+        saved.furthest_step = STEP_NUMBER[step]
+        Intake.objects.filter(pk=saved.pk).update(furthest_step=saved.furthest_step)
     sync_alert(saved, draft_flags(saved), by=by, request=request, tablet_name=tablet_of(request))
     return saved
 

@@ -388,6 +388,8 @@ CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {"task": "audit.verify_chain", "schedule": crontab(hour=8, minute=0)},
     # E-mail the clinicians about emergency alerts nobody acknowledged (clinic/escalation.py).
     "escalate-alerts": {"task": "clinic.escalate_alerts", "schedule": 30.0},
+    # Send the links' messages that are due: retries, reminders (clinic/link_messages.py).
+    "send-link-messages": {"task": "clinic.send_link_messages", "schedule": 60.0},
 }
 
 # --- Emergency alerts: escalation by e-mail -----------------------------------------------
@@ -428,6 +430,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "alerts@localhost")
 # An urgent level says "a clinician calls today; when the clinic is closed, urgent care"
 # (clinical-content.md §2): the number and the hours it names, the hours in each language.
 # A made-up number must never reach a patient: production names its own.
+CLINIC_NAME = (
+    env.required("CLINIC_NAME", "when DJANGO_ENV=production")
+    if PRODUCTION
+    else env.str("CLINIC_NAME", "Demo Neurology Clinic")
+)
 CLINIC_PHONE = (
     env.required("CLINIC_PHONE", "when DJANGO_ENV=production")
     if PRODUCTION
@@ -439,7 +446,19 @@ CLINIC_HOURS = {
 }
 
 # --- Patient self-entry ----------------------------------------------------------------
-PATIENT_LINK_HOURS = env.int("PATIENT_LINK_HOURS", 24, minimum=1, maximum=24 * 14)
+# The longest a link may live (its signature refuses anything older), and the life of a link
+# made without a visit; a visit's link works until the end of the visit's day, within the
+# longest.
+PATIENT_LINK_MAX_DAYS = env.int("PATIENT_LINK_MAX_DAYS", 14, minimum=1, maximum=60)
+PATIENT_LINK_HOURS = env.int(
+    "PATIENT_LINK_HOURS", 24, minimum=1, maximum=24 * PATIENT_LINK_MAX_DAYS
+)
+# A link not opened this long after it was sent is sent again; and again the day before the
+# visit; never more than two reminders (clinic/link_messages.py).
+INTAKE_REMINDER_HOURS = env.int("INTAKE_REMINDER_HOURS", 24, minimum=1, maximum=24 * 14)
+# Text messages go through this class (clinic/text_messages.py): the console by default; a
+# clinic names its provider's here, no code change.
+TEXT_MESSAGE_BACKEND = env.str("TEXT_MESSAGE_BACKEND", "clinic.text_messages.ConsoleBackend")
 
 # --- Pre-visit summary PDF -------------------------------------------------------------
 SUMMARY_PAGE_SIZE = env.choice("SUMMARY_PAGE_SIZE", "letter", ("letter", "A4"))

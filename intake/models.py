@@ -80,6 +80,37 @@ class Patient(models.Model):
         return completed_years(self.date_of_birth, day)
 
 
+class Visit(models.Model):
+    """A booked visit. The intake filled before it belongs to it: one at most, so starting an
+    intake for a visit that has one resumes it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="visits")
+    scheduled_at = models.DateTimeField()
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(
+        max_length=codes.VISIT_REASON_MAX_LENGTH, validators=[validate_typed_text]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["scheduled_at"]
+        indexes = [models.Index(fields=["scheduled_at"], name="visit_scheduled_at")]
+
+    def __str__(self) -> str:
+        return f"Visit {self.id}"
+
+    @property
+    def day(self):
+        return timezone.localdate(self.scheduled_at)
+
+
 # The worklist's order, all ascending so that "after the cursor" is one row comparison the
 # index below can seek to: open alerts first (open_alert descending), then oldest first.
 WORKLIST_KEY = (
@@ -119,6 +150,12 @@ class Intake(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    visit = models.ForeignKey(
+        Visit, null=True, blank=True, on_delete=models.PROTECT, related_name="intakes"
+    )
+    # The furthest step of a draft saved, by its place in intake.steps.STEPS (1 the first):
+    # the desk's board says "step k of n".
+    furthest_step = models.PositiveSmallIntegerField(null=True, blank=True)
 
     # symptoms
     sides = models.CharField(max_length=8, choices=choices(codes.SIDES), blank=True)
@@ -232,6 +269,10 @@ class Intake(models.Model):
                 condition=Q(status="draft", version=0) | (~Q(status="draft") & Q(version__gte=1)),
                 name="intake_version_matches_status",
             ),
+            # A partial index: an intake without a visit is not one of them.
+            models.UniqueConstraint(
+                fields=["visit"], condition=Q(visit__isnull=False), name="intake_one_per_visit"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -344,9 +385,80 @@ class PatientLink(models.Model):
     )
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Who revoked it; none when a newer link for the intake replaced it.
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)  # first opened by the patient
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"Link {self.id}"
+
+    def usable_at(self, moment) -> bool:
+        return self.revoked_at is None and moment < self.expires_at and self.intake.is_draft
+
+
+class OutgoingMessage(models.Model):
+    """A message the app sends on its own (an escalation e-mail, a patient's link): recorded
+    before it is sent and after, retried with backoff until it goes, its Message-ID fixed so
+    that a send repeated after a crash is the same message."""
+
+    message_id = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failing_since = models.DateTimeField(null=True, blank=True)  # cleared once it goes
+    last_error = models.CharField(max_length=200, blank=True)  # the reply's code, never PHI
+
+    class Meta:
+        abstract = True
+
+
+class LinkMessage(OutgoingMessage):
+    """One message carrying a link to the patient: the invitation, or one of at most two
+    reminders. Recorded before it is sent and after (clinic/link_messages.py), so a send is
+    never lost and never silent; the Message-ID is fixed per link and kind, so a send
+    repeated after a crash is the same message."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", "Link sent"
+        UNOPENED = "unopened", "Reminder: link not opened"
+        DAY_BEFORE = "day_before", "Reminder: the day before the visit"
+
+    class Medium(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        TEXT = "text", "Text message"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        NOT_DELIVERED = "not_delivered", "Not delivered: the address was refused"
+        CANCELLED = "cancelled", "Not sent: the link was used, revoked or expired first"
+
+    link = models.ForeignKey(PatientLink, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=16, choices=Kind)
+    medium = models.CharField(max_length=8, choices=Medium)
+    to = models.CharField(max_length=codes.EMAIL_MAX_LENGTH)  # shown masked, never logged
+    status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["link", "kind"], name="one_link_message_per_kind")
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="link_message_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for link {self.link_id}"

@@ -163,10 +163,40 @@ def update_patient(patient: Patient, changes: dict[str, object], *, by, request=
 
 
 @transaction.atomic(savepoint=False)
-def start_intake(*, patient: Patient, by, channel: str = Intake.Channel.FRONT_DESK, request=None):
-    intake = Intake.objects.create(patient=patient, entered_by=by, channel=channel)
-    record(Action.CREATE, actor=by, obj=intake, request=request, detail={"channel": channel})
+def start_intake(
+    *, patient: Patient, by, channel: str = Intake.Channel.FRONT_DESK, visit=None, request=None
+):
+    intake = Intake.objects.create(patient=patient, entered_by=by, channel=channel, visit=visit)
+    detail = {"channel": channel, **({"visit": str(visit.pk)} if visit else {})}
+    record(Action.CREATE, actor=by, obj=intake, request=request, detail=detail)
     return intake
+
+
+@transaction.atomic
+def resume_or_start_intake(
+    *, patient: Patient, by, visit=None, request=None
+) -> tuple[Intake, bool]:
+    """The patient's open draft, and True (resumed); else a new draft, and False. A patient has
+    one draft at a time: "start intake" twice, or from two desks at once, never makes a
+    silent second one. Given a visit, a draft not yet for a visit becomes the visit's; one
+    for another visit stays its own, and this visit gets a new draft."""
+    list(Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk"))
+    drafts = patient.intakes.filter(status=Intake.Status.DRAFT).order_by("-updated_at")
+    if visit is not None:
+        drafts = drafts.filter(Q(visit=None) | Q(visit=visit))
+    if draft := drafts.first():
+        if visit is not None and draft.visit_id is None:
+            draft.visit = visit
+            draft.save(update_fields=["visit", "updated_at"])
+            record(
+                Action.UPDATE,
+                actor=by,
+                obj=draft,
+                request=request,
+                detail={"visit": str(visit.pk)},
+            )
+        return draft, True
+    return start_intake(patient=patient, by=by, visit=visit, request=request), False
 
 
 def apply_changes(

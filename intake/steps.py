@@ -45,6 +45,7 @@ STEPS = (
     Step("history", _("History and lifestyle"), intake_forms.HistoryForm),
 )
 STEP_BY_SLUG = {step.slug: step for step in STEPS}
+STEP_NUMBER = {step.slug: number for number, step in enumerate(STEPS, start=1)}
 REVIEW = "review"
 
 

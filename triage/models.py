@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from intake.levels import Level, Severity
-from intake.models import Intake, Patient
+from intake.models import Intake, OutgoingMessage, Patient
 from intake.validators import validate_typed_text
 
 
@@ -203,7 +203,7 @@ class Alert(models.Model):
         return self.intake.patient if self.intake_id else self.patient
 
 
-class EscalationEmail(models.Model):
+class EscalationEmail(OutgoingMessage):
     """One e-mail of an emergency alert's escalation to one clinician: recorded before it is
     sent and after, so a send is never lost and never silent (triage.escalation).
 
@@ -223,15 +223,7 @@ class EscalationEmail(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    message_id = models.CharField(max_length=200, unique=True)
     status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
-    created_at = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    attempted_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    failing_since = models.DateTimeField(null=True, blank=True)  # cleared once it goes
-    last_error = models.CharField(max_length=200, blank=True)  # the SMTP reply, never PHI
 
     class Meta:
         ordering = ["alert", "round", "recipient"]

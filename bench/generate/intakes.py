@@ -93,6 +93,8 @@ def add_intake(chunk: Chunk) -> None:
                 open_alert=open_alert_rank(()),
                 reviewed_at=None,
                 reviewed_by_id=None,
+                visit_id=None,
+                furthest_step=None,
                 summary_status="",
                 worklist_version=1,
             )
@@ -135,6 +137,8 @@ def add_intake(chunk: Chunk) -> None:
             open_alert=open_alert_rank(flags),
             reviewed_at=reviewed,
             reviewed_by_id=reviewer if reviewed else None,
+            visit_id=None,
+            furthest_step=None,
             summary_status=plan.summary_status(index, current=True),
             worklist_version=1,
         )

@@ -63,6 +63,8 @@ _INTAKE_OWN_FIELDS: tuple[tuple[str, Any], ...] = (
     ("open_alert", int),
     ("reviewed_at", dt.datetime | None),
     ("reviewed_by_id", int | None),
+    ("visit_id", object),  # the generated intakes are not for a booked visit
+    ("furthest_step", int | None),
     # Kept by triggers in the app (intake 0008, reports 0003), which COPY does not fire.
     ("summary_status", str),
     ("worklist_version", int),

@@ -7,22 +7,21 @@ from uuid import UUID
 import qrcode
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from qrcode.image.svg import SvgPathImage
 
 from accounts.roles import Role, role_required
 from audit.services import Action, record
-from clinic import access
+from clinic import access, links
 from clinic.front_desk.forms import TabletForm
+from clinic.link_messages import link_url
 from clinic.patient import access as patient_access
 from clinic.patient.views import KIOSK, PATIENT_SLUGS
 from clinic.presentation import form_problems
-from intake.models import Intake
+from intake.models import Intake, PatientLink
 from intake.steps import STEPS
 
 ENTRY_ROLES = (Role.FRONT_DESK, Role.ADMIN)
@@ -60,19 +59,15 @@ def link_new(request: HttpRequest, intake_id: UUID) -> HttpResponse:
     intake = access.intake_for(request.user, intake_id)
     if not intake.is_draft:
         return _not_a_draft(request, intake)
-    with transaction.atomic():
-        link, token = patient_access.make_link(intake, by=request.user)
-        record(
-            Action.LINK,
-            actor=request.user,
-            obj=intake,
-            request=request,
-            detail={"link": str(link.id), "expires_at": link.expires_at.isoformat()},
-        )
-    url = request.build_absolute_uri(reverse("patient:link-start", args=[token]))
+    return link_page(request, links.make_link(intake, by=request.user, request=request))
+
+
+def link_page(request: HttpRequest, link: PatientLink) -> HttpResponse:
+    """The link to print as a QR code, or to copy with one button."""
+    url = link_url(link)
     qr_svg = qrcode.make(url, image_factory=SvgPathImage).to_string(encoding="unicode")
     return render(
         request,
         "intake/patient/link_created.html",
-        {"intake": intake, "link": link, "url": url, "qr_svg": qr_svg},
+        {"intake": link.intake, "link": link, "url": url, "qr_svg": qr_svg},
     )

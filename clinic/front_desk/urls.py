@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clinic.front_desk import views
+from clinic.front_desk import views, visits
 
 app_name = "intake"
 
@@ -12,7 +12,14 @@ urlpatterns = [
     path("alerts/<uuid:alert_id>/action/", views.alert_action, name="alert-action"),
     path("alerts/<uuid:alert_id>/acknowledge/", views.alert_acknowledge, name="alert-acknowledge"),
     path("alerts/<uuid:alert_id>/attach/", views.alert_attach, name="alert-attach"),
+    path("day/", visits.day_board, name="day"),
+    path("visits/import/", visits.visits_import, name="visits-import"),
+    path("visits/<uuid:visit_id>/", visits.visit, name="visit"),
+    path("visits/<uuid:visit_id>/start/", visits.visit_start, name="visit-start"),
+    path("visits/<uuid:visit_id>/send/", visits.visit_send, name="visit-send"),
+    path("links/<uuid:link_id>/revoke/", visits.link_revoke, name="link-revoke"),
     path("patients/new/", views.patient_new, name="patient-new"),
+    path("patients/<uuid:patient_id>/visits/new/", visits.visit_new, name="visit-new"),
     path("patients/<uuid:patient_id>/start/", views.intake_start, name="start"),
     path("<uuid:intake_id>/review/", views.review, name="review"),
     path("<uuid:intake_id>/submit/", views.submit, name="submit"),

@@ -27,6 +27,7 @@ from audit.services import Action, record, record_shown
 from clinic import access, submission
 from clinic.escalation import due_round
 from clinic.front_desk.forms import AlertActionForm
+from clinic.front_desk.visits import resumed_message
 from clinic.patient.views import seen_revision
 from clinic.presentation import (
     alert_on_page,
@@ -86,6 +87,12 @@ def desk(request):
             "form": PatientSearchForm(initial={"q": query}),
             "query": query,
             "patients": patients,
+            # Their intake in progress is resumed, never doubled: the button says so.
+            "with_draft": set(
+                access.open_drafts_for(request.user)
+                .filter(patient__in=[p.pk for p in patients])
+                .values_list("patient_id", flat=True)
+            ),
             "drafts": drafts,
         },
     )
@@ -123,7 +130,9 @@ def patient_new(request):
                 patient = services.save_patient(
                     form.save(commit=False), by=request.user, request=request
                 )
-                intake = services.start_intake(patient=patient, by=request.user, request=request)
+                intake, _resumed = services.resume_or_start_intake(
+                    patient=patient, by=request.user, request=request
+                )
             return redirect("intake:step", intake_id=intake.pk, slug=STEPS[1].slug)
         # Other patients' names and birth dates are about to be shown.
         record_shown(
@@ -138,8 +147,13 @@ def patient_new(request):
 @role_required(*ENTRY_ROLES)
 @require_POST
 def intake_start(request, patient_id):
+    """Start the patient's intake, or resume the one in progress: never a silent second."""
     patient = access.patient_for(request.user, patient_id)
-    intake = services.start_intake(patient=patient, by=request.user, request=request)
+    intake, resumed = services.resume_or_start_intake(
+        patient=patient, by=request.user, request=request
+    )
+    if resumed:
+        messages.info(request, resumed_message(intake))
     return redirect("intake:step", intake_id=intake.pk, slug=STEPS[1].slug)
 
 
@@ -172,6 +186,7 @@ def step(request, intake_id, slug):
                 intake,
                 by=request.user,
                 request=request,
+                step=slug,
                 seen_revision=seen_revision(request),
                 **_changes(bound),
             )

@@ -8,6 +8,7 @@ out, finishing it leaves only a marker for the "hand the tablet back" page.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from datetime import timedelta
 
@@ -23,9 +24,8 @@ from intake import services
 from intake.models import Intake, PatientLink
 
 LINK_SALT = "intake.patient-link"
-# The longest life a link may be given; the signature refuses anything older even if the
-# row were edited, so a leaked database row alone cannot revive an old token.
-MAX_LINK_HOURS = 24 * 14
+# Which link this browser submitted through: its done page opens here and nowhere else.
+LINK_DONE = "link_done"
 
 KIOSK_INTAKE = "kiosk_intake"
 KIOSK_PAGE = "kiosk_page"
@@ -55,25 +55,58 @@ class LinkRevoked(LinkProblem):
 # --- links ------------------------------------------------------------------------
 
 
-def make_link(intake: Intake, *, by, hours: int | None = None) -> tuple[PatientLink, str]:
-    """A new link to this draft, valid for `hours` (default: PATIENT_LINK_HOURS), and its token.
+def longest_link_life() -> timedelta:
+    """The longest life a link may be given; the signature refuses anything older even if the
+    row were edited, so a leaked database row alone cannot revive an old token."""
+    return timedelta(days=settings.PATIENT_LINK_MAX_DAYS)
 
-    The token carries only the link's id: no patient data ends up in a URL or a log.
-    """
-    hours = settings.PATIENT_LINK_HOURS if hours is None else hours
-    if not 1 <= hours <= MAX_LINK_HOURS:
-        raise ValueError(f"a link lives 1 to {MAX_LINK_HOURS} hours")
+
+def link_expiry(now: dt.datetime, visit_day: dt.date | None) -> dt.datetime:
+    """Until the end of the visit's day, so that no reminder carries a dead link; without a
+    visit (or for one already past), PATIENT_LINK_HOURS; never beyond the longest life."""
+    longest = now + longest_link_life()
+    if visit_day is not None:
+        end_of_day = timezone.make_aware(dt.datetime.combine(visit_day, dt.time.max))
+        if end_of_day > now:
+            return min(end_of_day, longest)
+    return min(now + timedelta(hours=settings.PATIENT_LINK_HOURS), longest)
+
+
+def make_link(intake: Intake, *, by) -> tuple[PatientLink, list[PatientLink]]:
+    """A new link to this draft, and the links it revoked: a new link for an intake ends the
+    old ones, so a link forwarded or sent to an old address stops working."""
     if not intake.is_draft:
         raise services.NotADraft
-    link = PatientLink.objects.create(
-        intake=intake, created_by=by, expires_at=timezone.now() + timedelta(hours=hours)
+    now = timezone.now()
+    visit_day = intake.visit.day if intake.visit_id else None
+    replaced = list(
+        PatientLink.objects.select_for_update()
+        .filter(intake=intake, revoked_at=None, expires_at__gt=now)
+        .order_by("created_at")
     )
-    return link, signing.dumps({"l": str(link.id)}, salt=LINK_SALT, compress=True)
+    PatientLink.objects.filter(pk__in=[old.pk for old in replaced]).update(revoked_at=now)
+    link = PatientLink.objects.create(
+        intake=intake, created_by=by, expires_at=link_expiry(now, visit_day)
+    )
+    return link, replaced
+
+
+def token_for(link: PatientLink) -> str:
+    """The URL's token: it carries only the link's id, so no patient data is in a URL or a log."""
+    return signing.dumps({"l": str(link.id)}, salt=LINK_SALT, compress=True)
+
+
+def revoke_link(link: PatientLink, *, by) -> bool:
+    """End a link now; False when it had already ended."""
+    ended = PatientLink.objects.filter(pk=link.pk, revoked_at=None).update(
+        revoked_at=timezone.now(), revoked_by=by
+    )
+    return bool(ended)
 
 
 def _signed_link_id(token: str) -> uuid.UUID:
     try:
-        payload = signing.loads(token, salt=LINK_SALT, max_age=timedelta(hours=MAX_LINK_HOURS))
+        payload = signing.loads(token, salt=LINK_SALT, max_age=longest_link_life())
     except signing.SignatureExpired:
         raise LinkExpired from None
     except signing.BadSignature:
@@ -84,21 +117,11 @@ def _signed_link_id(token: str) -> uuid.UUID:
         raise LinkInvalid from None
 
 
-def _submitted_through_link(link: PatientLink) -> bool:
-    intake = link.intake
-    return (
-        intake.channel == Intake.Channel.PATIENT_LINK
-        and intake.submitted_at is not None
-        and link.created_at <= intake.submitted_at <= link.expires_at
-    )
-
-
-def resolve_link(token: str, *, for_done_page: bool = False) -> PatientLink:
+def resolve_link(token: str, *, session=None) -> PatientLink:
     """The link a token names, if it may be used now; else a `LinkProblem` subclass.
 
-    With `for_done_page`, a link whose intake was submitted through a patient link while
-    this one was valid still resolves: the thank-you page (and its emergency advice)
-    must show after the submission that used the link up.
+    Once its intake is submitted a link opens nothing, except, given the `session` of the
+    browser that submitted through it, the thank-you page (and its emergency advice).
     """
     link = (
         PatientLink.objects.select_related("intake__patient")
@@ -109,11 +132,24 @@ def resolve_link(token: str, *, for_done_page: bool = False) -> PatientLink:
         raise LinkInvalid
     if link.revoked_at is not None:
         raise LinkRevoked
+    if not link.intake.is_draft:
+        if session is not None and session.get(LINK_DONE) == str(link.pk):
+            return link
+        raise LinkUsed
     if link.expires_at <= timezone.now():
         raise LinkExpired
-    if not link.intake.is_draft and not (for_done_page and _submitted_through_link(link)):
-        raise LinkUsed
     return link
+
+
+def mark_opened(link: PatientLink) -> None:
+    """The first time the patient opens the link: the desk sees "opened", reminders stop."""
+    if link.opened_at is None:
+        link.opened_at = timezone.now()
+        PatientLink.objects.filter(pk=link.pk, opened_at=None).update(opened_at=link.opened_at)
+
+
+def remember_link_done(request: HttpRequest, link: PatientLink) -> None:
+    request.session[LINK_DONE] = str(link.pk)
 
 
 @transaction.atomic

@@ -43,7 +43,7 @@ from intake.document import DocumentInvalid
 from intake.evidence import evidence_in_words
 from intake.forms import ReaskForm
 from intake.levels import Severity
-from intake.models import Intake, Patient
+from intake.models import Intake, Patient, PatientLink
 from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
 from triage.models import TriageAssessment
 from triage.services import answer_reasks, current_assessment
@@ -129,6 +129,7 @@ def _step_page(request: HttpRequest, intake: Intake, slug: str, pages: Pages) ->
                 rows=bound.rows(),
                 seen_revision=seen_revision(request),
                 request=request,
+                step=slug,
             )
         except services.EditConflict:
             return _changed_at_the_desk(request, request.path)
@@ -331,18 +332,23 @@ def _link_problem_page(request: HttpRequest, problem: patient_access.LinkProblem
     )
 
 
-def _link_view(*, for_done_page: bool = False) -> Callable:
-    """Give the view the link its token names, or show the plain-words page for a bad one."""
+def _link_view(*, done_page: bool = False) -> Callable:
+    """Give the view the link its token names, or show the plain-words page for a bad one.
+    The `done_page` views also open, in the browser that submitted, after the submission."""
 
     def decorator(view: Callable) -> Callable:
         @login_not_required
         @wraps(view)
         def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
             try:
-                link = patient_access.resolve_link(token, for_done_page=for_done_page)
+                link = patient_access.resolve_link(
+                    token, session=request.session if done_page else None
+                )
             except patient_access.LinkProblem as problem:
                 return _link_problem_page(request, problem)
-            return view(request, link.intake, _link_pages(token), *args, **kwargs)
+            if request.method == "GET":  # opened is seen; a refused answer changes nothing
+                patient_access.mark_opened(link)
+            return view(request, link, _link_pages(token), *args, **kwargs)
 
         return wrapper
 
@@ -350,29 +356,37 @@ def _link_view(*, for_done_page: bool = False) -> Callable:
 
 
 @_link_view()
-def link_start(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse:
+def link_start(request: HttpRequest, link: PatientLink, pages: Pages) -> HttpResponse:
     record(
-        Action.VIEW, actor_label=pages.reader, obj=intake, request=request, detail={"page": "start"}
+        Action.VIEW,
+        actor_label=pages.reader,
+        obj=link.intake,
+        request=request,
+        detail={"page": "start", "link": str(link.pk)},
     )
     return redirect(pages.step(PATIENT_SLUGS[0]))
 
 
 @_link_view()
-def link_step(request: HttpRequest, intake: Intake, pages: Pages, slug: str) -> HttpResponse:
-    return _step_page(request, intake, slug, pages)
+def link_step(request: HttpRequest, link: PatientLink, pages: Pages, slug: str) -> HttpResponse:
+    return _step_page(request, link.intake, slug, pages)
 
 
 @login_not_required
 @require_POST
-@_link_view(for_done_page=True)
-def link_submit(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse:
+@_link_view(done_page=True)
+def link_submit(request: HttpRequest, link: PatientLink, pages: Pages) -> HttpResponse:
     # A repeated submit (double tap) lands on the thank-you page like the first one.
+    intake = link.intake
     back_to_review = _submit(request, intake, pages) if intake.is_draft else None
-    return back_to_review or redirect(pages.url("done"))
+    if back_to_review:
+        return back_to_review
+    patient_access.remember_link_done(request, link)
+    return redirect(pages.url("done"))
 
 
-@_link_view(for_done_page=True)
-def link_done(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse:
-    if intake.is_draft:
+@_link_view(done_page=True)
+def link_done(request: HttpRequest, link: PatientLink, pages: Pages) -> HttpResponse:
+    if link.intake.is_draft:
         return redirect(pages.step(REVIEW))
-    return _done_page(request, intake, pages)
+    return _done_page(request, link.intake, pages)

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from intake.questions import question
 from tests.clinic.alerting import raised_minutes_ago
-from tests.clinic.test_escalation_smtp import Mailbox, SmtpServer
+from tests.clinic.smtp import Mailbox, SmtpServer
 from tests.factories import UserFactory
 from tests.intake.conftest import VIGNETTES
 from tests.intake.factories import IntakeFactory, PatientFactory

@@ -4,12 +4,9 @@ failure on record that the next sweep retries with the same Message-ID."""
 
 from __future__ import annotations
 
-import email
 import socket
-from collections.abc import Iterator
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from accounts.roles import Role
 from audit.models import AuditEvent
@@ -20,61 +17,6 @@ from tests.intake.factories import IntakeFactory
 from triage.models import Alert, EscalationEmail
 
 pytestmark = pytest.mark.django_db
-
-
-class Mailbox:
-    """An SMTP handler keeping what it accepted; `refuse` answers DATA with a 451. It counts
-    the connections made to it."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-        self.refuse = 0
-        self.connections = 0
-
-    async def handle_EHLO(self, server, session, envelope, hostname, responses) -> list[str]:
-        self.connections += 1
-        session.host_name = hostname
-        return responses
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        if self.refuse:
-            self.refuse -= 1
-            return "451 4.3.0 try again later"
-        self.messages.append(email.message_from_bytes(envelope.original_content))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class SmtpServer:
-    """aiosmtpd on one port, stopped and started again as a real server would be."""
-
-    def __init__(self, mailbox: Mailbox) -> None:
-        self.mailbox, self.port, self.controller = mailbox, free_port(), None
-
-    def start(self) -> None:
-        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
-@pytest.fixture
-def smtp(settings) -> Iterator[tuple[Mailbox, SmtpServer]]:
-    server = SmtpServer(Mailbox())
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 2
-    settings.PUBLIC_BASE_URL = "https://clinic.example.org"
-    yield server.mailbox, server
-    server.stop()
 
 
 @pytest.fixture

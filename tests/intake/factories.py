@@ -1,9 +1,12 @@
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
-from intake.models import Intake, Patient
+from accounts.roles import Role
+from intake.models import Intake, Patient, Visit
 from intake.services import search_name_of
+from tests.factories import UserFactory
 
 
 class PatientFactory(factory.django.DjangoModelFactory):
@@ -23,3 +26,13 @@ class IntakeFactory(factory.django.DjangoModelFactory):
 
     patient = factory.SubFactory(PatientFactory)
     reported_on = factory.LazyFunction(dt.date.today)
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Visit
+
+    patient = factory.SubFactory(PatientFactory)
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=1))
+    reason = "Numb toes"
+    created_by = factory.SubFactory(UserFactory, role=Role.FRONT_DESK)

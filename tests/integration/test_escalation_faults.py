@@ -13,7 +13,7 @@ from accounts.roles import Role
 from clinic import escalation, submission
 from clinic.tasks import escalate_alerts
 from tests.clinic.alerting import raised_minutes_ago
-from tests.clinic.test_escalation_smtp import Mailbox, SmtpServer
+from tests.clinic.smtp import Mailbox, SmtpServer
 from tests.factories import UserFactory
 from tests.intake.factories import IntakeFactory
 from tests.integration.throwaway import ThrowawayRedis, wait_until

@@ -96,6 +96,7 @@ class Installed:
             "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(48),
             "ALLOWED_HOSTS": HOST,
+            "CLINIC_NAME": "Riverside Neurology",
             "CLINIC_PHONE": "(617) 555-0123",
             "PUBLIC_BASE_URL": f"https://{HOST}",
             "EMAIL_HOST": "127.0.0.1",

@@ -17,11 +17,11 @@ from django.urls import resolve, reverse
 from clinic.patient import access as patient_access
 from intake.answers import apply_document
 from intake.document import parse_document
-from intake.models import Intake
+from intake.models import Intake, PatientLink
 from reports import building as pipeline
 from reports.models import PreVisitSummary
 from tests.intake.conftest import VIGNETTES
-from tests.intake.factories import IntakeFactory
+from tests.intake.factories import IntakeFactory, VisitFactory
 from tests.intake.formdata import as_the_forms_ask
 from tests.triage.clinic import submit
 from tests.urlwalk import Route
@@ -34,6 +34,7 @@ class Clinic:
 
     submitted: Intake
     draft: Intake
+    link: PatientLink
     token: str
     refused: Alert  # raised by a refused API document, on nobody yet
 
@@ -65,6 +66,8 @@ class Clinic:
             "version": intake.version,
             "slug": slug,
             "token": self.token,
+            "visit_id": self.draft.visit_id,
+            "link_id": self.link.pk,
         }
         return reverse(route.name, kwargs={name: values[name] for name in names})
 
@@ -75,7 +78,9 @@ def clinic(front_desk) -> Clinic:
     doc = parse_document(as_the_forms_ask(VIGNETTES["10-hypothyroid"]["document"]))
     draft = IntakeFactory(reported_on=doc.reported_on)
     apply_document(draft, doc)  # every answer the forms ask given: the draft can be submitted
-    _, token = patient_access.make_link(draft, by=front_desk)
+    draft.visit = VisitFactory(patient=draft.patient, created_by=front_desk)
+    draft.save()
+    link, _ = patient_access.make_link(draft, by=front_desk)
     refused = Alert.objects.create(
         level="emergency",
         codes=["saddle_numbness"],
@@ -83,7 +88,13 @@ def clinic(front_desk) -> Clinic:
         channel=Intake.Channel.API,
         reported={"family_name": "Unmatched", "answers": ["red_flags.saddle_numbness"]},
     )
-    return Clinic(submitted=submitted, draft=draft, token=token, refused=refused)
+    return Clinic(
+        submitted=submitted,
+        draft=draft,
+        link=link,
+        token=patient_access.token_for(link),
+        refused=refused,
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -7,13 +7,16 @@ is added.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from intake.fhir import questionnaire_response
@@ -63,6 +66,13 @@ def _called_911(clinic: Clinic) -> dict[str, str]:
     return {"kind": "called_911", "note": ""}
 
 
+def _a_day_file(clinic: Clinic) -> dict[str, object]:
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    header = "date,time,given_name,family_name,date_of_birth,reason"
+    data = f"{header}\n{tomorrow},09:00,Al,Bo,1960-01-01,Numb\n"
+    return {"file": SimpleUploadedFile("day.csv", data.encode())}
+
+
 def _document(clinic: Clinic) -> dict[str, object]:
     return DOCUMENT
 
@@ -75,7 +85,16 @@ AUDITED: dict[str, Call] = {
     # the front desk
     "intake:desk": Call("front_desk", "GET", Action.VIEW, ""),  # the open drafts, by name
     "intake:patient-new": Call("front_desk", "POST", Action.VIEW, "", body=_same_patient_again),
-    "intake:start": Call("front_desk", "POST", Action.CREATE, subject="draft", new=True),
+    # A patient without a draft: one with a draft resumes it (the step page is audited).
+    "intake:start": Call("front_desk", "POST", Action.CREATE, new=True),
+    "intake:day": Call("front_desk", "GET", Action.VIEW, ""),  # the day's patients, by name
+    "intake:visits-import": Call("front_desk", "POST", Action.IMPORT, "", body=_a_day_file),
+    "intake:visit-new": Call("front_desk", "GET", Action.VIEW, "intake.Patient", subject="draft"),
+    "intake:visit": Call("front_desk", "GET", Action.VIEW, "intake.Visit", subject="draft"),
+    "intake:visit-send": Call(
+        "front_desk", "POST", Action.LINK, subject="draft", body=lambda clinic: {"by": "print"}
+    ),
+    "intake:link-revoke": Call("front_desk", "POST", Action.REVOKE, subject="draft"),
     "intake:step": Call("front_desk", "GET", Action.VIEW, subject="draft"),
     "intake:review": Call("front_desk", "GET", Action.VIEW, subject="draft"),
     "intake:submit": Call("front_desk", "POST", Action.SUBMIT, subject="draft"),
@@ -149,6 +168,8 @@ SHOWS_NO_PATIENT_DATA: dict[str, str] = {
     "triage:trends": "counts per day and a median, no patient",
     "triage:emergency-count": "one number",
     "intake:alerts-count": "one number",
+    "intake:visit-start": "opens the visit's intake; the step page it leads to is audited, and "
+    "a new draft records its creation",
     "intake:desk-search": "keeps the search in the session; the desk it leads to is audited",
     "triage:worklist-search": "keeps the filters; the worklist it leads to is audited",
     "api:evaluate": "triages the caller's own document; nothing stored is read or written",

@@ -74,3 +74,20 @@ document.addEventListener("DOMContentLoaded", () => {
     form.addEventListener("change", () => showFollowUps(form));
   });
 });
+
+// "Copy link": one button copies the field it names; the field stays selectable by hand.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy-target]");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.copyTarget);
+  field.select();
+  try {
+    await navigator.clipboard.writeText(field.value);
+  } catch {
+    document.execCommand("copy"); // no clipboard API (plain http): the selection is copied
+  }
+  button.textContent = button.dataset.copiedText || "Copied";
+});
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
