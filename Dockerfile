@@ -41,7 +41,7 @@ RUN pip install -c /tmp/constraints.txt /tmp/wheels/*.whl \
 RUN DJANGO_ENV=production DEBUG=false \
     SECRET_KEY=collectstatic-placeholder-never-used-to-sign-anything-0123456789 \
     ALLOWED_HOSTS=build.invalid DATABASE_URL=postgres://build@build.invalid:5432/build \
-    CLINIC_PHONE=build.invalid PUBLIC_BASE_URL=https://build.invalid EMAIL_HOST=build.invalid \
+    CLINIC_NAME=build.invalid CLINIC_PHONE=build.invalid PUBLIC_BASE_URL=https://build.invalid EMAIL_HOST=build.invalid \
     django-admin collectstatic --noinput
 
 USER clinic

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import Action, record
-from intake import services
+from intake import prefill, services
 from intake.answers import add_rows, apply_patient, document_rows, intake_answers, set_answers
 from intake.document import (
     DocumentInvalid,
@@ -102,6 +103,7 @@ def save_step(intake: Intake, *, by, request=None, step: str = "", **changes) ->
     clinic the moment it is stored, whether or not the intake is ever finished. `step` (its
     slug) tells how far the draft has got, for the desk's board."""
     saved = services.save_answers(intake, by=by, request=request, **changes)
+    prefill.confirm(saved, step)
     if step in STEP_NUMBER and STEP_NUMBER[step] > (saved.furthest_step or 0):
         saved.furthest_step = STEP_NUMBER[step]
         Intake.objects.filter(pk=saved.pk).update(furthest_step=saved.furthest_step)
@@ -129,8 +131,12 @@ def _draft_document(intake: Intake) -> IntakeDocument:
     saved) is refused naming it; documents from older clients stay valid without them.
     """
     doc = parse_document(intake_answers(intake), today=intake.reported_on)
-    if unasked := questions_not_asked(doc):
-        raise DocumentInvalid(tuple(Problem(path, "is required") for path in unasked))
+    missing = tuple(Problem(path, "is required") for path in questions_not_asked(doc))
+    missing += prefill.problems(
+        intake, _("from the last visit: check it, change what is different, and save")
+    )
+    if missing:
+        raise DocumentInvalid(missing)
     return doc
 
 

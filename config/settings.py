@@ -135,11 +135,6 @@ if _postgres:
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1),
-                # How alike a name must be to match a search with a typo (the worklist;
-                # pg_trgm's default, 0.3, matched ~1% of a million patients for a common
-                # full name: "Jonh Smith" found "Joan Smithers"). 0.45 still finds "Jonh
-                # Smith" and "Maria Gracia"; docs/performance.md has the figures.
-                "options": "-c pg_trgm.similarity_threshold=0.45",
             },
         }
     }

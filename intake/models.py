@@ -111,6 +111,24 @@ class Visit(models.Model):
         return timezone.localdate(self.scheduled_at)
 
 
+class NameWordVariant(models.Model):
+    """A word of a patient's name, and a string left by deleting up to two of its letters:
+    the table the typo-tolerant name search looks words up in (intake/name_words.py). The
+    words are the distinct words of every name, thousands however many patients."""
+
+    variant = models.CharField(max_length=codes.PERSON_NAME_MAX_LENGTH)
+    word = models.CharField(max_length=codes.PERSON_NAME_MAX_LENGTH)
+
+    class Meta:
+        constraints = [
+            # Its index leads with the variant: the search's `variant IN (...)`.
+            models.UniqueConstraint(fields=["variant", "word"], name="name_word_variant_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant} → {self.word}"
+
+
 # The worklist's order, all ascending so that "after the cursor" is one row comparison the
 # index below can seek to: open alerts first (open_alert descending), then oldest first.
 WORKLIST_KEY = (
@@ -399,6 +417,27 @@ class PatientLink(models.Model):
 
     def usable_at(self, moment) -> bool:
         return self.revoked_at is None and moment < self.expires_at and self.intake.is_draft
+
+
+class PrefilledStep(models.Model):
+    """A step of a returning patient's draft filled from their last submitted intake (the
+    parts that change slowly); it must be confirmed or changed, by saving the step, before
+    the draft can be submitted (intake/prefill.py)."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="prefilled_steps")
+    step = models.CharField(max_length=32)
+    source = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="+")
+    source_reported_on = models.DateField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["intake", "step"]
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "step"], name="one_prefill_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step} of {self.intake_id} from {self.source_id}"
 
 
 class OutgoingMessage(models.Model):

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.services import Action, record
+from intake import name_words, prefill
 from intake.answers import replace_rows
 from intake.document import Patient as PatientAnswers
 from intake.document import Problem
@@ -51,17 +52,32 @@ def search_name_of(given_name: str, family_name: str) -> str:
 
 
 def find_patients(query: str, *, limit: int = 25) -> QuerySet[Patient]:
-    """Patients by MRN (exact or prefix), date of birth (YYYY-MM-DD) or name words."""
+    """Patients by MRN (exact or prefix), date of birth (YYYY-MM-DD) or name words; when
+    no name holds the words as typed, by the words they are a typo of ("Jonh Smith")."""
     query = query.strip()
     if not query:
         return Patient.objects.none()
-    condition = Q(mrn__istartswith=query)
+    condition, words = Q(mrn__istartswith=query), []
     try:
         condition |= Q(date_of_birth=timezone.datetime.fromisoformat(query).date())
     except ValueError:
         words = fold(query).split()
         condition |= Q(*(Q(search_name__contains=word) for word in words))
-    return Patient.objects.filter(condition).order_by("family_name", "given_name")[:limit]
+    found = Patient.objects.filter(condition).order_by("family_name", "given_name")
+    if words and not found.exists() and (alike := name_condition(words)) is not None:
+        found = Patient.objects.filter(alike).order_by("family_name", "given_name")
+    return found[:limit]
+
+
+def name_condition(typed_words: list[str], prefix: str = "") -> Q | None:
+    """Names holding, for each typed word, one of the stored words it may be a typo of;
+    None when some word is like no stored word. `prefix` reaches the patient from another
+    model ("patient__")."""
+    corrected = name_words.corrected(typed_words)
+    if corrected is None:
+        return None
+    field = f"{prefix}search_name__contains"
+    return Q(*(Q(*(Q(**{field: word}) for word in words), _connector=Q.OR) for words in corrected))
 
 
 def likely_duplicates(*, given_name: str, family_name: str, date_of_birth, mrn: str = ""):
@@ -122,6 +138,7 @@ def save_patient(patient: Patient, *, by, request=None) -> Patient:
     patient.mrn = patient.mrn or None
     patient.search_name = search_name_of(patient.given_name, patient.family_name)
     patient.save(force_insert=True)
+    name_words.remember([patient.search_name])
     record(Action.CREATE, actor=by, obj=patient, request=request)
     return patient
 
@@ -149,6 +166,7 @@ def update_patient(patient: Patient, changes: dict[str, object], *, by, request=
         return patient
     patient.search_name = search_name_of(patient.given_name, patient.family_name)
     patient.save()
+    name_words.remember([patient.search_name])
     record(
         Action.UPDATE,
         actor=by,
@@ -167,7 +185,10 @@ def start_intake(
     *, patient: Patient, by, channel: str = Intake.Channel.FRONT_DESK, visit=None, request=None
 ):
     intake = Intake.objects.create(patient=patient, entered_by=by, channel=channel, visit=visit)
-    detail = {"channel": channel, **({"visit": str(visit.pk)} if visit else {})}
+    detail: dict[str, object] = {"channel": channel, **({"visit": str(visit.pk)} if visit else {})}
+    # A returning patient: the slowly changing parts of their last intake, to be confirmed.
+    if (source := prefill.last_submitted(intake)) and (steps := prefill.prefill(intake, source)):
+        detail |= {"prefilled_from": str(source.pk), "prefilled": [s.step for s in steps]}
     record(Action.CREATE, actor=by, obj=intake, request=request, detail=detail)
     return intake
 

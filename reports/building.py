@@ -4,6 +4,7 @@ capped in attempts. The Celery task calls `build_summary`; nothing here sends a 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -13,8 +14,9 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from intake import changes
 from intake.models import IntakeVersion
 from reports.models import PreVisitSummary
 from reports.pdf import render_summary_pdf
@@ -135,6 +137,29 @@ def alerts_of(intake_id) -> list[dict[str, Any]]:
     ]
 
 
+def history_of(intake, doc) -> dict[str, Any]:
+    """What changed since the patient's last visit, and the severity at each visit."""
+    with translation.override("en"):  # the PDF's words are English
+        since = changes.compared_with_previous(intake, doc)
+    return {
+        "since_last_visit": _plain(dataclasses.asdict(since)) if since else None,
+        "severity_trend": [
+            (day.isoformat(), severity) for day, severity in changes.severity_trend(intake)
+        ],
+    }
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: value.isoformat()
+        if isinstance(value, dt.date)
+        else list(value)
+        if isinstance(value, tuple)
+        else value
+        for key, value in values.items()
+    }
+
+
 def _iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
@@ -169,6 +194,7 @@ def build_summary(summary_id: int) -> str | None:
             desk_action=desk_action_of(assessment),
             alerts=alerts_of(summary.intake_id),
             submitted_at=version.created_at,
+            **history_of(summary.intake, doc),
         )
         _slow_down_for_tests()
         rendered = render_summary_pdf(content, page_size=settings.SUMMARY_PAGE_SIZE)

@@ -240,6 +240,8 @@ def build_summary_content(
     desk_action: Mapping[str, str] | None = None,
     alerts: Sequence[Mapping[str, Any]] = (),
     submitted_at: dt.datetime | None = None,
+    since_last_visit: Mapping[str, Any] | None = None,
+    severity_trend: Sequence[tuple[str, int]] = (),
 ) -> Json:
     """The summary as a JSON-serialisable dict (see the module docstring).
 
@@ -255,6 +257,8 @@ def build_summary_content(
     return content | {
         "desk_action": dict(desk_action) if desk_action else None,
         "alerts": [dict(alert) for alert in alerts],
+        "since_last_visit": dict(since_last_visit) if since_last_visit else None,
+        "severity_trend": [[day, severity] for day, severity in severity_trend],
     }
 
 

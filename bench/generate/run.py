@@ -19,6 +19,8 @@ from bench.generate.chunk import Stats
 from bench.generate.intakes import build_chunk
 from bench.generate.plan import Mix, Plan
 from bench.generate.rows import TABLES
+from intake import name_words
+from intake.models import Patient
 
 # The plan, for forked workers: set by the parent just before it forks.
 _PLAN: Plan | None = None
@@ -98,6 +100,10 @@ def generate(
         stats = _run(plan, chunk, processes or 2 * (os.cpu_count() or 1), progress)
     if not bulk:
         lap("rows")
+    # The name search's table of words, as save_patient keeps it (COPY bypasses it).
+    names = Patient.objects.values_list("search_name", flat=True).distinct()
+    name_words.remember(names.iterator(chunk_size=50_000))
+    lap("name words")
     if connection.vendor == "postgresql":
         analyse(stats.rows, vacuum=vacuum and bulk)
         lap("vacuum and analyse" if vacuum and bulk else "analyse")

@@ -24,6 +24,7 @@ from clinic.clinician.worklist import (
 )
 from clinic.presentation import answer_sections, changed_in_words, flags_with_reasons, form_problems
 from clinic.search_terms import recall, remember, searched_url
+from intake.changes import compared_with_previous, severity_trend
 from intake.models import IntakeVersion
 from intake.questions import reason_label
 from reports.diagram import leg_diagram_svg
@@ -136,14 +137,20 @@ def intake_detail(request, intake_id):
     assessment = current_assessment(intake)
     for version in versions:
         version.changed_questions = changed_in_words(version.changed_paths)
-    record(Action.VIEW, request=request, obj=intake, detail={"version": intake.version})
+    document = current.read()
+    since_last = compared_with_previous(intake, document)
+    # The page also shows what the last visit's intake said: that intake is read too.
+    detail = {"version": intake.version}
+    if since_last:
+        detail["previous_intake"] = since_last.previous_intake_id
+    record(Action.VIEW, request=request, obj=intake, detail=detail)
     return render(
         request,
         "triage/intake_detail.html",
         {
             "intake": intake,
             "assessment": assessment,
-            "flags": flags_with_reasons(assessment.flags.all(), current.read()),
+            "flags": flags_with_reasons(assessment.flags.all(), document),
             "sections": answer_sections(intake, current.document),
             "versions": versions,
             # Both answers of each question asked again before submission, with the words.
@@ -159,6 +166,8 @@ def intake_detail(request, intake_id):
             "notes": ClinicianNote.objects.filter(intake=intake).select_related("author"),
             "note_form": ClinicianNoteForm(),
             "acknowledge_form": AcknowledgeForm(),
+            "since_last": since_last,
+            "trend": severity_trend(intake),
             "diagram": leg_diagram_svg(
                 current.document["symptoms"]["sides"], current.document["symptoms"]["locations"]
             ),

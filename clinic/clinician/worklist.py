@@ -49,7 +49,7 @@ from django.utils.translation import get_language
 
 from intake.levels import Level, OpenAlert, SummaryStatus
 from intake.models import WORKLIST_KEY, Intake, Patient
-from intake.services import fold
+from intake.services import fold, name_condition
 from triage.models import Alert, AlertAction, TriageAssessment, TriageFlag
 
 PAGE_SIZE = 50
@@ -148,12 +148,12 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 def _search(queryset: QuerySet[Intake], query: str, *, look_alikes: bool) -> QuerySet[Intake]:
     """Intakes whose patient's MRN starts with the query or whose name holds every word;
-    with `look_alikes`, names like the query instead (a typo: "Jonh Smith")."""
+    with `look_alikes`, names holding the words they may be a typo of ("Jonh Smith"):
+    intake/name_words.py."""
     folded = fold(query)
     if look_alikes:
-        # The `%` operator (trigram similarity above pg_trgm.similarity_threshold, set per
-        # connection in config/settings.py) can use the trigram index of migration 0002.
-        return queryset.filter(patient__search_name__trigram_similar=folded)
+        alike = name_condition(folded.split(), prefix="patient__")
+        return queryset.none() if alike is None else queryset.filter(alike)
     by_mrn = Q(patient__mrn__istartswith=query.strip())
     by_name = Q(*(Q(patient__search_name__contains=word) for word in folded.split()))
     return queryset.filter(by_mrn | by_name)
@@ -161,10 +161,10 @@ def _search(queryset: QuerySet[Intake], query: str, *, look_alikes: bool) -> Que
 
 def _attempts(filters: WorklistFilters) -> tuple[bool, ...]:
     """The searches to try in turn (`look_alikes` for each), the first page with rows
-    winning: names as typed, then, on PostgreSQL, names like the query. Exact matches are
-    never buried among look-alikes sorted by urgency, and a name spelt right does not pay
-    for the look-alike search (about 100 ms at a million patients for a common name)."""
-    if connection.vendor == "postgresql" and len(fold(filters.query)) >= 3:
+    winning: names as typed, then names they may be a typo of. Exact matches are never
+    buried among look-alikes sorted by urgency, and a name spelt right does not pay for the
+    look-alike search."""
+    if len(fold(filters.query)) >= 3:
         return (False, True)
     return (False,)
 

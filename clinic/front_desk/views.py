@@ -40,7 +40,7 @@ from clinic.presentation import (
     reask_form,
 )
 from clinic.search_terms import recall, remember, searched_url
-from intake import services
+from intake import prefill, services
 from intake.document import DocumentInvalid, codes
 from intake.forms import PatientForm, PatientSearchForm
 from intake.levels import Level
@@ -208,6 +208,7 @@ def step(request, intake_id, slug):
             "steps": STEPS,
             "current": current,
             "previous": previous_slug(current),
+            "prefilled": prefill.unconfirmed(intake).get(current.slug),
             **alert_on_page(intake, as_asked=False),
         },
     )

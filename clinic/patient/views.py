@@ -38,7 +38,7 @@ from clinic.presentation import (
     reask_form,
     step_for_path,
 )
-from intake import services
+from intake import prefill, services
 from intake.document import DocumentInvalid
 from intake.evidence import evidence_in_words
 from intake.forms import ReaskForm
@@ -160,6 +160,7 @@ def _step_page(request: HttpRequest, intake: Intake, slug: str, pages: Pages) ->
             "total": TOTAL_PAGES,
             "back_url": pages.step(previous) if previous else "",
             "kiosk": pages is KIOSK,
+            "prefilled": prefill.unconfirmed(intake).get(current.slug),
             **alert_on_page(intake, as_asked=True),
         },
     )

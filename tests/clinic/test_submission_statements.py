@@ -66,6 +66,7 @@ def test_a_new_intake_from_a_document_runs_one_statement_per_row_it_stores(front
     assert ran == [
         "SELECT intake_patient",  # is this patient known?
         "INSERT intake_patient",
+        "INSERT intake_namewordvariant",  # the name's words, for the typo-tolerant search
         *audit,
         "INSERT intake_intake",  # written once, already submitted
         *audit,
