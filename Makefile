@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py seed_demo_day
+	$(PY) manage.py seed_demo_clinic
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	@# No beat here: the escalation and link-message sweeps run every 30 s beside the server
 	@# (e-mail and text messages to the console).

@@ -8,15 +8,19 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.http import HttpRequest, QueryDict, StreamingHttpResponse
 
 from audit.models import AuditEvent
 from audit.services import Action, record
 
+# "at" is in the clinic's time zone, as on the trail's page, with its UTC offset; the
+# column's name says which zone.
 HEADER = (
-    "at", "actor_label", "actor_id", "action", "object_type", "object_id", "client_address",
-    "detail",
+    f"at ({settings.TIME_ZONE})", "actor_label", "actor_id", "action", "object_type",
+    "object_id", "client_address", "detail",
 )  # fmt: skip
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -30,7 +34,7 @@ def safe_cell(value: object) -> str:
 
 def _row(event: AuditEvent) -> tuple[object, ...]:
     return (
-        event.at.isoformat(),
+        timezone.localtime(event.at).isoformat(),
         event.actor_label,
         event.actor_id,
         event.action,

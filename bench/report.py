@@ -132,16 +132,12 @@ MISS_NOTES: dict[str, str] = {
     ),
     "name": (
         "Name search lists the patients whose name holds every word as typed (a `LIKE` per "
-        "word, served by the trigram index), and only when there are none, names like the "
-        "query (`search_name % query`, trigram similarity above 0.45, config/settings.py). "
-        "The look-alike search is the cost: at a million Zipf-distributed names a misspelt "
-        "common name shares enough trigrams with tens of thousands of patients, each checked "
-        "in the heap, about 50 ms per query. At 1k the same query takes 1-2 ms. Before "
-        "this run the look-alikes were always added, at pg_trgm's default 0.3: 'Susan "
-        "Nelosn' matched 11,043 patients and took 350 ms. What would fix the rest: fuzzy-"
-        "match each word against a small table of the distinct name words (thousands, not a "
-        "million), then search patients by the corrected words exactly (PostgreSQL's "
-        "documented spelling-suggestion use of pg_trgm)."
+        "word, served by the trigram index), and only when there are none, the names holding "
+        "the words each typed word may be a typo of: one indexed `variant IN (...)` lookup in "
+        "the table of the distinct name words and their deletions (intake/name_words.py), "
+        "then the same `LIKE`s by the corrected words. A miss means a corrected word is a "
+        "common one (a typo of 'smith' is searched as every Smith): look at the `LIKE` by "
+        "the corrected words in EXPLAIN ANALYZE, not at the lookup."
     ),
     "engine": (
         "The rules and suggestion tables are evaluated in pure Python per document; a miss "

@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
                 "accounts.context_processors.session_timeout",
+                "config.context_processors.clinic",
             ],
         },
     },

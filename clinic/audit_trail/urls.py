@@ -5,5 +5,6 @@ from clinic.audit_trail import views
 app_name = "audit"
 
 urlpatterns = [
+    path("", views.trail, name="trail"),
     path("export.csv", views.export_csv, name="export"),
 ]

@@ -79,7 +79,7 @@ def test_the_admin_downloads_the_trail_as_a_streamed_uncached_csv(admin, admin_u
     assert tuple(rows[0]) == HEADER
     mine = next(row for row in rows if row["actor_label"] == "fran")
     assert mine == {
-        "at": event.at.isoformat(),
+        HEADER[0]: timezone.localtime(event.at).isoformat(),
         "actor_label": "fran",
         "actor_id": str(front_desk.pk),
         "action": "view",

@@ -162,6 +162,7 @@ MATRIX: dict[str, Page] = {
     "reports:summary-retry": clinical("POST", "302→triage:intake"),
     "reports:summary-pdf": clinical("GET", "200", subject="summary"),
     # the administrator
+    "audit:trail": staff("GET", "403", "403", "200"),
     "audit:export": staff("GET", "403", "403", "200"),
     # the REST API and FHIR
     "api:evaluate": row("POST", "403", "403", "400", "400", "403", "403", KIOSK, json=True),

@@ -152,6 +152,7 @@ AUDITED: dict[str, Call] = {
         body=_fhir_response,
     ),
     # the administrator
+    "audit:trail": Call("admin", "GET", Action.VIEW, ""),
     "audit:export": Call("admin", "GET", Action.EXPORT, ""),
 }
 
