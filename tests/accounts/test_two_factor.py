@@ -186,7 +186,9 @@ def test_front_desk_and_clinicians_are_not_forced(client, request, persona, page
     client = password_only(client, request.getfixturevalue(persona))
     response = client.get(page)
     assert response.status_code == 200
-    assert SETUP.encode() in response.content  # offered, in the navigation
+    assert SETUP.encode() not in response.content  # not in the menu: it is optional for them
+    settings_page = client.get(reverse("accounts:settings"))
+    assert SETUP.encode() in settings_page.content  # offered in their settings
 
 
 def test_anyone_may_enroll_and_then_needs_the_code(client, front_desk):
