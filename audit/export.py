@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.http import HttpRequest, QueryDict, StreamingHttpResponse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import Action, record

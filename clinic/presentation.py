@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clinic import submission
 from clinic.escalation import due_round
 from intake.answers import LIFESTYLE_FIELDS, PATIENT_FIELDS, SYMPTOM_FIELDS, intake_answers
 from intake.document import (
@@ -25,6 +26,7 @@ from intake.forms import ReaskForm
 from intake.levels import Level
 from intake.models import Intake
 from intake.questions import OPTION_LABELS, QUESTIONS, question, reason_label
+from intake.steps import REVIEW, STEP_NUMBER, STEPS
 from triage.alerts import open_alert_of
 from triage.models import Alert
 from triage.reasks import by_question
@@ -221,6 +223,18 @@ def question_for_path(path: str) -> str:
 def step_for_path(path: str) -> str:
     """The step where the answer at `path` is entered."""
     return STEP_OF_SECTION.get(path, STEP_OF_SECTION.get(path.split(".")[0], "symptoms"))
+
+
+def resume_slug(intake: Intake, steps=STEPS[1:]) -> str:
+    """Where to resume a draft: the first of `steps` not saved yet, or with an answer
+    missing or to check (a pre-filled step to confirm included); else the review page.
+    The desk's patient step is done when the draft is made."""
+    to_do = {step_for_path(problem.path) for problem in submission.draft_problems(intake)}
+    saved = intake.furthest_step or 0
+    return next(
+        (step.slug for step in steps if step.slug in to_do or STEP_NUMBER[step.slug] > saved),
+        REVIEW,
+    )
 
 
 def problem_links(problems: tuple[Problem, ...], intake: Intake) -> list[ProblemLink]:

@@ -19,8 +19,8 @@ from clinic import access, links
 from clinic.front_desk.forms import TabletForm
 from clinic.link_messages import link_url
 from clinic.patient import access as patient_access
-from clinic.patient.views import KIOSK, PATIENT_SLUGS
-from clinic.presentation import form_problems
+from clinic.patient.views import KIOSK, PATIENT_STEPS
+from clinic.presentation import form_problems, resume_slug
 from intake.models import Intake, PatientLink
 from intake.steps import STEPS
 
@@ -47,7 +47,7 @@ def kiosk_start(request: HttpRequest, intake_id: UUID) -> HttpResponse:
     detail = {"tablet": tablet} if tablet else {}
     record(Action.KIOSK, actor=request.user, obj=intake, request=request, detail=detail)
     patient_access.start_kiosk(request, intake, tablet_name=tablet)
-    response = redirect(KIOSK.step(PATIENT_SLUGS[0]))
+    response = redirect(KIOSK.step(resume_slug(intake, PATIENT_STEPS)))
     # The previous patient's language choice must not carry over to this one.
     response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
     return response

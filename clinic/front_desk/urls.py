@@ -21,6 +21,7 @@ urlpatterns = [
     path("patients/new/", views.patient_new, name="patient-new"),
     path("patients/<uuid:patient_id>/visits/new/", visits.visit_new, name="visit-new"),
     path("patients/<uuid:patient_id>/start/", views.intake_start, name="start"),
+    path("<uuid:intake_id>/resume/", views.resume, name="resume"),
     path("<uuid:intake_id>/review/", views.review, name="review"),
     path("<uuid:intake_id>/submit/", views.submit, name="submit"),
     path("<uuid:intake_id>/result/", views.submitted, name="submitted"),

@@ -38,6 +38,7 @@ from clinic.presentation import (
     form_problems,
     problem_links,
     reask_form,
+    resume_slug,
 )
 from clinic.search_terms import recall, remember, searched_url
 from intake import prefill, services
@@ -154,7 +155,16 @@ def intake_start(request, patient_id):
     )
     if resumed:
         messages.info(request, resumed_message(intake))
-    return redirect("intake:step", intake_id=intake.pk, slug=STEPS[1].slug)
+    return redirect("intake:step", intake_id=intake.pk, slug=resume_slug(intake))
+
+
+@role_required(*ENTRY_ROLES)
+def resume(request, intake_id):
+    """An open draft, at its first step not complete (the review once every step is)."""
+    intake = access.intake_for(request.user, intake_id)
+    if not intake.is_draft:
+        return redirect("intake:submitted", intake_id=intake.pk)
+    return redirect("intake:step", intake_id=intake.pk, slug=resume_slug(intake))
 
 
 def _stale_form(request, page: str):

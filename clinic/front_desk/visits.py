@@ -19,10 +19,9 @@ from clinic import access, links, visits
 from clinic.front_desk.day import day_rows, intake_state, masked
 from clinic.front_desk.handover import link_page
 from clinic.link_messages import Medium
-from clinic.presentation import form_problems
+from clinic.presentation import form_problems, resume_slug
 from intake.document import codes
 from intake.models import Intake
-from intake.steps import STEPS
 from intake.validators import validate_typed_text
 
 ENTRY_ROLES = (Role.FRONT_DESK, Role.ADMIN)
@@ -154,7 +153,7 @@ def visit_start(request: HttpRequest, visit_id: UUID) -> HttpResponse:
         return redirect("intake:submitted", intake_id=intake.pk)
     if resumed:
         messages.info(request, resumed_message(intake))
-    return redirect("intake:step", intake_id=intake.pk, slug=STEPS[1].slug)
+    return redirect("intake:step", intake_id=intake.pk, slug=resume_slug(intake))
 
 
 def resumed_message(intake: Intake) -> str:

@@ -36,6 +36,7 @@ from clinic.presentation import (
     answer_sections,
     problem_links,
     reask_form,
+    resume_slug,
     step_for_path,
 )
 from intake import prefill, services
@@ -365,7 +366,7 @@ def link_start(request: HttpRequest, link: PatientLink, pages: Pages) -> HttpRes
         request=request,
         detail={"page": "start", "link": str(link.pk)},
     )
-    return redirect(pages.step(PATIENT_SLUGS[0]))
+    return redirect(pages.step(resume_slug(link.intake, PATIENT_STEPS)))
 
 
 @_link_view()

@@ -127,6 +127,7 @@ MATRIX: dict[str, Page] = {
     "intake:visit-send": desk("POST", "302→intake:visit", subject="draft"),
     "intake:link-revoke": desk("POST", "302→intake:visit", subject="draft"),
     "intake:step": desk("GET", "200", subject="draft"),
+    "intake:resume": desk("GET", "302→intake:step", subject="draft"),
     "intake:review": desk("GET", "200", subject="draft"),
     "intake:submit": desk("POST", "302→intake:submitted", subject="draft"),
     "intake:submitted": staff("GET", "200", "200", "200"),

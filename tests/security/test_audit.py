@@ -169,6 +169,7 @@ SHOWS_NO_PATIENT_DATA: dict[str, str] = {
     "triage:trends": "counts per day and a median, no patient",
     "triage:emergency-count": "one number",
     "intake:alerts-count": "one number",
+    "intake:resume": "opens the draft at its first step not complete; the step page is audited",
     "intake:visit-start": "opens the visit's intake; the step page it leads to is audited, and "
     "a new draft records its creation",
     "intake:desk-search": "keeps the search in the session; the desk it leads to is audited",

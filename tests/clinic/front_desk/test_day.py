@@ -15,7 +15,9 @@ from audit.models import AuditEvent
 from clinic import submission
 from clinic.front_desk.day import intake_state
 from intake.models import Intake, LinkMessage, PatientLink, Visit
+from tests.intake.conftest import VIGNETTES
 from tests.intake.factories import IntakeFactory, PatientFactory, VisitFactory
+from tests.intake.formdata import as_the_forms_ask, step_data
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +191,25 @@ def test_the_import_page_reports_rows_by_line(desk):
         {"file": SimpleUploadedFile("day.csv", "given_name\nJosé\n".encode("latin-1"))},
     )
     assert "Nothing was imported." in wrong.content.decode()
+
+
+def test_resume_opens_the_first_step_not_complete(desk):
+    draft = IntakeFactory()
+    assert desk.get(reverse("intake:resume", args=[draft.pk])).url == reverse(
+        "intake:step", args=[draft.pk, "symptoms"]
+    )
+    doc = as_the_forms_ask(VIGNETTES["10-hypothyroid"]["document"])
+    for slug in ("symptoms", "red-flags"):
+        draft.refresh_from_db()
+        url = reverse("intake:step", args=[draft.pk, slug])
+        desk.post(url, step_data(slug, doc, revision=draft.revision))
+    assert desk.get(reverse("intake:resume", args=[draft.pk])).url == reverse(
+        "intake:step", args=[draft.pk, "medications"]
+    )
+    for slug in ("medications", "injuries", "history"):
+        draft.refresh_from_db()
+        url = reverse("intake:step", args=[draft.pk, slug])
+        desk.post(url, step_data(slug, doc, revision=draft.revision))
+    assert desk.get(reverse("intake:resume", args=[draft.pk])).url == reverse(
+        "intake:review", args=[draft.pk]
+    )

@@ -80,7 +80,10 @@ def test_the_draft_survives_a_closed_tab_and_resumes_from_open_drafts(desk, vign
     )
     # A new session (the tablet crashed): the answers are on the server.
     page = desk.get(reverse("intake:desk"))
-    assert reverse("intake:step", args=[intake.pk, "symptoms"]) in page.content.decode()
+    assert reverse("intake:resume", args=[intake.pk]) in page.content.decode()
+    # Resumed at the first step not done yet; the symptoms are kept.
+    resumed = desk.get(reverse("intake:resume", args=[intake.pk]))
+    assert resumed.url == reverse("intake:step", args=[intake.pk, "red-flags"])
     form = desk.get(reverse("intake:step", args=[intake.pk, "symptoms"])).context["bound"].form
     assert form.initial["sides"] == doc["symptoms"]["sides"]
     assert form.initial["duration_days"] == doc["symptoms"]["duration_days"]
