@@ -85,6 +85,30 @@ class BoundStep:
             if code in self.form.fields and self.form.data.get(code) == "yes"
         )
 
+    def errors(self) -> list[tuple[str, str, str]]:
+        """Every problem of the page as sent, in the page's order, for the error summary at
+        its top: (the field's id, its label, the message). Empty until the page is sent."""
+        found = []
+        forms_in_order = [self.form] if self.form is not None else []
+        for formset in self.formsets.values():
+            forms_in_order += formset.forms
+        for form in forms_in_order:
+            if not form.is_bound:
+                continue
+            for name, messages in form.errors.items():
+                if name == forms.forms.NON_FIELD_ERRORS:
+                    found += [("", "", str(message)) for message in messages]
+                    continue
+                bound_field = form[name]
+                found += [
+                    (bound_field.auto_id or "", str(bound_field.label), str(message))
+                    for message in messages
+                ]
+        for formset in self.formsets.values():
+            if formset.is_bound:
+                found += [("", "", str(message)) for message in formset.non_form_errors()]
+        return found
+
     def rows(self) -> dict[str, list[dict[str, object]]]:
         """Each repeating part's rows as entered: blank extra rows and deleted rows left out."""
         return {

@@ -91,3 +91,10 @@ document.addEventListener("click", async (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// A page sent back with problems: the summary at its top takes the focus, so a screen
+// reader says it and the page no longer opens scrolled to the top with the errors unseen.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+});

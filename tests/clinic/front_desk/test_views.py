@@ -469,3 +469,16 @@ def test_an_intake_without_words_to_ask_about_submits_as_before(desk):
     new_events = AuditEvent.objects.filter(pk__gt=last_event).order_by("id")
     assert list(new_events.values_list("action", flat=True)) == ["submit"]
     assert not ReaskedAnswer.objects.exists()
+
+
+def test_a_refused_step_lists_every_problem_on_top_linked_to_its_field(desk):
+    intake = IntakeFactory()
+    response = desk.post(
+        reverse("intake:step", args=[intake.pk, "symptoms"]),
+        {"revision": intake.revision, "severity": "11", "sides": "middle"},
+    )
+    page = response.content.decode()
+    summary = page.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert page.index('id="error-summary"') < page.index('name="severity"')
+    assert 'href="#id_severity"' in summary and 'href="#id_sides"' in summary
+    assert "less than or equal to 10" in summary
