@@ -25,7 +25,7 @@ from intake.evidence import days_ago_in_words, evidence_words, injury_in_words
 from intake.forms import ReaskForm
 from intake.levels import Level
 from intake.models import Intake
-from intake.questions import OPTION_LABELS, QUESTIONS, question, reason_label
+from intake.questions import OPTION_LABELS, QUESTIONS, none_of, question, reason_label
 from intake.steps import REVIEW, STEP_NUMBER, STEPS
 from triage.alerts import open_alert_of
 from triage.models import Alert
@@ -88,7 +88,17 @@ def in_words(value: object) -> str:
     return str(OPTION_LABELS.get(value, value)) if isinstance(value, str) else str(value)
 
 
+# Questions asked only after a certain answer: without it they did not apply.
+_APPLIES_WHEN = {"symptoms.frequency": lambda values: values.get("pattern") != "constant"}
+
+
+def _applies(path: str, values: dict) -> bool:
+    return _APPLIES_WHEN.get(path, lambda values: True)(values)
+
+
 def _answer_text(path: str, values: dict, name: str) -> str:
+    if name not in values and not _applies(path, values):
+        return _("Not applicable")
     if name not in values:
         return _("Not answered")
     if path == "symptoms.last_changed_days":
@@ -106,7 +116,7 @@ def _answers(values: dict, prefix: str, names: tuple[str, ...]) -> list[Answer]:
             path=f"{prefix}.{name}",
             question=str(QUESTIONS[_SHOWN_AS.get(f"{prefix}.{name}", f"{prefix}.{name}")]),
             text=_answer_text(f"{prefix}.{name}", values, name),
-            answered=name in values,
+            answered=name in values or not _applies(f"{prefix}.{name}", values),
             alarming=prefix == "red_flags" and values.get(name) is True,
         )
         for name in names
@@ -138,7 +148,7 @@ def _list(values: dict, name: str) -> Answer:
     return Answer(
         path=name,
         question=str(QUESTIONS[name]),
-        text=words(values[name]) if values.get(name) else _("None"),
+        text=words(values[name]) if values.get(name) else none_of(name),
         answered=True,
     )
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from config.health import healthz
 
@@ -7,6 +8,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("intakes/", include("clinic.front_desk.urls")),
+    # The address the desk is told (the alerts' board, the day's visits): its page.
+    path("desk/", RedirectView.as_view(pattern_name="intake:desk"), name="desk"),
     path("p/", include("clinic.patient.urls")),
     path("worklist/", include("clinic.clinician.urls")),
     path("reports/", include("clinic.clinician.summary_urls")),

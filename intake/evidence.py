@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from intake.document import Injury, IntakeDocument, Medication, NotAsked, Vaccination, answer_at
-from intake.questions import OPTION_LABELS, reason_label
+from intake.questions import OPTION_LABELS, none_of, reason_label
 from intake.questions import question as question_asked
 
 _INDEX = re.compile(r"\.\d+(?=\.|$)")
@@ -58,7 +58,7 @@ def _answer(path: str, value: object) -> str:
     if path in _DAYS:
         return days_ago_in_words(value)
     if isinstance(value, tuple):
-        return ", ".join(_label(code) for code in value) or _("None")
+        return ", ".join(_label(code) for code in value) or none_of(path)
     if isinstance(value, dt.date):
         return value.isoformat()
     return _label(value) if isinstance(value, str) else str(value)

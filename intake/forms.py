@@ -23,6 +23,47 @@ SEARCH_TERM_MAX_LENGTH = 100  # longer than any name or MRN
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
+# Django's own messages ("Ensure this value is less than or equal to 10.") in plain words, in
+# English and Spanish; a field's own message for a code (a question's "Please choose one.")
+# is kept.
+PLAIN_MESSAGES = {
+    "required": _("Please answer this question."),
+    "invalid_choice": _("Please choose one of the answers shown."),
+    "max_value": _("Please give a number no bigger than %(limit_value)s."),
+    "min_value": _("Please give a number no smaller than %(limit_value)s."),
+    "max_length": _("Please keep it to %(limit_value)d characters (this has %(show_value)d)."),
+}
+PLAIN_INVALID = {
+    forms.IntegerField: _("Please give a whole number, in digits."),
+    forms.DateField: _("Please give a date as year-month-day, for example 1960-04-25."),
+    forms.EmailField: _("Please give an e-mail address, like name@example.org."),
+}
+
+
+def _django_defaults(field: forms.Field) -> dict[str, object]:
+    defaults: dict[str, object] = {}
+    for cls in reversed(type(field).__mro__):
+        defaults.update(getattr(cls, "default_error_messages", {}))
+    return defaults
+
+
+class PlainErrors:
+    """Every field's messages in plain words (PLAIN_MESSAGES) unless it has its own; set when
+    the form is checked, so fields a form adds in its own __init__ have them too."""
+
+    def full_clean(self) -> None:
+        for field in self.fields.values():
+            defaults = _django_defaults(field)
+            plain = dict(PLAIN_MESSAGES)
+            invalid = next((m for t, m in PLAIN_INVALID.items() if isinstance(field, t)), None)
+            if invalid:
+                plain["invalid"] = invalid
+            for code, message in plain.items():
+                current = field.error_messages.get(code)
+                if current is None or current is defaults.get(code):
+                    field.error_messages[code] = message
+        super().full_clean()
+
 
 class YesNoField(forms.TypedChoiceField):
     """A required yes/no answer stored as True/False, with nothing pre-selected."""
@@ -83,7 +124,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class PatientSearchForm(forms.Form):
+class PatientSearchForm(PlainErrors, forms.Form):
     q = forms.CharField(
         label=_("Find a patient by name, date of birth (YYYY-MM-DD) or MRN"),
         required=False,
@@ -91,7 +132,7 @@ class PatientSearchForm(forms.Form):
     )
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(PlainErrors, forms.ModelForm):
     class Meta:
         model = Patient
         fields = [
@@ -125,7 +166,7 @@ class PatientForm(forms.ModelForm):
         return (self.cleaned_data["mrn"] or "").strip() or None
 
 
-class SymptomsForm(forms.ModelForm):
+class SymptomsForm(PlainErrors, forms.ModelForm):
     sides = single(codes.SIDES, "symptoms.sides")
     locations = multiple(codes.LOCATIONS, "symptoms.locations")
     onset = single(codes.ONSETS, "symptoms.onset")
@@ -211,7 +252,7 @@ class SymptomsForm(forms.ModelForm):
         return data
 
 
-class RedFlagsForm(forms.ModelForm):
+class RedFlagsForm(PlainErrors, forms.ModelForm):
     """The warning signs, then the risk factors asked of everyone (§1), all yes or no."""
 
     class Meta:
@@ -226,7 +267,7 @@ class RedFlagsForm(forms.ModelForm):
             self.fields[code] = YesNoField(label=question(f"risk_factors.{code}"))
 
 
-class ReaskForm(forms.Form):
+class ReaskForm(PlainErrors, forms.Form):
     """Red-flag questions put back before submitting (clinical-content.md §2, its end): the
     person's own words bear on each, and they answered "no". Each is asked again with the
     words quoted, yes or no with nothing pre-selected; fields are named by red-flag code."""
@@ -244,7 +285,7 @@ class ReaskForm(forms.Form):
             self.fields[code] = YesNoField(label=label)
 
 
-class TreatmentsForm(forms.ModelForm):
+class TreatmentsForm(PlainErrors, forms.ModelForm):
     treatments = multiple(codes.TREATMENTS, "treatments")
 
     class Meta:
@@ -252,7 +293,7 @@ class TreatmentsForm(forms.ModelForm):
         fields = ["treatments"]
 
 
-class HistoryForm(forms.ModelForm):
+class HistoryForm(PlainErrors, forms.ModelForm):
     conditions = multiple(codes.CONDITIONS, "conditions")
     cancer_active = asked_when(
         YesNoField(label=question("risk_factors.cancer_active"), required=False),
@@ -293,7 +334,7 @@ class HistoryForm(forms.ModelForm):
         return data
 
 
-class MedicationForm(forms.ModelForm):
+class MedicationForm(PlainErrors, forms.ModelForm):
     class Meta:
         model = Medication
         fields = ROW_FIELDS["medications"]
@@ -304,7 +345,7 @@ class MedicationForm(forms.ModelForm):
         }
 
 
-class EventDateForm(forms.ModelForm):
+class EventDateForm(PlainErrors, forms.ModelForm):
     """A row with a date of something that happened: between birth and the answers' day (§1)."""
 
     def __init__(self, *args, intake: Intake, **kwargs) -> None:

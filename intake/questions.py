@@ -8,6 +8,7 @@ The codes come from `intake.document.codes` and never change; only words do.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from intake.document import codes
 
@@ -218,6 +219,19 @@ REASON_LABELS = {
     "injuries.mechanism": _("Injury"),
     "injuries.description": _("Injury described"),
 }
+
+
+# "None" for an empty list agrees with what is listed: in Spanish "ninguna" for the
+# vaccinations, injuries, conditions and exposures (vacunas, lesiones, enfermedades,
+# exposiciones), "ninguno" for the rest (medicamentos, tratamientos, síntomas).
+_NONE_FEMININE = pgettext_lazy("none of them: a feminine noun in Spanish", "None")
+_NONE_MASCULINE = pgettext_lazy("none of them: a masculine noun in Spanish", "None")
+_FEMININE_LISTS = {"vaccinations", "injuries", "conditions", "exposures"}
+
+
+def none_of(path: str) -> str:
+    """The word for an empty list at `path` (its first part names the list)."""
+    return str(_NONE_FEMININE if path.split(".")[0] in _FEMININE_LISTS else _NONE_MASCULINE)
 
 
 def choices(option_codes: tuple[str, ...]) -> list[tuple[str, str]]:

@@ -101,7 +101,7 @@ class BoundStep:
                     continue
                 bound_field = form[name]
                 found += [
-                    (bound_field.auto_id or "", str(bound_field.label), str(message))
+                    (_first_input_id(bound_field), str(bound_field.label), str(message))
                     for message in messages
                 ]
         for formset in self.formsets.values():
@@ -119,6 +119,13 @@ class BoundStep:
             ]
             for relation, formset in self.formsets.items()
         }
+
+
+def _first_input_id(bound_field: forms.BoundField) -> str:
+    """The id a link to the field goes to: its first input's, for a set of radios or boxes."""
+    if isinstance(bound_field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return bound_field.subwidgets[0].data["attrs"]["id"] if bound_field.subwidgets else ""
+    return bound_field.auto_id or ""
 
 
 def bind_step(step: Step, intake: Intake, data=None) -> BoundStep:

@@ -1,6 +1,7 @@
 from contextlib import contextmanager
 
 import pytest
+from django.utils import translation
 
 from accounts.roles import Role
 from tests.factories import UserFactory
@@ -103,3 +104,12 @@ def tasks_in_process(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = original
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A patient's page activates their language for the rest of its thread (as each request
+    does in production, where the next request activates its own): the next test starts in
+    the default language."""
+    yield
+    translation.deactivate()

@@ -46,8 +46,14 @@ def test_a_sudden_change_is_asked_and_its_days_stored_as_the_document_has_them(a
     [
         ({"suddenly_changed": "yes", "last_changed_days": ""}, "Please give the number of days"),
         ({"suddenly_changed": "no", "last_changed_days": "4"}, "leave the days empty"),
-        ({"suddenly_changed": "yes", "last_changed_days": "-1"}, "greater than or equal to 0"),
-        ({"suddenly_changed": "yes", "last_changed_days": "36501"}, "less than or equal to 36500"),
+        (
+            {"suddenly_changed": "yes", "last_changed_days": "-1"},
+            "Please give a number no smaller than 0.",
+        ),
+        (
+            {"suddenly_changed": "yes", "last_changed_days": "36501"},
+            "Please give a number no bigger than 36500.",
+        ),
     ],
 )
 def test_a_sudden_change_that_does_not_add_up_is_refused_beside_the_days(answers, message):

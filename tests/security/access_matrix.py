@@ -114,6 +114,7 @@ MATRIX: dict[str, Page] = {
     "accounts:keepalive": row("GET", LOGIN, "204", "204", "204", LOGIN, "204", KIOSK),
     "accounts:logout": row("POST", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, KIOSK),
     # the front desk
+    "desk": row("GET", LOGIN, *["302→intake:desk"] * 3, LOGIN, "302→intake:desk", KIOSK),
     "intake:desk": desk("GET", "200"),
     "intake:desk-search": desk("POST", "302→intake:desk"),
     "intake:patient-new": desk("GET", "200"),

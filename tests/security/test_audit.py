@@ -158,6 +158,7 @@ AUDITED: dict[str, Call] = {
 
 SHOWS_NO_PATIENT_DATA: dict[str, str] = {
     "healthz": "the database's and the broker's health",
+    "desk": "a redirect to the front desk's page",
     "accounts:home": "the tools of the user's role",
     "accounts:login": "the sign-in form",
     "accounts:otp-verify": "the code form",

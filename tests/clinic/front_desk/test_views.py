@@ -92,10 +92,10 @@ def test_the_draft_survives_a_closed_tab_and_resumes_from_open_drafts(desk, vign
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("severity", "11", "less than or equal to 10"),
-        ("duration_days", "-1", "greater than or equal to 0"),
+        ("severity", "11", "Please give a number no bigger than 10."),
+        ("duration_days", "-1", "Please give a number no smaller than 0."),
         ("sides", "", "Please choose one."),
-        ("sides", "middle", "Select a valid choice"),
+        ("sides", "middle", "Please choose one of the answers shown."),
         ("positional", "", "Please answer yes or no."),
         ("locations", [], "Please tick at least one place."),
         ("frequency", "", "Please say how often it comes back."),
@@ -277,7 +277,7 @@ def test_a_refused_search_names_the_field_and_searches_nothing(desk):
     PatientFactory(family_name="Quintero")
     page = search(desk, "x" * 101)
     assert "Find a patient by name" in page.content.decode()
-    assert "at most 100 characters" in page.content.decode()
+    assert "Please keep it to 100 characters (this has 101)." in page.content.decode()
     assert page.context["patients"] == []
 
 
@@ -480,5 +480,5 @@ def test_a_refused_step_lists_every_problem_on_top_linked_to_its_field(desk):
     page = response.content.decode()
     summary = page.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
     assert page.index('id="error-summary"') < page.index('name="severity"')
-    assert 'href="#id_severity"' in summary and 'href="#id_sides"' in summary
-    assert "less than or equal to 10" in summary
+    assert 'href="#id_severity"' in summary and 'href="#id_sides_0"' in summary
+    assert "Please give a number no bigger than 10." in summary
