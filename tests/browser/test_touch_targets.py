@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from clinic import links
 from clinic.patient import access as patient_access
 from intake.steps import STEPS
 from tests.intake.factories import IntakeFactory
@@ -24,8 +25,7 @@ TARGETS = """() => [...document.querySelectorAll(
 
 def test_every_patient_step_has_targets_of_44_px_at_phone_size(browser, live_server, front_desk):
     intake = IntakeFactory()
-    link, _ = patient_access.make_link(intake, by=front_desk)
-    token = patient_access.token_for(link)
+    token = patient_access.token_for(links.make_link(intake, by=front_desk))
     phone = browser.new_context(viewport={"width": 390, "height": 844})
     try:
         page = phone.new_page()
