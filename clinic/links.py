@@ -28,9 +28,7 @@ def make_link(intake: Intake, *, by, request=None, medium: str = "") -> PatientL
     if medium and not address_of(intake.patient, medium):
         raise NoAddress
     link, replaced = patient_access.make_link(intake, by=by)
-    LinkMessage.objects.filter(
-        link__in=[old.pk for old in replaced], status__in=[Status.PENDING, Status.SENDING]
-    ).update(status=Status.CANCELLED)
+    _cancel_unsent(replaced)
     detail: dict[str, object] = {"link": str(link.pk), "expires_at": link.expires_at.isoformat()}
     if replaced:
         detail["revoked"] = [str(old.pk) for old in replaced]
@@ -40,6 +38,13 @@ def make_link(intake: Intake, *, by, request=None, medium: str = "") -> PatientL
         transaction.on_commit(lambda: _enqueue(link.pk))
     record(Action.LINK, actor=by, obj=intake, request=request, detail=detail)
     return link
+
+
+def _cancel_unsent(ended: list[PatientLink]) -> None:
+    """An ended link's messages not yet sent are not sent."""
+    LinkMessage.objects.filter(
+        link__in=[link.pk for link in ended], status__in=[Status.PENDING, Status.SENDING]
+    ).update(status=Status.CANCELLED)
 
 
 def _enqueue(link_id) -> None:
@@ -57,8 +62,6 @@ def revoke_link(link: PatientLink, *, by, request=None) -> bool:
     already ended."""
     if not patient_access.revoke_link(link, by=by):
         return False
-    LinkMessage.objects.filter(link=link, status__in=[Status.PENDING, Status.SENDING]).update(
-        status=Status.CANCELLED
-    )
+    _cancel_unsent([link])
     record(Action.REVOKE, actor=by, obj=link.intake, request=request, detail={"link": str(link.pk)})
     return True

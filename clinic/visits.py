@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from audit.services import Action, record
 from intake import services
+from intake.document import Patient as PatientAnswers
 from intake.document import codes
 from intake.models import Intake, Patient, Visit
 from intake.validators import validate_phone, validate_typed_text
@@ -196,16 +197,13 @@ def patient_for_row(data: dict, *, by, request) -> Patient:
     if data["mrn"]:
         patient = Patient.objects.filter(mrn=data["mrn"]).first()
         if patient is not None:
-            differing = [
-                name
-                for name, same in (
-                    ("name", patient.search_name == search_name),
-                    ("date_of_birth", patient.date_of_birth == data["date_of_birth"]),
-                )
-                if not same
-            ]
-            if differing:
-                raise services.IdentityConflict(tuple(differing))
+            said = PatientAnswers(
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"],
+            )
+            if differing := services.identity_differences(patient, said):
+                raise services.IdentityConflict(differing)
             return patient
     else:
         same = Patient.objects.filter(

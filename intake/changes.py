@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from intake.document import IntakeDocument
 from intake.models import Intake
+from intake.prefill import last_submitted
 from intake.questions import OPTION_LABELS
 from intake.services import fold
 
@@ -84,18 +85,8 @@ def since_last_visit(
     )
 
 
-def previous_visit(intake: Intake) -> Intake | None:
-    """The patient's intake submitted before this one."""
-    return (
-        Intake.objects.filter(patient_id=intake.patient_id, submitted_at__lt=intake.submitted_at)
-        .exclude(status=Intake.Status.DRAFT)
-        .order_by("-submitted_at", "-pk")
-        .first()
-    )
-
-
 def compared_with_previous(intake: Intake, current: IntakeDocument) -> SinceLastVisit | None:
-    before = previous_visit(intake)
+    before = last_submitted(intake)
     if before is None:
         return None
     return since_last_visit(

@@ -29,14 +29,15 @@ OLD_INJURY = dt.timedelta(days=14)
 
 
 def last_submitted(intake: Intake) -> Intake | None:
-    """The patient's most recent intake submitted before this one."""
-    return (
+    """The patient's most recent intake submitted before this one (a draft: before now)."""
+    earlier = (
         Intake.objects.filter(patient_id=intake.patient_id)
         .exclude(status=Intake.Status.DRAFT)
         .exclude(pk=intake.pk)
-        .order_by("-submitted_at", "-pk")
-        .first()
     )
+    if intake.submitted_at is not None:
+        earlier = earlier.filter(submitted_at__lt=intake.submitted_at)
+    return earlier.order_by("-submitted_at", "-pk").first()
 
 
 def _rows(source: Intake, relation: str, today: dt.date) -> list[dict[str, object]]:

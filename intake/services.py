@@ -11,7 +11,7 @@ import datetime as dt
 import unicodedata
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import Action, record
@@ -51,22 +51,23 @@ def search_name_of(given_name: str, family_name: str) -> str:
 # --- patients -----------------------------------------------------------------
 
 
-def find_patients(query: str, *, limit: int = 25) -> QuerySet[Patient]:
+def find_patients(query: str, *, limit: int = 25) -> list[Patient]:
     """Patients by MRN (exact or prefix), date of birth (YYYY-MM-DD) or name words; when
     no name holds the words as typed, by the words they are a typo of ("Jonh Smith")."""
     query = query.strip()
     if not query:
-        return Patient.objects.none()
+        return []
     condition, words = Q(mrn__istartswith=query), []
     try:
         condition |= Q(date_of_birth=timezone.datetime.fromisoformat(query).date())
     except ValueError:
         words = fold(query).split()
         condition |= Q(*(Q(search_name__contains=word) for word in words))
-    found = Patient.objects.filter(condition).order_by("family_name", "given_name")
-    if words and not found.exists() and (alike := name_condition(words)) is not None:
-        found = Patient.objects.filter(alike).order_by("family_name", "given_name")
-    return found[:limit]
+    order = ("family_name", "given_name")
+    found = list(Patient.objects.filter(condition).order_by(*order)[:limit])
+    if words and not found and (alike := name_condition(words)) is not None:
+        found = list(Patient.objects.filter(alike).order_by(*order)[:limit])
+    return found
 
 
 def name_condition(typed_words: list[str], prefix: str = "") -> Q | None:

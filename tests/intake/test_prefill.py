@@ -18,6 +18,7 @@ from reports import building
 from reports.models import PreVisitSummary
 from tests.builders import days_before, with_answers
 from tests.intake.conftest import VIGNETTES
+from tests.intake.factories import PatientFactory
 from tests.intake.formdata import as_the_forms_ask, step_data
 
 pytestmark = pytest.mark.django_db
@@ -79,16 +80,10 @@ def test_a_prefilled_intake_is_not_submitted_until_each_step_is_saved(front_desk
 
 
 def test_a_first_visit_is_not_prefilled(front_desk):
-    draft, _ = services.resume_or_start_intake(
-        patient=last_visit(front_desk).patient.__class__.objects.create(
-            given_name="New",
-            family_name="Comer",
-            date_of_birth="1980-01-01",
-            search_name="new comer",
-        ),
-        by=front_desk,
-    )
+    last_visit(front_desk)  # another patient's: nothing of it is carried over
+    draft, _ = services.resume_or_start_intake(patient=PatientFactory(), by=front_desk)
     assert not PrefilledStep.objects.filter(intake=draft).exists()
+    assert not draft.medications.exists() and draft.conditions == []
 
 
 # --- what changed ----------------------------------------------------------------------------
