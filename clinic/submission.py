@@ -101,9 +101,11 @@ def save_step(intake: Intake, *, by, request=None, step: str = "", **changes) ->
     """Save one step of a draft (`intake.services.save_answers`) and, in the same
     transaction, raise, update or withdraw its alert: an emergency answer is known to the
     clinic the moment it is stored, whether or not the intake is ever finished. `step` (its
-    slug) tells how far the draft has got, for the desk's board."""
+    slug, when the person moved on from it) tells how far the draft has got, for the desk's
+    board, and confirms the step's pre-filled answers."""
     saved = services.save_answers(intake, by=by, request=request, **changes)
-    prefill.confirm(saved, step)
+    if step:  # a save as you go (no step) confirms nothing: the person has not finished it
+        prefill.confirm(saved, step)
     if step in STEP_NUMBER and STEP_NUMBER[step] > (saved.furthest_step or 0):
         saved.furthest_step = STEP_NUMBER[step]
         Intake.objects.filter(pk=saved.pk).update(furthest_step=saved.furthest_step)

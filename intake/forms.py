@@ -51,6 +51,16 @@ class PlainErrors:
     """Every field's messages in plain words (PLAIN_MESSAGES) unless it has its own; set when
     the form is checked, so fields a form adds in its own __init__ have them too."""
 
+    # A save made while the person is still answering (autosave): a question not answered
+    # yet is no error, since the draft is checked whole when submitted; an answer given is
+    # checked as usual.
+    as_you_go = False
+
+    def accept_unanswered(self) -> None:
+        self.as_you_go = True
+        for field in self.fields.values():
+            field.required = False
+
     def full_clean(self) -> None:
         for field in self.fields.values():
             defaults = _django_defaults(field)
@@ -231,7 +241,7 @@ class SymptomsForm(PlainErrors, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("locations") and "locations" not in self.errors:
+        if not data.get("locations") and "locations" not in self.errors and not self.as_you_go:
             self.add_error("locations", _("Please tick at least one place."))
         if data.get("pattern") == "constant" and data.get("frequency"):
             self.add_error(
@@ -239,11 +249,18 @@ class SymptomsForm(PlainErrors, forms.ModelForm):
                 _("You said it is there all the time: choose “%(none)s”.")
                 % {"none": FREQUENCY_DOES_NOT_APPLY},
             )
-        elif data.get("pattern") == "comes_and_goes" and not data.get("frequency"):
+        elif (
+            data.get("pattern") == "comes_and_goes"
+            and not data.get("frequency")
+            and not self.as_you_go
+        ):
             self.add_error("frequency", _("Please say how often it comes back."))
         changed, days = data.get("suddenly_changed"), data.get("last_changed_days")
-        if changed and days is None and "last_changed_days" not in self.errors:
-            self.add_error("last_changed_days", _("Please give the number of days (0 if today)."))
+        if changed and days is None:
+            if "last_changed_days" not in self.errors and not self.as_you_go:
+                self.add_error(
+                    "last_changed_days", _("Please give the number of days (0 if today).")
+                )
         elif changed is False and days is not None:
             self.add_error(
                 "last_changed_days",
@@ -322,8 +339,9 @@ class HistoryForm(PlainErrors, forms.ModelForm):
     def clean(self):
         data = super().clean()
         had_cancer = "cancer" in data.get("conditions", ())
-        if had_cancer and data.get("cancer_active") is None and "cancer_active" not in self.errors:
-            self.add_error("cancer_active", _("Please answer yes or no."))
+        if had_cancer and data.get("cancer_active") is None:
+            if "cancer_active" not in self.errors and not self.as_you_go:
+                self.add_error("cancer_active", _("Please answer yes or no."))
         elif not had_cancer and data.get("cancer_active"):
             # Cancer now, but not ticked: the safer reading is to ask, not to drop the answer.
             self.add_error(

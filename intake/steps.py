@@ -128,9 +128,14 @@ def _first_input_id(bound_field: forms.BoundField) -> str:
     return bound_field.auto_id or ""
 
 
-def bind_step(step: Step, intake: Intake, data=None) -> BoundStep:
+def bind_step(step: Step, intake: Intake, data=None, *, as_you_go: bool = False) -> BoundStep:
+    """The step's forms, bound to `data` when sent. `as_you_go` binds a save made while the
+    person is still answering: a question not answered yet is left empty (the draft is
+    checked whole when submitted), but every answer given is checked as usual."""
     instance = intake.patient if step.on_patient else intake
     form = step.form_class(data, instance=instance) if step.form_class else None
+    if as_you_go and form is not None:
+        form.accept_unanswered()
     formsets = {
         relation: formset_class(
             data,

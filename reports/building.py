@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from intake import changes
-from intake.models import IntakeVersion
+from intake.models import Intake, IntakeVersion
 from reports.models import PreVisitSummary
 from reports.pdf import render_summary_pdf
 from reports.summary import build_summary_content
@@ -137,6 +137,28 @@ def alerts_of(intake_id) -> list[dict[str, Any]]:
     ]
 
 
+# How each channel reads after "Entered" on the summary.
+ENTERED = {
+    Intake.Channel.FRONT_DESK: "at the front desk",
+    Intake.Channel.PATIENT_TABLET: "by the patient on a clinic tablet",
+    Intake.Channel.PATIENT_LINK: "by the patient through a link",
+    Intake.Channel.API: "through the API",
+}
+
+
+PATIENT_CHANNELS = (Intake.Channel.PATIENT_TABLET, Intake.Channel.PATIENT_LINK)
+
+
+def entry_of(intake: Intake) -> dict[str, str]:
+    """The clinic, and how the answers came in and who entered them, for the summary's header:
+    "at the front desk by Fran Desk", "by the patient through a link (started by Fran Desk)"."""
+    entered = ENTERED[intake.channel]
+    if intake.entered_by is not None:
+        by = _name(intake.entered_by)
+        entered += f" (started by {by})" if intake.channel in PATIENT_CHANNELS else f" by {by}"
+    return {"clinic": settings.CLINIC_NAME, "entered": entered}
+
+
 def history_of(intake, doc) -> dict[str, Any]:
     """What changed since the patient's last visit, and the severity at each visit."""
     with translation.override("en"):  # the PDF's words are English
@@ -194,6 +216,7 @@ def build_summary(summary_id: int) -> str | None:
             desk_action=desk_action_of(assessment),
             alerts=alerts_of(summary.intake_id),
             submitted_at=version.created_at,
+            entry=entry_of(summary.intake),
             **history_of(summary.intake, doc),
         )
         _slow_down_for_tests()

@@ -34,10 +34,8 @@ PageSize = Literal["A4", "letter"]
 PAGE_SIZES: tuple[PageSize, ...] = ("A4", "letter")
 
 # What each red-flag box tells the reader to do (clinical-content.md §2).
-RED_FLAG_BOXES = (
-    (Level.EMERGENCY, "Emergency: call 911 / send to the emergency department now"),
-    (Level.URGENT, "Urgent: a clinician should see these today"),
-)
+EMERGENCY_HEADING = "Emergency: call 911 / send to the emergency department now"
+URGENT_HEADING = "Urgent: a clinician should see these today"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,11 +114,13 @@ def render_summary_pdf(content: Mapping[str, Any], *, page_size: PageSize = "A4"
         "page_size": page_size,
         "submitted": _when(content.get("submitted_at")),
         "desk_action_when": _when((content.get("desk_action") or {}).get("at")),
-        "red_flag_boxes": [
-            (severity, heading, flags)
-            for severity, heading in RED_FLAG_BOXES
-            if (flags := [flag for flag in red_flags if flag["severity"] == severity])
-        ],
+        # Page 1 (docs/decisions/0026): the emergency box first, then the reason for the
+        # visit, the patient's own words and the other flags.
+        "entry": content.get("entry") or {},
+        "emergency_heading": EMERGENCY_HEADING,
+        "urgent_heading": URGENT_HEADING,
+        "emergency_flags": [f for f in red_flags if f["severity"] == Level.EMERGENCY],
+        "urgent_flags": [f for f in red_flags if f["severity"] == Level.URGENT],
         "attention": _with_times(content["attention"]),
         "alerts": [
             {

@@ -242,6 +242,7 @@ def build_summary_content(
     submitted_at: dt.datetime | None = None,
     since_last_visit: Mapping[str, Any] | None = None,
     severity_trend: Sequence[tuple[str, int]] = (),
+    entry: Mapping[str, str] | None = None,
 ) -> Json:
     """The summary as a JSON-serialisable dict (see the module docstring).
 
@@ -249,6 +250,7 @@ def build_summary_content(
     `desk_action` is the desk's confirmation that it called 911 or sent the patient to the
     emergency department, {"by", "at"} as well, or None. `alerts` are the intake's alerts
     with what the desk did about each and who acknowledged it (reports.building.alerts_of).
+    `entry` names the clinic and how the answers came in: {"clinic", "entered"}.
     """
     # The sentences around the labels are English: keep the labels English too, even when
     # built inside a request whose user chose Spanish (tasks run eagerly in the default setup).
@@ -259,6 +261,7 @@ def build_summary_content(
         "alerts": [dict(alert) for alert in alerts],
         "since_last_visit": dict(since_last_visit) if since_last_visit else None,
         "severity_trend": [[day, severity] for day, severity in severity_trend],
+        "entry": dict(entry) if entry else None,
     }
 
 

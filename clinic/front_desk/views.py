@@ -17,18 +17,17 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_POST
 
 from accounts.models import settings_of
 from accounts.roles import CLINICAL_ROLES, Role, has_role, role_required
 from audit.services import Action, record, record_shown
-from clinic import access, submission
+from clinic import access, autosave, submission
 from clinic.escalation import due_round
 from clinic.front_desk.forms import AlertActionForm
 from clinic.front_desk.visits import resumed_message
-from clinic.patient.views import seen_revision
 from clinic.presentation import (
     alert_on_page,
     alert_reasons,
@@ -167,14 +166,18 @@ def resume(request, intake_id):
     return redirect("intake:step", intake_id=intake.pk, slug=resume_slug(intake))
 
 
+STALE_FORM = gettext_lazy(
+    "Someone else saved this intake while you had it open. Their answers are shown; "
+    "please check them and make your change again."
+)
+STALE_TAB = gettext_lazy(
+    "Someone else saved this intake after you opened this page, so your changes here are "
+    "not saved. Reload the page to see their answers, then make your change again."
+)
+
+
 def _stale_form(request, page: str):
-    messages.error(
-        request,
-        _(
-            "Someone else saved this intake while you had it open. Their answers are shown; "
-            "please check them and make your change again."
-        ),
-    )
+    messages.error(request, STALE_FORM)
     return redirect(page)
 
 
@@ -187,6 +190,17 @@ def step(request, intake_id, slug):
     current = STEP_BY_SLUG.get(slug)
     if current is None:
         return redirect("intake:review", intake_id=intake.pk)
+    if autosave.is_autosave(request):
+        return autosave.autosave_step(
+            request,
+            intake,
+            current,
+            by=request.user,
+            changes=_changes,
+            stale_message=STALE_TAB,
+            banner="intake/_draft_alert.html",
+            as_asked=False,
+        )
     bound = bind_step(current, intake, request.POST or None)
     if request.method == "POST" and not bound.is_valid():
         submission.raise_unsaved(intake, bound.answered_yes(), by=request.user, request=request)
@@ -197,7 +211,7 @@ def step(request, intake_id, slug):
                 by=request.user,
                 request=request,
                 step=slug,
-                seen_revision=seen_revision(request),
+                seen_revision=autosave.seen_revision(request),
                 **_changes(bound),
             )
         except services.EditConflict:
@@ -278,7 +292,7 @@ def submit(request, intake_id):
                 intake,
                 reasks.cleaned_data,
                 by=request.user,
-                seen_revision=seen_revision(request),
+                seen_revision=autosave.seen_revision(request),
                 request=request,
             )
         submission.submit_intake(intake=intake, by=request.user, request=request)
@@ -380,7 +394,7 @@ def amend(request, intake_id, slug):
                     intake=intake,
                     by=request.user,
                     reason=reason,
-                    seen_revision=seen_revision(request),
+                    seen_revision=autosave.seen_revision(request),
                     request=request,
                     **_changes(bound),
                 )

@@ -24,10 +24,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.services import Action, record
-from clinic import submission
+from clinic import autosave, submission
 from clinic.patient import access as patient_access
 from clinic.patient.wording import HEADINGS, LINK_PROBLEMS
 from clinic.presentation import (
@@ -45,7 +46,15 @@ from intake.evidence import evidence_in_words
 from intake.forms import ReaskForm
 from intake.levels import Severity
 from intake.models import Intake, Patient, PatientLink
-from intake.steps import REVIEW, STEP_BY_SLUG, STEPS, bind_step, next_slug, previous_slug
+from intake.steps import (
+    REVIEW,
+    STEP_BY_SLUG,
+    STEPS,
+    BoundStep,
+    bind_step,
+    next_slug,
+    previous_slug,
+)
 from triage.models import TriageAssessment
 from triage.services import answer_reasks, current_assessment
 
@@ -93,21 +102,18 @@ def _speak_patients_language(request: HttpRequest, patient: Patient) -> None:
         request.LANGUAGE_CODE = translation.get_language()
 
 
-def seen_revision(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("revision", ""))
-    except ValueError:
-        return -1  # unreadable: treated as stale, so nothing is overwritten
+CHANGED_AT_THE_DESK = gettext_lazy(
+    "Your answers were updated at the front desk while you were on this page. "
+    "Please check them and try again."
+)
+STALE_TAB = gettext_lazy(
+    "Your answers were updated at the front desk while you were on this page, so your "
+    "changes here are not saved. Please reload the page, check them and try again."
+)
 
 
 def _changed_at_the_desk(request: HttpRequest, page: str) -> HttpResponse:
-    messages.error(
-        request,
-        _(
-            "Your answers were updated at the front desk while you were on this page. "
-            "Please check them and try again."
-        ),
-    )
+    messages.error(request, CHANGED_AT_THE_DESK)
     return redirect(page)
 
 
@@ -118,6 +124,22 @@ def _step_page(request: HttpRequest, intake: Intake, slug: str, pages: Pages) ->
     if slug not in PATIENT_SLUGS:
         return redirect(pages.step(PATIENT_SLUGS[0]))
     current = STEP_BY_SLUG[slug]
+
+    def changes(bound: BoundStep) -> dict:
+        return {"answers": {**bound.answers(), "channel": pages.channel}, "rows": bound.rows()}
+
+    if autosave.is_autosave(request):
+        return autosave.autosave_step(
+            request,
+            intake,
+            current,
+            by=None,
+            changes=changes,
+            stale_message=STALE_TAB,
+            banner="intake/patient/_step_alert.html",
+            as_asked=True,
+            kiosk=pages is KIOSK,
+        )
     bound = bind_step(current, intake, request.POST or None)
     if request.method == "POST" and not bound.is_valid():
         submission.raise_unsaved(intake, bound.answered_yes(), by=None, request=request)
@@ -126,11 +148,10 @@ def _step_page(request: HttpRequest, intake: Intake, slug: str, pages: Pages) ->
             submission.save_step(
                 intake,
                 by=None,
-                answers={**bound.answers(), "channel": pages.channel},
-                rows=bound.rows(),
-                seen_revision=seen_revision(request),
+                seen_revision=autosave.seen_revision(request),
                 request=request,
                 step=slug,
+                **changes(bound),
             )
         except services.EditConflict:
             return _changed_at_the_desk(request, request.path)
@@ -222,7 +243,7 @@ def _submit(request: HttpRequest, intake: Intake, pages: Pages) -> HttpResponse 
                 intake,
                 reasks.cleaned_data,
                 by=None,
-                seen_revision=seen_revision(request),
+                seen_revision=autosave.seen_revision(request),
                 channel=pages.channel,
                 request=request,
             )

@@ -1,9 +1,12 @@
 """Browser tests: Playwright driving Debian's Chromium (never a downloaded browser)."""
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.services import unavailable
 
@@ -17,6 +20,33 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / (
     "docs/screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "var/screenshots"
 )
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server on the in-memory SQLite database shares the test's one connection
+    among its threads (Django's connections_override), and SQLite refuses two statements at
+    once on it ("database table is locked"): a tablet's save racing the desk's poll failed
+    that way. Connections are still accepted side by side; the application runs one request
+    at a time. On PostgreSQL each thread has its own connection and nothing waits."""
+
+    application_lock = threading.Lock()
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+
+        def one_at_a_time(environ, start_response):
+            with self.application_lock:
+                return application(environ, start_response)
+
+        return super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_request_at_a_time():
+    threaded, LiveServerThread.server_class = LiveServerThread.server_class, OneRequestAtATime
+    yield
+    LiveServerThread.server_class = threaded
 
 
 def pytest_collection_modifyitems(items):

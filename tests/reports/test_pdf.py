@@ -126,13 +126,15 @@ def test_emergency_flags_are_boxed_at_the_top_with_evidence(emergency):
     _, rendered = emergency
     first_page = _one_line(_pages(rendered)[0])
 
-    emergency_box = first_page.index("EMERGENCY: CALL 911 / SEND TO THE EMERGENCY DEPARTMENT NOW")
+    emergency_box = first_page.index("Emergency: call 911 / send to the emergency department now")
     urgent_box = first_page.index("Urgent: a clinician should see these today")
-    assert emergency_box < urgent_box < first_page.index("Reason for visit")
+    # The emergency first; the urgent flags with the others, after the patient's own words.
+    assert emergency_box < first_page.index("Reason for visit") < urgent_box
     assert "Recent back, head or neck injury" in first_page
     assert "Injury: Head injury, 2026-11-17, Fall" in first_page  # evidence in words
     assert "Acknowledged by Casey Lee, 2026-11-20 10:30" in first_page  # America/New_York
-    assert "Weakness in the affected leg Not yet acknowledged" in first_page
+    weakness = "Weakness in the affected leg: Do you also have any of these?: Weakness in the leg."
+    assert f"{weakness} Not yet acknowledged" in first_page
     assert "CT scan" in first_page
 
 
@@ -178,7 +180,7 @@ def test_positional_summary_says_when_to_come_back():
     assert "Fits positional compression" in text
     assert "is consistent with pressure on a nerve" in text  # §3 of 2026.12.1
     assert "it persists or comes back often" in text
-    assert "None: no answer triggers a test." in text
+    assert "Suggested tests to consider: none: no answer calls for a test." in text
 
 
 def test_warm_up_renders():

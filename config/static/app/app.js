@@ -98,3 +98,102 @@ document.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();
 });
+
+// A step saves as the person answers it (clinic/autosave.py): a moment after each change, at
+// once before a link, a language switch or "Save and continue" takes them away, and as the
+// tab closes. Saves go one at a time, each with the revision the last one returned (swapped
+// in out of band); a page refused as stale (409) stops saving, so it overwrites nothing newer.
+const AUTOSAVE_DELAY_MS = 800;
+const AUTOSAVE_GIVE_UP_MS = 10000;
+htmx.config.responseHandling.unshift({ code: "409|422", swap: true });
+
+function setUpAutosave(form) {
+  const url = window.location.pathname;
+  Object.entries({
+    "hx-post": url,
+    "hx-trigger": "autosave",
+    "hx-vals": JSON.stringify({ autosave: "1" }),
+    "hx-target": "#autosave-status",
+    "hx-swap": "innerHTML",
+    "hx-sync": "body:queue all",
+  }).forEach(([name, value]) => form.setAttribute(name, value));
+  htmx.process(form);
+
+  let dirty = false;
+  let stopped = false;
+  let busy = 0;
+  let timer = null;
+  let saving = Promise.resolve();
+  const sendOne = () => new Promise((resolve) => {
+    busy += 1;
+    const finish = (event) => {
+      clearTimeout(giveUp);
+      form.removeEventListener("htmx:afterRequest", finish);
+      if (event && event.detail.xhr.status === 409) stopped = true;
+      busy -= 1;
+      resolve();
+    };
+    const giveUp = setTimeout(finish, AUTOSAVE_GIVE_UP_MS);
+    form.addEventListener("htmx:afterRequest", finish);
+    htmx.trigger(form, "autosave");
+  });
+  const save = () => {
+    clearTimeout(timer);
+    if (dirty && !stopped) {
+      dirty = false;
+      saving = saving.then(sendOne);
+    }
+    return saving;
+  };
+  const changed = () => {
+    dirty = true;
+    clearTimeout(timer);
+    timer = setTimeout(save, AUTOSAVE_DELAY_MS);
+  };
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  const pending = () => (dirty && !stopped) || busy > 0;
+
+  // Leaving by a link: save first, then go.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href]");
+    if (!link || !pending() || event.defaultPrevented || link.target || event.ctrlKey
+        || event.metaKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    save().then(() => { window.location.href = link.href; });
+  });
+  // Leaving by a form. "Save and continue" sends every answer itself: it waits only for a
+  // save under way (whose revision it must send). Another form (the language switch) waits
+  // for the answers to be saved. Its buttons are disabled meanwhile, so a second tap sends
+  // nothing; form.submit() then sends it as the tapped button would have.
+  document.addEventListener("submit", (event) => {
+    const leaving = event.target;
+    if (leaving === form) {
+      clearTimeout(timer);
+      dirty = false;
+    }
+    if (!pending()) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    leaving.querySelectorAll("button").forEach((button) => { button.disabled = true; });
+    const submitter = event.submitter;
+    save().then(() => {
+      if (submitter && submitter.name) {
+        const carried = document.createElement("input");
+        Object.assign(carried, { type: "hidden", name: submitter.name, value: submitter.value });
+        leaving.append(carried);
+      }
+      leaving.submit();
+    });
+  }, true);
+  // Closing the tab: the browser sends what is typed even as the page goes.
+  window.addEventListener("pagehide", () => {
+    if (!dirty || stopped) return;
+    const data = new FormData(form);
+    data.set("autosave", "1");
+    navigator.sendBeacon(url, data);
+  });
+}
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-autosave]").forEach(setUpAutosave);
+});
