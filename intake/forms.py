@@ -97,12 +97,14 @@ class YesNoField(forms.TypedChoiceField):
         return value
 
 
-def multiple(option_codes: tuple[str, ...], path: str, **kwargs) -> forms.MultipleChoiceField:
+def multiple(
+    option_codes: tuple[str, ...], path: str, *, required: bool = False, **kwargs
+) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=question(path),
         choices=choices(option_codes),
         widget=forms.CheckboxSelectMultiple,
-        required=False,
+        required=required,
         **kwargs,
     )
 
@@ -178,7 +180,12 @@ class PatientForm(PlainErrors, forms.ModelForm):
 
 class SymptomsForm(PlainErrors, forms.ModelForm):
     sides = single(codes.SIDES, "symptoms.sides")
-    locations = multiple(codes.LOCATIONS, "symptoms.locations")
+    locations = multiple(
+        codes.LOCATIONS,
+        "symptoms.locations",
+        required=True,  # marked, as it is: at least one place
+        error_messages={"required": _("Please tick at least one place.")},
+    )
     onset = single(codes.ONSETS, "symptoms.onset")
     duration_days = forms.IntegerField(
         label=question("symptoms.duration_days"),
@@ -241,8 +248,6 @@ class SymptomsForm(PlainErrors, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("locations") and "locations" not in self.errors and not self.as_you_go:
-            self.add_error("locations", _("Please tick at least one place."))
         if data.get("pattern") == "constant" and data.get("frequency"):
             self.add_error(
                 "frequency",

@@ -13,7 +13,7 @@ class WorklistFilterForm(forms.Form):
         required=False,
     )
     reviewed = forms.ChoiceField(
-        choices=[("", "Reviewed or not"), ("no", "Not reviewed"), ("yes", "Reviewed")],
+        choices=[("", "Any review"), ("no", "Not reviewed"), ("yes", "Reviewed")],
         required=False,
     )
     open_only = forms.BooleanField(label="Unacknowledged flags only", required=False)

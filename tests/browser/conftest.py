@@ -26,8 +26,9 @@ class OneRequestAtATime(ThreadedWSGIServer):
     """The live server on the in-memory SQLite database shares the test's one connection
     among its threads (Django's connections_override), and SQLite refuses two statements at
     once on it ("database table is locked"): a tablet's save racing the desk's poll failed
-    that way. Connections are still accepted side by side; the application runs one request
-    at a time. On PostgreSQL each thread has its own connection and nothing waits."""
+    that way. Connections are still accepted side by side; each request runs alone, from the
+    application's call until its response is closed (when Django's request_finished runs).
+    On PostgreSQL each thread has its own connection and nothing waits."""
 
     application_lock = threading.Lock()
 
@@ -36,14 +37,44 @@ class OneRequestAtATime(ThreadedWSGIServer):
             return super().set_app(application)
 
         def one_at_a_time(environ, start_response):
-            with self.application_lock:
-                return application(environ, start_response)
+            self.application_lock.acquire()
+            try:
+                return ReleasedOnClose(application(environ, start_response), self.application_lock)
+            except BaseException:
+                self.application_lock.release()
+                raise
 
         return super().set_app(one_at_a_time)
 
+    def _close_connections(self):
+        # The shared in-memory connection is the test's own, and never closed by a request;
+        # a browser's connection kept alive past the server's stop would fail trying.
+        if not self.connections_override:
+            super()._close_connections()
+
+
+class ReleasedOnClose:
+    """A WSGI response that releases `lock` once the server has closed it."""
+
+    def __init__(self, response, lock: threading.Lock) -> None:
+        self.response, self.lock = response, lock
+
+    def __iter__(self):
+        return iter(self.response)
+
+    def close(self) -> None:
+        try:
+            if hasattr(self.response, "close"):
+                self.response.close()
+        finally:
+            self.lock.release()
+
 
 @pytest.fixture(scope="session", autouse=True)
-def one_request_at_a_time():
+def one_request_at_a_time(django_db_setup):
+    """Before the live server starts, and after the test database exists: else the server
+    does not see that the database is in memory, and each of its threads opens a connection
+    of its own to it, whose locks outlive their requests."""
     threaded, LiveServerThread.server_class = LiveServerThread.server_class, OneRequestAtATime
     yield
     LiveServerThread.server_class = threaded
@@ -93,6 +124,23 @@ def screen(browser):
 
     def open_page():
         contexts.append(browser.new_context())
+        return contexts[-1].new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def sized(browser):
+    """A page at one of the three sizes (pages.SIZES), in a context of its own."""
+    from tests.browser.pages import SIZES
+
+    contexts = []
+
+    def open_page(size: str):
+        width, height = SIZES[size]
+        contexts.append(browser.new_context(viewport={"width": width, "height": height}))
         return contexts[-1].new_page()
 
     yield open_page

@@ -27,9 +27,13 @@ def a_patients_link(front_desk, live_server) -> tuple[Intake, callable]:
     )
 
 
-def test_warning_signs_answered_survive_a_switch_of_language(screen, live_server, front_desk):
+@pytest.mark.parametrize("size", [(390, 844), (820, 1180), (1280, 800)], ids=str)
+def test_warning_signs_answered_survive_a_switch_of_language(
+    browser, live_server, front_desk, size
+):
     intake, step_url = a_patients_link(front_desk, live_server)
-    phone = screen()
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    phone = context.new_page()
     phone.goto(step_url("red-flags"))
     groups = phone.get_by_role("group").all()[:5]
     for group in groups:
