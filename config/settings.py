@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from corsheaders.defaults import default_headers as default_cors_headers
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "csp",
+    "corsheaders",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "accounts",
@@ -77,6 +79,11 @@ MIDDLEWARE = [
     "config.cache_policy.NoStoreMiddleware",
     # Every response but static files (WhiteNoise answers first) carries the policy.
     "csp.middleware.CSPMiddleware",
+    # Cross-origin calls to /fhir/ and /api/v1/, for the origins configured (none by default);
+    # before any middleware that answers by itself, as django-cors-headers asks.
+    "corsheaders.middleware.CorsMiddleware",
+    # Under /fhir/, whatever answers with an error below: an OperationOutcome.
+    "clinic.api.fhir.errors.FHIRErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -324,6 +331,15 @@ SPECTACULAR_SETTINGS = {
         "clinic.api.schema.alternatives_as_any_of",
     ],
 }
+
+# Cross-origin use (django-cors-headers): only the integrations' endpoints, and only for the
+# origins listed (a browser-based form filler elsewhere). None by default. Credentials are
+# never sent cross-origin: integrations carry their own token, not a person's session.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/(fhir|api/v1)/"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = (*default_cors_headers, "if-match", "if-none-match", "prefer")
+CORS_EXPOSE_HEADERS = ["ETag", "Location", "Content-Location", "Last-Modified", "WWW-Authenticate"]
 
 # --- Security headers ----------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

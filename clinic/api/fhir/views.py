@@ -13,7 +13,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
 
 from audit.services import Action, record
 from clinic.access import intake_for
@@ -24,6 +23,7 @@ from clinic.api.base import (
     intake_document,
     json_body,
 )
+from clinic.api.fhir.errors import FHIRContentNegotiation, fhir_exception_handler
 from clinic.submission import create_intake_from_document, raise_for_refused
 from intake.document import DocumentInvalid, parse_document
 from intake.fhir import (
@@ -49,28 +49,6 @@ def intake_questionnaire_response(intake: Intake) -> dict[str, object]:
 
 # --- HTTP ----------------------------------------------------------------------------
 
-# FHIR issue types for the errors DRF answers before a view runs.
-_ISSUE_TYPES = {
-    401: "login",
-    403: "forbidden",
-    404: "not-found",
-    405: "not-supported",
-    406: "not-supported",
-    415: "not-supported",
-}
-
-
-def _fhir_exception_handler(exc, context) -> Response | None:
-    """DRF's errors (401, 403, 404...) as OperationOutcomes, as FHIR clients expect."""
-    response = exception_handler(exc, context)
-    if response is not None:
-        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
-        code = _ISSUE_TYPES.get(response.status_code, "processing")
-        response.data = operation_outcome(
-            [{"severity": "error", "code": code, "diagnostics": str(detail)}]
-        )
-    return response
-
 
 class FHIRJSONParser(JSONBodyParser):
     media_type = FHIR_JSON
@@ -86,9 +64,10 @@ class FHIRJSONRenderer(ASCIIJSONRenderer):
 class FHIRView(StaffAPIView):
     parser_classes = [FHIRJSONParser, JSONBodyParser]
     renderer_classes = [FHIRJSONRenderer, ASCIIJSONRenderer]
+    content_negotiation_class = FHIRContentNegotiation
 
     def get_exception_handler(self):
-        return _fhir_exception_handler
+        return fhir_exception_handler
 
 
 class QuestionnaireView(FHIRView):
