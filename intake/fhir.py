@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import ValidationError
@@ -26,7 +28,20 @@ from intake.questions import OPTION_LABELS, QUESTIONS, RECENTLY_MEANS
 FHIR_JSON = "application/fhir+json"
 CODE_SYSTEM = "urn:legintake:codes"
 QUESTIONNAIRE_ID = "leg-numbness-intake"
-QUESTIONNAIRE_URL = f"urn:legintake:questionnaire:{QUESTIONNAIRE_ID}"
+# The canonical before it could be resolved: responses that name it are still read.
+LEGACY_QUESTIONNAIRE_URL = f"urn:legintake:questionnaire:{QUESTIONNAIRE_ID}"
+
+
+def questionnaire_url() -> str:
+    """The Questionnaire's canonical: where it is read, at the address staff open the app at
+    (`PUBLIC_BASE_URL`, https in production)."""
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/fhir/Questionnaire/{QUESTIONNAIRE_ID}"
+
+
+def is_this_questionnaire(reference: str) -> bool:
+    """A canonical reference to this Questionnaire, of any version (`url|version`)."""
+    canonical, _bar, _version = reference.partition("|")
+    return canonical in (questionnaire_url(), LEGACY_QUESTIONNAIRE_URL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,14 +233,17 @@ def _coding(code: str) -> dict[str, str]:
 # --- the Questionnaire -------------------------------------------------------------
 
 
-def questionnaire() -> dict[str, object]:
-    """The intake as a FHIR Questionnaire, worded in the active language."""
+def questionnaire(*, version: str | None = None) -> dict[str, object]:
+    """The intake as a FHIR Questionnaire, worded in the active language; `version` is the
+    rules version it asks for (triage's, which this app cannot import)."""
     return {
         "resourceType": "Questionnaire",
         "id": QUESTIONNAIRE_ID,
-        "url": QUESTIONNAIRE_URL,
+        "url": questionnaire_url(),
+        **({"version": version} if version else {}),
+        "language": get_language(),
         "name": "LegNumbnessIntake",
-        "title": "Leg numbness or tingling: pre-visit intake",
+        "title": str(_("Leg numbness or tingling: pre-visit intake")),
         "status": "active",
         "subjectType": ["Patient"],
         "item": [_questionnaire_item(question) for question in ITEMS],
@@ -268,7 +286,7 @@ def questionnaire_response(
     resource: dict[str, object] = {"resourceType": "QuestionnaireResponse"}
     if resource_id:
         resource["id"] = resource_id
-    resource["questionnaire"] = QUESTIONNAIRE_URL
+    resource["questionnaire"] = questionnaire_url()
     resource["status"] = "completed" if completed else "in-progress"
     resource["item"] = _response_items(_with_change_asked(answers), ITEMS)
     return resource
@@ -329,8 +347,9 @@ def document_from_response(data: object) -> dict[str, object]:
         reader.fail("status", "is required: only finished answers are submitted")
     elif status != "completed":
         reader.fail("status", "must be completed: only finished answers are submitted")
-    if (data.get("questionnaire") or QUESTIONNAIRE_URL) != QUESTIONNAIRE_URL:
-        reader.fail("questionnaire", f"must be {QUESTIONNAIRE_URL}")
+    named = data.get("questionnaire")
+    if named and not (isinstance(named, str) and is_this_questionnaire(named)):
+        reader.fail("questionnaire", f"must be {questionnaire_url()}")
     answers = reader.group(data.get("item") or [], ITEMS, "", ("item",))
     if isinstance(symptoms := answers.get("symptoms"), dict):
         reader.last_change(symptoms)

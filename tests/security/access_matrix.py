@@ -79,6 +79,11 @@ def api(method: str, ok: str) -> Page:
     return row(method, "403", ok, ok, ok, "403", "403", KIOSK, json=method == "POST")
 
 
+def public_fhir(method: str, ok: str) -> Page:
+    """FHIR resources that hold no patient data (the Questionnaire): anyone reads them."""
+    return row(method, ok, ok, ok, ok, ok, ok, KIOSK)
+
+
 def patient_link(method: str, ok: str) -> Page:
     """The patient's link pages: the signed token is the key, whoever holds it."""
     return row(method, ok, ok, ok, ok, ok, ok, KIOSK)
@@ -171,7 +176,8 @@ MATRIX: dict[str, Page] = {
     "api:intakes": api("POST", "400"),
     "api:intake": api("GET", "200"),
     "api:schema": api("GET", "200"),
-    "fhir:questionnaire": api("GET", "200"),
+    "fhir:questionnaire": public_fhir("GET", "200"),
+    "fhir:questionnaires": public_fhir("GET", "200"),
     "fhir:questionnaire-responses": api("POST", "400"),
     "fhir:questionnaire-response": api("GET", "200"),
     # the Django admin's sign-in, sign-out and index; its other pages are summarised above

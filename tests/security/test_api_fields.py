@@ -76,7 +76,7 @@ def responses(clinic, client) -> dict[str, object]:
 
 def test_every_api_and_fhir_route_that_answers_patient_data_is_listed():
     """A new API or FHIR read must say, here, what each role gets from it."""
-    without_patient_data = {"api:schema", "fhir:questionnaire"}
+    without_patient_data = {"api:schema", "fhir:questionnaire", "fhir:questionnaires"}
     routes = {route.name for route in all_routes() if route.name.startswith(("api:", "fhir:"))}
     assert routes - without_patient_data == set(RESPONSE_FIELDS)
 

@@ -178,6 +178,7 @@ SHOWS_NO_PATIENT_DATA: dict[str, str] = {
     "api:evaluate": "triages the caller's own document; nothing stored is read or written",
     "api:schema": "the API's description",
     "fhir:questionnaire": "the questions",
+    "fhir:questionnaires": "the questions, found by their canonical",
 }
 
 ROUTES = [route for route in all_routes() if not is_admin_site(route.name)]

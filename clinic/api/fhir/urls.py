@@ -1,7 +1,8 @@
 """FHIR R4 (`/fhir/`): the intake Questionnaire and intakes as QuestionnaireResponses.
 
 DRF authenticates these views itself (session or token), so the login redirect
-is switched off for them: an API client gets 401/403, never a login page.
+is switched off for them: an API client gets 401/403, never a login page. The
+Questionnaire is read without signing in: it holds no patient data.
 """
 
 from django.contrib.auth.decorators import login_not_required
@@ -10,6 +11,7 @@ from django.urls import path
 from clinic.api.fhir.views import (
     QuestionnaireResponseListView,
     QuestionnaireResponseView,
+    QuestionnaireSearchView,
     QuestionnaireView,
 )
 from intake.fhir import QUESTIONNAIRE_ID
@@ -17,6 +19,11 @@ from intake.fhir import QUESTIONNAIRE_ID
 app_name = "fhir"
 
 urlpatterns = [
+    path(
+        "Questionnaire",
+        login_not_required(QuestionnaireSearchView.as_view()),
+        name="questionnaires",
+    ),
     path(
         f"Questionnaire/{QUESTIONNAIRE_ID}",
         login_not_required(QuestionnaireView.as_view()),

@@ -11,6 +11,7 @@ from uuid import UUID
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -39,6 +40,7 @@ from intake.fhir import (
 )
 from intake.models import Intake
 from intake.services import IdentityConflict
+from triage.rules import RULES_VERSION
 
 
 def intake_questionnaire_response(intake: Intake) -> dict[str, object]:
@@ -71,8 +73,40 @@ class FHIRView(StaffAPIView):
 
 
 class QuestionnaireView(FHIRView):
+    """The Questionnaire holds no patient data: anyone may read it, without signing in, in
+    the language asked for (Accept-Language)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
     def get(self, request: Request) -> Response:
-        return Response(questionnaire())
+        return Response(questionnaire(version=RULES_VERSION))
+
+
+class QuestionnaireSearchView(QuestionnaireView):
+    """`GET /fhir/Questionnaire[?url=canonical[|version]]`: a searchset of this one, or none."""
+
+    def get(self, request: Request) -> Response:
+        found = questionnaire(version=RULES_VERSION)
+        url = request.query_params.get("url")
+        if url is not None:
+            canonical, _bar, version = url.partition("|")
+            if canonical != found["url"] or version not in ("", RULES_VERSION):
+                found = None
+        entries = (
+            []
+            if found is None
+            else [
+                {
+                    "fullUrl": request.build_absolute_uri(reverse("fhir:questionnaire")),
+                    "resource": found,
+                    "search": {"mode": "match"},
+                }
+            ]
+        )
+        return Response(
+            {"resourceType": "Bundle", "type": "searchset", "total": len(entries), "entry": entries}
+        )
 
 
 def _refused(

@@ -1,0 +1,82 @@
+"""#18 item 1, the Questionnaire's part: read without signing in, at an https canonical built
+from PUBLIC_BASE_URL, with the rules version and its language; in Spanish when asked; found
+by id and by `url`; and responses naming it (or its older canonical) are read."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.questionnaire import Questionnaire
+
+from intake.document import DocumentInvalid
+from intake.fhir import LEGACY_QUESTIONNAIRE_URL, document_from_response, questionnaire_url
+from tests.clinic.api.test_fhir import COMPLETE, QUESTIONNAIRE_PATH, questionnaire_response
+from triage.rules import RULES_VERSION
+
+pytestmark = pytest.mark.django_db
+
+CLINIC = "https://intake.riverside.example"
+
+
+@pytest.fixture
+def at_the_clinic(settings):
+    settings.PUBLIC_BASE_URL = CLINIC
+    return f"{CLINIC}/fhir/Questionnaire/leg-numbness-intake"
+
+
+def test_its_canonical_is_https_at_the_clinic_with_the_rules_version(client, at_the_clinic):
+    read = Questionnaire.model_validate(client.get(QUESTIONNAIRE_PATH).json())
+    assert (read.url, read.version, read.language) == (at_the_clinic, RULES_VERSION, "en")
+
+
+def test_in_spanish_it_has_spanish_titles(client):
+    english = client.get(QUESTIONNAIRE_PATH, HTTP_ACCEPT_LANGUAGE="en").json()
+    spanish = client.get(QUESTIONNAIRE_PATH, HTTP_ACCEPT_LANGUAGE="es").json()
+
+    assert spanish["language"] == "es"
+    assert spanish["title"].startswith("Adormecimiento u hormigueo")
+    assert [item["text"] for item in spanish["item"]] != [item["text"] for item in english["item"]]
+    Questionnaire.model_validate(spanish)
+
+
+@pytest.mark.parametrize("suffix", ["", f"|{RULES_VERSION}"])
+def test_it_is_found_by_its_canonical(client, at_the_clinic, suffix):
+    found = Bundle.model_validate(
+        client.get("/fhir/Questionnaire", {"url": at_the_clinic + suffix}).json()
+    )
+    assert (found.type, found.total) == ("searchset", 1)
+    assert found.entry[0].resource.url == at_the_clinic
+    assert found.entry[0].fullUrl.endswith(QUESTIONNAIRE_PATH)
+
+
+@pytest.mark.parametrize("url", ["https://elsewhere.example/Questionnaire/x", "|2020.1.1"])
+def test_another_canonical_or_version_finds_nothing(client, at_the_clinic, url):
+    wanted = at_the_clinic + url if url.startswith("|") else url
+    found = client.get("/fhir/Questionnaire", {"url": wanted}).json()
+    assert (found["total"], found["entry"]) == (0, [])
+
+
+def test_all_of_them_is_this_one(client):
+    assert client.get("/fhir/Questionnaire").json()["total"] == 1
+
+
+@pytest.mark.parametrize(
+    "named",
+    [
+        lambda: questionnaire_url(),
+        lambda: f"{questionnaire_url()}|2026.11.1",  # an older version of it
+        lambda: LEGACY_QUESTIONNAIRE_URL,  # the canonical before it resolved
+    ],
+)
+def test_a_response_naming_it_is_read(at_the_clinic, named):
+    response = questionnaire_response(COMPLETE) | {"questionnaire": named()}
+    assert document_from_response(json.loads(json.dumps(response)))
+
+
+def test_a_response_to_another_questionnaire_is_refused(at_the_clinic):
+    response = questionnaire_response(COMPLETE) | {"questionnaire": "https://elsewhere.example/Q/1"}
+    with pytest.raises(DocumentInvalid) as refused:
+        document_from_response(response)
+    assert refused.value.problems[0].path == "questionnaire"
