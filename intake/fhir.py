@@ -354,8 +354,29 @@ def document_from_response(data: object) -> dict[str, object]:
     if isinstance(symptoms := answers.get("symptoms"), dict):
         reader.last_change(symptoms)
     if reader.problems:
-        raise DocumentInvalid(tuple(reader.problems))
+        raise DocumentInvalid(tuple(reader.located(problem) for problem in reader.problems))
     return answers
+
+
+def locate(problems: tuple[Problem, ...], data: object) -> tuple[Problem, ...]:
+    """`parse_document`'s problems with a read response (document paths: `symptoms.severity`)
+    as FHIRPath into the response as sent (`QuestionnaireResponse.item[0].item[9].answer[0]`).
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("item"), list):
+        return problems
+    if too_deep(data) is not None:
+        return problems
+    try:  # refused before it was read (its FHIR structure): its problems are located already
+        QuestionnaireResponse.model_validate(data)
+    except ValidationError:
+        return problems
+    reader = _ResponseReader()
+    reader.group(data["item"], ITEMS, "", ("item",))
+    return tuple(reader.located(problem) for problem in problems)
+
+
+# The resource's own elements a problem may name (the rest are answers, by document path).
+_RESOURCE_ELEMENTS = ("status", "questionnaire")
 
 
 def fhir_path(location: Location) -> str:
@@ -377,6 +398,26 @@ class _ResponseReader:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # Where each answer read (by its document path) is in the resource: its item, or its
+        # answer when the question takes one.
+        self.locations: dict[str, Location] = {}
+
+    def located(self, problem: Problem) -> Problem:
+        """The problem at its FHIRPath. One about an answer that is not there (a required
+        question not answered) is put on the nearest group that is, naming the question."""
+        path = problem.path
+        if path == ROOT_PATH or path.startswith("QuestionnaireResponse"):
+            return problem
+        if path in _RESOURCE_ELEMENTS:
+            return Problem(fhir_path((path,)), problem.message)
+        if path in self.locations:
+            return Problem(fhir_path(self.locations[path]), problem.message)
+        parent = path
+        while "." in parent:
+            parent = parent.rsplit(".", 1)[0]
+            if parent in self.locations:
+                return Problem(fhir_path(self.locations[parent]), f"{path}: {problem.message}")
+        return Problem("QuestionnaireResponse", f"{path}: {problem.message}")
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(path or ROOT_PATH, message))
@@ -397,34 +438,43 @@ class _ResponseReader:
                 continue
             question = by_link_id.get(link_id)
             if question is None:
+                self.locations.setdefault(link_id, (*at, index))
                 self.fail(link_id, "is not a question in this part of the questionnaire")
                 continue
             item_path = f"{path}.{question.key}" if path else question.key
             if question.key in answers and not question.repeats:
                 self.fail(item_path, "must be answered once")
             elif question.type == "group":
-                self._group_item(item, question, item_path, answers, (*at, index, "item"))
+                self._group_item(item, question, item_path, answers, (*at, index))
             else:
-                self._question_item(item, question, item_path, answers)
+                self._question_item(item, question, item_path, answers, (*at, index))
         return answers
 
     def _group_item(
         self, item: dict, question: Question, path: str, answers: dict, at: Location
     ) -> None:
+        if question.repeats:
+            entries = answers.setdefault(question.key, [])
+            path = f"{path}.{len(entries)}"
+        self.locations[path] = at
         if item.get("answer"):
             self.fail(path, "is a group: it holds items, not answers")
-        children = item.get("item") or []
-        if not question.repeats:
-            answers[question.key] = self.group(children, question.items, path, at)
-            return
-        entries = answers.setdefault(question.key, [])
-        entries.append(self.group(children, question.items, f"{path}.{len(entries)}", at))
+        children = self.group(item.get("item") or [], question.items, path, (*at, "item"))
+        if question.repeats:
+            entries.append(children)
+        else:
+            answers[question.key] = children
 
-    def _question_item(self, item: dict, question: Question, path: str, answers: dict) -> None:
+    def _question_item(
+        self, item: dict, question: Question, path: str, answers: dict, at: Location
+    ) -> None:
+        self.locations[path] = at
         if item.get("item"):
             self.fail(path, "is a question: it holds answers, not items")
         given = item.get("answer") or []
         if question.repeats:
+            for i in range(len(given)):
+                self.locations[f"{path}.{i}"] = (*at, "answer", i)
             answers[question.key] = [
                 self._value(answer, question, f"{path}.{i}") for i, answer in enumerate(given)
             ]
@@ -432,6 +482,7 @@ class _ResponseReader:
             self.fail(path, "must have one answer")
         elif given:
             answers[question.key] = self._value(given[0], question, path)
+            self.locations[path] = (*at, "answer", 0)
 
     def last_change(self, symptoms: dict) -> None:
         """Replace the yes/no `suddenly_changed` by the document's `last_changed_days`.
@@ -485,11 +536,25 @@ def operation_outcome(issues: list[dict[str, object]]) -> dict[str, object]:
 def problem_issues(
     problems: tuple[Problem, ...], *, code: str = "invalid"
 ) -> list[dict[str, object]]:
-    """One error issue per problem; `expression` is the answer's path."""
+    """One error issue per problem; `expression` is its FHIRPath (`locate`)."""
     return [
         {"severity": "error", "code": code, "diagnostics": problem.message}
         | ({"expression": [problem.path]} if problem.path != ROOT_PATH else {})
         for problem in problems
+    ]
+
+
+def emergency_issues(data: object) -> list[dict[str, object]]:
+    """A refused response's emergency answers, one `fatal` issue each (§4): never thrown
+    away. Each `expression` is the FHIRPath of the "yes" answer in the response as sent."""
+    return [
+        {
+            "severity": "fatal",
+            "code": "informational",
+            "diagnostics": f"emergency answer in a refused response: {link_id}",
+            "expression": [where],
+        }
+        for link_id, where in _emergency_answers_at(data).items()
     ]
 
 
@@ -499,35 +564,28 @@ def response_emergency_answers(data: object) -> tuple[str, ...]:
     reports them (clinical-content §4). Each linkId once, in response order; unknown red-flag
     linkIds included, as `emergency_answers` includes unknown keys. Reads a fixed depth only:
     safe on any JSON value."""
-    found: dict[str, None] = {}
-    for section in _objects(data.get("item") if isinstance(data, dict) else None):
+    return tuple(_emergency_answers_at(data))
+
+
+def _emergency_answers_at(data: object) -> dict[str, str]:
+    """Each red-flag linkId answered true, with the FHIRPath of its first such answer."""
+    found: dict[str, str] = {}
+    sections = data.get("item") if isinstance(data, dict) else None
+    for s, section in _indexed_objects(sections):
         if section.get("linkId") != "red_flags":
             continue
-        for item in _objects(section.get("item")):
+        for i, item in _indexed_objects(section.get("item")):
             link_id = item.get("linkId")
-            answers = _objects(item.get("answer"))
-            if (
-                isinstance(link_id, str)
-                and link_id.startswith("red_flags.")
-                and any(answer.get("valueBoolean") is True for answer in answers)
-            ):
-                found[link_id] = None
-    return tuple(found)
+            if not isinstance(link_id, str) or not link_id.startswith("red_flags."):
+                continue
+            for a, answer in _indexed_objects(item.get("answer")):
+                if answer.get("valueBoolean") is True and link_id not in found:
+                    found[link_id] = fhir_path(("item", s, "item", i, "answer", a))
+    return found
 
 
-def _objects(value: object) -> list[dict]:
-    """The objects of a list as sent; none when it is not a list."""
-    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
-
-
-def emergency_issues(paths: tuple[str, ...]) -> list[dict[str, object]]:
-    """A refused response's emergency answers, one `fatal` issue each (§4): never thrown away."""
-    return [
-        {
-            "severity": "fatal",
-            "code": "informational",
-            "diagnostics": "emergency answer in a refused response",
-            "expression": [path],
-        }
-        for path in paths
-    ]
+def _indexed_objects(value: object) -> list[tuple[int, dict]]:
+    """The objects of a list as sent, with their places; none when it is not a list."""
+    if not isinstance(value, list):
+        return []
+    return [(index, entry) for index, entry in enumerate(value) if isinstance(entry, dict)]

@@ -18,6 +18,7 @@ from intake.fhir import FHIR_JSON, questionnaire_response
 from intake.models import Intake, IntakeVersion, Patient
 from intake.services import save_patient, update_patient
 from tests.builders import VIGNETTES_2026_11, load_vignette, with_answers
+from tests.clinic.api.test_fhir import where
 from tests.intake.factories import IntakeFactory
 from tests.intake.formdata import step_data
 from tests.reports.test_evaluate_command import row_counts
@@ -92,13 +93,16 @@ def test_a_rest_document_naming_someone_else_by_mrn_is_a_409_and_changes_nothing
 
 def test_a_fhir_response_naming_someone_else_by_mrn_is_a_409_outcome(client_for, clinician, stored):
     before, identity = row_counts(), identity_of(stored)
-    response = post_fhir(client_for(clinician), document(date_of_birth="1971-04-03"))
+    sent = questionnaire_response(document(date_of_birth="1971-04-03"))
+    response = client_for(clinician).post(
+        "/fhir/QuestionnaireResponse", json.dumps(sent), content_type=FHIR_JSON
+    )
     assert response.status_code == 409
     outcome = OperationOutcome.model_validate(response.json())
     errors = [(i.code, i.expression) for i in outcome.issue if i.severity == "error"]
-    assert errors == [("conflict", ["patient.date_of_birth"])]
+    assert errors == [("conflict", [where(sent, "patient.date_of_birth")])]
     emergencies = [i.expression for i in outcome.issue if i.severity == "fatal"]
-    assert emergencies == [["red_flags.bladder_bowel_control_loss"]]
+    assert emergencies == [[where(sent, "red_flags.bladder_bowel_control_loss")]]
     assert "1971-04-02" not in response.content.decode()
     assert row_counts() == raised_one_alert(before)
     assert identity_of(stored) == identity

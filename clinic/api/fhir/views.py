@@ -32,6 +32,7 @@ from intake.fhir import (
     document_from_response,
     emergency_issues,
     fhir_path,
+    locate,
     operation_outcome,
     problem_issues,
     questionnaire,
@@ -123,7 +124,7 @@ def _refused(
         raise_for_refused(
             document, answered_yes, by=request.user, channel=Intake.Channel.API, request=request
         )
-    return Response(operation_outcome(issues + emergency_issues(answered_yes)), status=status_code)
+    return Response(operation_outcome(issues + emergency_issues(body)), status=status_code)
 
 
 class QuestionnaireResponseListView(FHIRView):
@@ -140,10 +141,13 @@ class QuestionnaireResponseListView(FHIRView):
             )
         except DocumentInvalid as invalid:
             return _refused(
-                request, problem_issues(invalid.problems), body, status.HTTP_400_BAD_REQUEST
+                request,
+                problem_issues(locate(invalid.problems, body)),
+                body,
+                status.HTTP_400_BAD_REQUEST,
             )
         except IdentityConflict as conflict:
-            issues = problem_issues(conflict.problems, code="conflict")
+            issues = problem_issues(locate(conflict.problems, body), code="conflict")
             return _refused(request, issues, body, status.HTTP_409_CONFLICT)
         intake = submission.intake
         location = reverse("fhir:questionnaire-response", args=[intake.pk])

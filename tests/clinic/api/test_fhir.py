@@ -688,7 +688,9 @@ def test_a_response_with_bad_answers_is_a_400_outcome_by_path_and_creates_nothin
     before = row_counts()
     response = post_response(client_for(front_desk), resource)
     assert response.status_code == 400
-    assert issues(response) == [("must be between 0 and 10", ["symptoms.severity"])]
+    assert issues(response) == [
+        ("must be between 0 and 10", [where(resource, "symptoms.severity")])
+    ]
     assert row_counts() == before
 
 
@@ -703,8 +705,11 @@ def test_items_that_are_not_questions_or_answered_wrongly_are_listed(client_for,
     response = post_response(client_for(front_desk), resource)
     assert response.status_code == 400
     assert issues(response) == [
-        ("must be answered with valueInteger", ["symptoms.severity"]),
-        ("is not a question in this part of the questionnaire", ["shoe_size"]),
+        ("must be answered with valueInteger", [where(resource, "symptoms.severity")]),
+        (
+            "is not a question in this part of the questionnaire",
+            [f"QuestionnaireResponse.item[{len(resource['item']) - 1}]"],
+        ),
     ]
     assert row_counts() == before
 
@@ -721,7 +726,12 @@ def test_items_that_are_not_questions_or_answered_wrongly_are_listed(client_for,
         ),
         (
             json.dumps(questionnaire_response(benign_data_2026_11(), completed=False)),
-            [("must be completed: only finished answers are submitted", ["status"])],
+            [
+                (
+                    "must be completed: only finished answers are submitted",
+                    ["QuestionnaireResponse.status"],
+                )
+            ],
         ),
     ],
     ids=["malformed", "other-resource", "not-fhir", "in-progress"],
@@ -773,6 +783,23 @@ def with_item(resource: dict, link_id: str, answer: list | None) -> dict:
     return {**resource, "item": edit(resource["item"])}
 
 
+def where(resource: dict, path: str) -> str:
+    """The FHIRPath, in `resource`, of what the document path names (`injuries.0.kind`): found
+    by walking the items, its answer for a question (`.answer[0]`, or the numbered one)."""
+    parts, items, at, link_id = path.split("."), resource["item"], "QuestionnaireResponse", ""
+    while parts:
+        name = parts.pop(0)
+        link_id = f"{link_id}.{name}" if link_id else name
+        matches = [n for n, item in enumerate(items) if item["linkId"] == link_id]
+        group = "item" in items[matches[0]]
+        n = matches[int(parts.pop(0)) if group and parts and parts[0].isdigit() else 0]
+        at += f".item[{n}]"
+        if not group:
+            return f"{at}.answer[{int(parts.pop(0)) if parts else 0}]"
+        items = items[n]["item"]
+    return at
+
+
 def response_with(answers: dict[str, object]) -> dict:
     """The response of the benign document with the answers at the given paths changed."""
     return questionnaire_response(with_answers(benign_data(), answers))
@@ -814,7 +841,8 @@ CHANGED_3_DAYS_AGO = response_with({CHANGED_DAYS: 3})
         ),
         (
             with_item(CHANGED_3_DAYS_AGO, CHANGED_DAYS, None),
-            [("is required when symptoms.suddenly_changed is true", [CHANGED_DAYS])],
+            # Not there to point at: its group, naming it.
+            [(f"{CHANGED_DAYS}: is required when symptoms.suddenly_changed is true", ["symptoms"])],
         ),
         (
             response_with({"red_flags.urinary_difficulty": "yes"}),
@@ -876,7 +904,8 @@ def test_a_bad_answer_to_a_new_question_is_a_400_naming_it_and_creates_nothing(
     response = post_response(client_for(front_desk), resource)
 
     assert response.status_code == 400
-    assert issues(response) == expected
+    located = [(words, [where(resource, path) for path in paths]) for words, paths in expected]
+    assert issues(response) == located
     assert row_counts() == before
 
 
@@ -916,10 +945,11 @@ def test_an_older_response_is_accepted_and_its_triage_says_what_was_not_asked(
 
 
 BLADDER_LOSS = {"red_flags.bladder_bowel_control_loss": True, CHANGED_DAYS: 3}
-EMERGENCY_ISSUE = (
-    "emergency answer in a refused response",
-    ["red_flags.bladder_bowel_control_loss"],
-)
+BLADDER = "red_flags.bladder_bowel_control_loss"
+
+
+def emergency_issue(resource: dict) -> tuple[str, list[str]]:
+    return (f"emergency answer in a refused response: {BLADDER}", [where(resource, BLADDER)])
 
 
 @pytest.mark.django_db
@@ -948,10 +978,11 @@ def test_a_response_refused_at_any_stage_still_reports_its_emergency_answers(
 
     assert response.status_code == 400
     found = issues(response)
-    assert (len(found), found[-1]) == (2, EMERGENCY_ISSUE)
+    assert (len(found), found[-1]) == (2, emergency_issue(resource))
     assert response.json()["issue"][-1]["severity"] == "fatal"  # §4
     if problem is not None:
-        assert found[0] == problem
+        words, (path,) = problem
+        assert found[0] == (words, [where(resource, path)])
     else:
         assert found[0][1][0].startswith("QuestionnaireResponse.item[")
 
@@ -991,7 +1022,9 @@ def test_a_status_given_only_as_an_extension_is_a_400_naming_status(client_for, 
     response = post_response(client_for(front_desk), resource)
 
     assert response.status_code == 400
-    assert issues(response) == [("is required: only finished answers are submitted", ["status"])]
+    assert issues(response) == [
+        ("is required: only finished answers are submitted", ["QuestionnaireResponse.status"])
+    ]
     assert row_counts() == before
 
 

@@ -79,4 +79,4 @@ def test_a_response_to_another_questionnaire_is_refused(at_the_clinic):
     response = questionnaire_response(COMPLETE) | {"questionnaire": "https://elsewhere.example/Q/1"}
     with pytest.raises(DocumentInvalid) as refused:
         document_from_response(response)
-    assert refused.value.problems[0].path == "questionnaire"
+    assert refused.value.problems[0].path == "QuestionnaireResponse.questionnaire"
