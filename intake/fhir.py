@@ -38,9 +38,12 @@ def questionnaire_url() -> str:
     return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/fhir/Questionnaire/{QUESTIONNAIRE_ID}"
 
 
-def is_this_questionnaire(reference: str) -> bool:
-    """A canonical reference to this Questionnaire, of any version (`url|version`)."""
-    canonical, _bar, _version = reference.partition("|")
+def is_this_questionnaire(reference: str, *, version: str | None = None) -> bool:
+    """A canonical reference to this Questionnaire (`url|version`): of any version, or, given
+    `version`, of that one (a reference without a version names the current one)."""
+    canonical, _bar, named = reference.partition("|")
+    if version is not None and named not in ("", version):
+        return False
     return canonical in (questionnaire_url(), LEGACY_QUESTIONNAIRE_URL)
 
 

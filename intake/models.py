@@ -305,6 +305,10 @@ class Intake(models.Model):
         return self.versions.get(number=self.version).read()
 
 
+# The channels where the patient answers, themselves, on a clinic tablet or through a link.
+PATIENT_CHANNELS = (Intake.Channel.PATIENT_TABLET, Intake.Channel.PATIENT_LINK)
+
+
 class _IntakeRow(models.Model):
     """A repeating part of an intake, kept in the order it was entered."""
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from intake import changes
-from intake.models import Intake, IntakeVersion
+from intake.models import PATIENT_CHANNELS, Intake, IntakeVersion
 from reports.models import PreVisitSummary
 from reports.pdf import render_summary_pdf
 from reports.summary import build_summary_content
@@ -144,9 +144,6 @@ ENTERED = {
     Intake.Channel.PATIENT_LINK: "by the patient through a link",
     Intake.Channel.API: "through the API",
 }
-
-
-PATIENT_CHANNELS = (Intake.Channel.PATIENT_TABLET, Intake.Channel.PATIENT_LINK)
 
 
 def entry_of(intake: Intake) -> dict[str, str]:

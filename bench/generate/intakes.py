@@ -23,13 +23,12 @@ from bench.generate.rows import (
 from bench.generate.summaries import add_summary
 from bench.generate.templates import moved
 from bench.generate.variants import Variant
-from intake.models import Intake
+from intake.models import PATIENT_CHANNELS, Intake
 from intake.services import changed_paths
 from triage.services import open_alert_rank
 
 CHANNELS = Weighted(items=tuple(Intake.Channel.values), cumulative=(0.6, 0.8, 0.95, 1.0))
 # Patients submit their own tablet and link intakes: no staff member is recorded.
-SELF_SERVICE = frozenset((Intake.Channel.PATIENT_TABLET, Intake.Channel.PATIENT_LINK))
 AMEND_REASONS = (
     "Patient corrected the duration.",
     "Medication list updated at the desk.",
@@ -70,7 +69,7 @@ def add_intake(chunk: Chunk) -> None:
     person = person_for(chunk, created)
     channel = chunk.pick(CHANNELS)
     desk = rng.choice(plan.desk)
-    submitter = None if channel in SELF_SERVICE else desk
+    submitter = None if channel in PATIENT_CHANNELS else desk
     intake_id = uuid.UUID(int=rng.getrandbits(128), version=4)
     if rng.random() < mix.drafts:
         add_answer_rows(chunk, intake_id, variant, day)

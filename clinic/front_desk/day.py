@@ -12,11 +12,10 @@ from django.utils import timezone
 from clinic import visits
 from clinic.text_messages import mask_email, mask_phone
 from intake.levels import Level
-from intake.models import Intake, LinkMessage, PatientLink, Visit
+from intake.models import PATIENT_CHANNELS, Intake, LinkMessage, PatientLink, Visit
 from intake.steps import STEPS
 
 Status = LinkMessage.Status
-PATIENT_CHANNELS = (Intake.Channel.PATIENT_LINK, Intake.Channel.PATIENT_TABLET)
 
 
 @dataclass(frozen=True)

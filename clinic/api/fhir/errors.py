@@ -91,12 +91,8 @@ class FHIRErrorsMiddleware:
         ):
             return response
         status = response.status_code
-        replaced = HttpResponse(
+        return HttpResponse(
             json.dumps(outcome(status, HTTPStatus(status).phrase)),
             status=status,
             content_type=FHIR_JSON,
         )
-        for header in ("Allow", "WWW-Authenticate", "Retry-After"):
-            if header in response:
-                replaced[header] = response[header]
-        return replaced

@@ -32,6 +32,7 @@ from intake.fhir import (
     document_from_response,
     emergency_issues,
     fhir_path,
+    is_this_questionnaire,
     locate,
     operation_outcome,
     problem_issues,
@@ -88,23 +89,16 @@ class QuestionnaireSearchView(QuestionnaireView):
     """`GET /fhir/Questionnaire[?url=canonical[|version]]`: a searchset of this one, or none."""
 
     def get(self, request: Request) -> Response:
-        found = questionnaire(version=RULES_VERSION)
         url = request.query_params.get("url")
-        if url is not None:
-            canonical, _bar, version = url.partition("|")
-            if canonical != found["url"] or version not in ("", RULES_VERSION):
-                found = None
-        entries = (
-            []
-            if found is None
-            else [
+        entries = []
+        if url is None or is_this_questionnaire(url, version=RULES_VERSION):
+            entries.append(
                 {
                     "fullUrl": request.build_absolute_uri(reverse("fhir:questionnaire")),
-                    "resource": found,
+                    "resource": questionnaire(version=RULES_VERSION),
                     "search": {"mode": "match"},
                 }
-            ]
-        )
+            )
         return Response(
             {"resourceType": "Bundle", "type": "searchset", "total": len(entries), "entry": entries}
         )
