@@ -16,8 +16,9 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+        from oauth2_provider.signals import app_authorized
 
-        from accounts import signals
+        from accounts import integrations, signals
 
         # Permissions of apps migrated later only exist after their migrate;
         # re-syncing then keeps the groups equal to ROLE_PERMISSIONS.
@@ -27,6 +28,7 @@ class AccountsConfig(AppConfig):
         user_login_failed.connect(signals.sign_in_failed, dispatch_uid="accounts.audit_failure")
         user_logged_out.connect(signals.signed_out, dispatch_uid="accounts.audit_sign_out")
         user_locked_out.connect(signals.locked_out, dispatch_uid="accounts.audit_lockout")
+        app_authorized.connect(integrations.token_issued, dispatch_uid="accounts.audit_token")
 
 
 class TwoFactorAdminConfig(admin_apps.AdminConfig):

@@ -1,9 +1,12 @@
-"""What each member of staff sets for themselves."""
+"""What each member of staff sets for themselves, and the integrations' clients."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from oauth2_provider.settings import oauth2_settings
 
 
 class StaffSettings(models.Model):
@@ -31,3 +34,39 @@ def settings_of(user) -> StaffSettings:
         return user.staff_settings
     except StaffSettings.DoesNotExist:
         return StaffSettings(user=user)
+
+
+class IntegrationClient(models.Model):
+    """A system that calls the FHIR and REST endpoints (an EHR, a form filler), with OAuth2
+    client credentials: its django-oauth-toolkit application, the scopes it was granted,
+    and its service identity, the application's user, through which the scoped fetches
+    (clinic/access.py) answer it. Created, renewed and revoked by `accounts.integrations`."""
+
+    application = models.OneToOneField(
+        oauth2_settings.APPLICATION_MODEL, on_delete=models.CASCADE, related_name="integration"
+    )
+    scopes = models.TextField(help_text="The scopes granted, separated by spaces.")
+    secret_expires_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("application__name",)
+
+    def __str__(self) -> str:
+        return self.application.name
+
+    @property
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()
+
+    @property
+    def usable(self) -> bool:
+        """Not revoked. An expired secret gets no new token, but its last token lasts its hour."""
+        return self.revoked_at is None
+
+    def secret_expired(self, now: dt.datetime) -> bool:
+        return now >= self.secret_expires_at

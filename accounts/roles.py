@@ -19,11 +19,14 @@ class Role(models.TextChoices):
     FRONT_DESK = "front_desk", "Front desk"
     CLINICIAN = "clinician", "Clinician"
     ADMIN = "admin", "Administrator"
+    # Not a person's: the service identity of an integration client (accounts/integrations.py).
+    INTEGRATION = "integration", "Integration client"
 
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.FRONT_DESK: (),
     Role.CLINICIAN: (),
+    Role.INTEGRATION: (),
     Role.ADMIN: (
         "auth.view_user",
         "auth.add_user",
@@ -37,6 +40,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "axes.delete_accessattempt",
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
+        # Integrations: register one, renew its secret, revoke it (accounts/admin.py).
+        "accounts.view_integrationclient",
+        "accounts.add_integrationclient",
+        "accounts.change_integrationclient",
     ),
 }
 

@@ -37,6 +37,10 @@ class AuditEvent(models.Model):
         ESCALATION_SENT = "escalation_sent", "E-mailed an unacknowledged alert"
         ESCALATION_FAILED = "escalation_failed", "Failed to e-mail an alert"
         DESK_ACTION = "desk_action", "Recorded what the desk did about an alert"
+        CLIENT_REGISTERED = "client_registered", "Registered an integration client"
+        SECRET_RENEWED = "secret_renewed", "Renewed an integration client's secret"
+        CLIENT_REVOKED = "client_revoked", "Revoked an integration client"
+        TOKEN_ISSUED = "token_issued", "Issued an access token"
 
     # Set on insert: by the database's clock on PostgreSQL (the chain trigger overrides any
     # value given), by audit.chain.link() elsewhere. db_default makes Django read it back.

@@ -10,16 +10,22 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.roles import CLINICAL_ROLES, STAFF_ROLES, has_role
+from accounts.roles import CLINICAL_ROLES, STAFF_ROLES, Role, has_role
 from intake.levels import Level
 from intake.models import Intake, Patient, PatientLink, Visit
 from reports.models import PreVisitSummary
 from triage.models import Alert, TriageAssessment, TriageFlag
 
+# Who reads the clinic's patients: its staff, and integrations (an EHR) through the REST and
+# FHIR endpoints, where each token's scopes say which endpoints (accounts/api_permissions.py).
+PATIENT_READERS = (*STAFF_ROLES, Role.INTEGRATION)
+# Who reads the clinical detail: clinicians, admins, and integrations (the clinicians' EHR).
+CLINICAL_READERS = (*CLINICAL_ROLES, Role.INTEGRATION)
+
 
 def intakes_for(user) -> QuerySet[Intake]:
     """The intakes this user may see. The clinic's staff see every patient of the clinic."""
-    if not has_role(user, STAFF_ROLES):
+    if not has_role(user, PATIENT_READERS):
         return Intake.objects.none()
     return Intake.objects.select_related("patient")
 
@@ -32,7 +38,7 @@ def intake_for(user, intake_id) -> Intake:
 
 
 def patient_for(user, patient_id) -> Patient:
-    patients = Patient.objects.all() if has_role(user, STAFF_ROLES) else Patient.objects.none()
+    patients = Patient.objects.all() if has_role(user, PATIENT_READERS) else Patient.objects.none()
     try:
         return patients.get(pk=patient_id)
     except Patient.DoesNotExist:
@@ -72,7 +78,7 @@ def alert_for(user, public_id) -> Alert:
 
 def reads_clinical(user) -> bool:
     """May see the clinical detail: every flag's evidence, suggested tests, the summary."""
-    return has_role(user, CLINICAL_ROLES)
+    return has_role(user, CLINICAL_READERS)
 
 
 def desk_flags(assessment: TriageAssessment) -> list[TriageFlag]:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "oauth2_provider",
     "axes",
     "csp",
     "corsheaders",
@@ -309,10 +310,14 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- API ---------------------------------------------------------------------------
+# Integrations carry an OAuth2 Bearer token (accounts/integrations.py); staff in the browser
+# their session. The REST endpoints also take the old DRF tokens, for one release
+# (clinic.api.rest: `DeprecatedTokenAuthentication`).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First: its challenge is the 401's WWW-Authenticate.
+        "accounts.api_auth.IntegrationTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -331,6 +336,31 @@ SPECTACULAR_SETTINGS = {
         "clinic.api.schema.alternatives_as_any_of",
     ],
 }
+
+# OAuth2 for integrations (django-oauth-toolkit): client credentials only, SMART v2 scopes.
+# Tokens are stored as their SHA-256 checksum only (RFC 9700 §2.6's storage); client secrets
+# hashed as passwords are. `INTEGRATION_SECRET_DAYS` is how long a new secret works.
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "OAUTH2_VALIDATOR_CLASS": "accounts.integrations.IntegrationValidator",
+    "SCOPES_BACKEND_CLASS": "accounts.scopes.IntegrationScopes",
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    # No refresh tokens nor redirects are used (client credentials only); were they, safely.
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+# Not swapped; named because the migrations that refer to it say it as a swappable model.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+INTEGRATION_SECRET_DAYS = env.int("INTEGRATION_SECRET_DAYS", 90)
 
 # Cross-origin use (django-cors-headers): only the integrations' endpoints, and only for the
 # origins listed (a browser-based form filler elsewhere). None by default. Credentials are
@@ -402,6 +432,8 @@ CELERY_BEAT_SCHEDULE = {
     "escalate-alerts": {"task": "clinic.escalate_alerts", "schedule": 30.0},
     # Send the links' messages that are due: retries, reminders (clinic/link_messages.py).
     "send-link-messages": {"task": "clinic.send_link_messages", "schedule": 60.0},
+    # Expired OAuth2 access tokens go from the database (an hour's life each).
+    "clear-expired-tokens": {"task": "accounts.clear_expired_tokens", "schedule": 3600.0},
 }
 
 # --- Emergency alerts: escalation by e-mail -----------------------------------------------

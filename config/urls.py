@@ -16,5 +16,6 @@ urlpatterns = [
     path("audit/", include("clinic.audit_trail.urls")),
     path("api/v1/", include("clinic.api.rest.urls")),
     path("fhir/", include("clinic.api.fhir.urls")),
+    path("oauth/", include("accounts.oauth_urls")),
     path("", include("accounts.urls")),
 ]

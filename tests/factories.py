@@ -26,3 +26,25 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(Group.objects.get(name=extracted))
         if create:
             self.save()
+
+
+def integration(*scopes: str, name: str = "Clinic EHR"):
+    """An integration client granted `scopes` (every grantable one if none), and its secret."""
+    from accounts.integrations import register_client
+    from accounts.scopes import GRANTABLE_SCOPES
+
+    return register_client(name, list(scopes or GRANTABLE_SCOPES))
+
+
+def bearer_token(client, registered, scope: str | None = None) -> str:
+    """A token from the real token endpoint, by client credentials (HTTP Basic)."""
+    import base64
+
+    integration_client, secret = registered
+    pair = f"{integration_client.application.client_id}:{secret}".encode()
+    body = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
+    response = client.post(
+        "/oauth/token", body, HTTP_AUTHORIZATION=f"Basic {base64.b64encode(pair).decode()}"
+    )
+    assert response.status_code == 200, response.content
+    return response.json()["access_token"]

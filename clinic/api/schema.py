@@ -12,11 +12,51 @@ has every field of the front desk's, and more), so a clinician's answer matches 
 
 from __future__ import annotations
 
+from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+from accounts.scopes import GRANTABLE_SCOPES
+
 REFUSAL = "Refusal"
 _REFUSALS = {
-    "401": "No valid credentials (a token client may be answered 403 instead).",
-    "403": "No valid credentials, or a user without a staff role.",
+    "401": "No valid credentials: the answer's WWW-Authenticate says how to authenticate.",
+    "403": "A user without the role, or a token without the scope, this needs.",
 }
+
+
+class IntegrationTokenScheme(OpenApiAuthenticationExtension):
+    """An integration's Bearer token (accounts/api_auth.py), by client credentials, and the
+    one scope each operation needs (the view's `token_scopes`)."""
+
+    target_class = "accounts.api_auth.IntegrationTokenAuthentication"
+    name = "integration"
+
+    def get_security_requirement(self, auto_schema):
+        needed = getattr(auto_schema.view, "token_scopes", {}).get(auto_schema.method)
+        return {self.name: [needed]} if needed else None
+
+    def get_security_definition(self, auto_schema):
+        token_url = f"{settings.PUBLIC_BASE_URL.rstrip('/')}/oauth/token"
+        return {
+            "type": "oauth2",
+            "description": "OAuth2 client credentials (an integration client, from the admin).",
+            "flows": {"clientCredentials": {"tokenUrl": token_url, "scopes": GRANTABLE_SCOPES}},
+        }
+
+
+class DeprecatedTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "accounts.api_auth.DeprecatedTokenAuthentication"
+    name = "deprecatedToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Deprecated, and accepted in this release only: `Token <key>`. "
+            "Use an integration client's Bearer token instead (see the README).",
+            "x-deprecated": True,
+        }
 
 
 def document_refusals_and_bodies(result, generator, request, public):

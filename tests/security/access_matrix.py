@@ -75,13 +75,19 @@ def clinical(method: str, ok: str, subject: str = "submitted") -> Page:
 
 
 def api(method: str, ok: str) -> Page:
-    """REST and FHIR: DRF answers 403 to strangers and users without a role, never a login page."""
-    return row(method, "403", ok, ok, ok, "403", "403", KIOSK, json=method == "POST")
+    """REST and FHIR: DRF answers 401 with its Bearer challenge to strangers, 403 to users
+    without a role, never a login page (integration tokens: tests/accounts/test_integrations)."""
+    return row(method, "401", ok, ok, ok, "401", "403", KIOSK, json=method == "POST")
 
 
 def public_fhir(method: str, ok: str) -> Page:
     """FHIR resources that hold no patient data (the Questionnaire): anyone reads them."""
     return row(method, ok, ok, ok, ok, ok, ok, KIOSK)
+
+
+def oauth(method: str, outcome: str) -> Page:
+    """The token endpoints: a client's own credentials are the key, a person's session is not."""
+    return row(method, outcome, outcome, outcome, outcome, outcome, outcome, KIOSK)
 
 
 def patient_link(method: str, ok: str) -> Page:
@@ -172,7 +178,7 @@ MATRIX: dict[str, Page] = {
     "audit:trail": staff("GET", "403", "403", "200"),
     "audit:export": staff("GET", "403", "403", "200"),
     # the REST API and FHIR
-    "api:evaluate": row("POST", "403", "403", "400", "400", "403", "403", KIOSK, json=True),
+    "api:evaluate": row("POST", "401", "403", "400", "400", "401", "403", KIOSK, json=True),
     "api:intakes": api("POST", "400"),
     "api:intake": api("GET", "200"),
     "api:schema": api("GET", "200"),
@@ -180,6 +186,8 @@ MATRIX: dict[str, Page] = {
     "fhir:questionnaires": public_fhir("GET", "200"),
     "fhir:questionnaire-responses": api("POST", "400"),
     "fhir:questionnaire-response": api("GET", "200"),
+    "oauth:token": oauth("POST", "400"),
+    "oauth:revoke": oauth("POST", "400"),
     # the Django admin's sign-in, sign-out and index; its other pages are summarised above
     "admin:login": row("GET", "200", "200", "200", ADMIN_INDEX, "200", "200", KIOSK),
     "admin:logout": row(

@@ -179,6 +179,10 @@ SHOWS_NO_PATIENT_DATA: dict[str, str] = {
     "api:schema": "the API's description",
     "fhir:questionnaire": "the questions",
     "fhir:questionnaires": "the questions, found by their canonical",
+    # Each token issued is on record (tests/accounts/test_integrations.py); neither holds
+    # patient data.
+    "oauth:token": "an integration's access token",
+    "oauth:revoke": "an integration revoking its own token",
 }
 
 ROUTES = [route for route in all_routes() if not is_admin_site(route.name)]

@@ -122,6 +122,8 @@ def _refused(
 
 
 class QuestionnaireResponseListView(FHIRView):
+    token_scopes = {"POST": "system/QuestionnaireResponse.c"}
+
     def post(self, request: Request) -> Response:
         """Create and submit an intake from a completed QuestionnaireResponse."""
         body: object = None
@@ -153,6 +155,8 @@ class QuestionnaireResponseListView(FHIRView):
 
 
 class QuestionnaireResponseView(FHIRView):
+    token_scopes = {"GET": "system/QuestionnaireResponse.r"}
+
     def get(self, request: Request, intake_id: UUID) -> Response:
         intake = intake_for(request.user, intake_id)
         record(Action.VIEW, actor=request.user, obj=intake, request=request, detail={"via": "fhir"})

@@ -13,7 +13,8 @@ from rest_framework.response import Response
 
 from accounts.api_permissions import HasRole
 from accounts.roles import CLINICAL_ROLES
-from clinic.api.base import INTAKE_DOCUMENT_SCHEMA, StaffAPIView, json_body, refused_response
+from clinic.api.base import INTAKE_DOCUMENT_SCHEMA, json_body, refused_response
+from clinic.api.rest.base import RESTView
 from clinic.api.rest.intakes import FlagSerializer, RefusedSerializer
 from intake.document import DocumentInvalid, parse_document
 from reports.evaluation import evaluate_document
@@ -63,9 +64,10 @@ _EXAMPLE = {
 }
 
 
-class EvaluateView(StaffAPIView):
+class EvaluateView(RESTView):
     # Suggested tests are clinical detail, which the front desk's pages never show.
     permission_classes = [IsAuthenticated, HasRole.of(*CLINICAL_ROLES)]
+    token_scopes = {"POST": "api.evaluate"}
 
     @extend_schema(
         operation_id="evaluate",

@@ -23,11 +23,11 @@ from audit.services import Action, record
 from clinic.access import desk_flags, intake_for, reads_clinical
 from clinic.api.base import (
     INTAKE_DOCUMENT_SCHEMA,
-    StaffAPIView,
     intake_document,
     json_body,
     refused_response,
 )
+from clinic.api.rest.base import RESTView
 from clinic.submission import create_intake_from_document, raise_for_refused
 from intake.document import DocumentInvalid, emergency_answers, parse_document
 from intake.models import Intake
@@ -179,7 +179,9 @@ class IntakeDetailSerializer(DeskIntakeSerializer):
 # --- views ---------------------------------------------------------------------------
 
 
-class IntakeListView(StaffAPIView):
+class IntakeListView(RESTView):
+    token_scopes = {"POST": "api.intakes.write"}
+
     @extend_schema(
         operation_id="intakes_create",
         summary="Submit an intake",
@@ -238,7 +240,9 @@ class IntakeListView(StaffAPIView):
         )
 
 
-class IntakeDetailView(StaffAPIView):
+class IntakeDetailView(RESTView):
+    token_scopes = {"GET": "api.intakes.read"}
+
     @extend_schema(
         operation_id="intakes_retrieve",
         summary="Read an intake",

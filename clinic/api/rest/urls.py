@@ -1,9 +1,9 @@
 """The REST API, version 1 (`/api/v1/`), and its OpenAPI schema.
 
-DRF authenticates these views itself (session or token), so the login redirect
-is switched off for them: an API client gets 401/403, never a login page. The
-schema is served as YAML (or JSON with `?format=json`); no docs UI, since the
-usual ones load their scripts from a CDN.
+DRF authenticates these views itself (Bearer, session or the deprecated token), so the
+login redirect is switched off for them: an API client gets 401/403, never a login page.
+The schema is served as YAML (or JSON with `?format=json`); no docs UI, since the usual
+ones load their scripts from a CDN.
 """
 
 from django.contrib.auth.decorators import login_not_required
@@ -13,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 
 from accounts.api_permissions import HasRole
 from accounts.roles import STAFF_ROLES
+from clinic.api.rest.base import RESTView
 from clinic.api.rest.evaluate import EvaluateView
 from clinic.api.rest.intakes import IntakeDetailView, IntakeListView
 
@@ -30,7 +31,8 @@ urlpatterns = [
         "schema",
         login_not_required(
             SpectacularAPIView.as_view(
-                permission_classes=[IsAuthenticated, HasRole.of(*STAFF_ROLES)]
+                authentication_classes=RESTView.authentication_classes,
+                permission_classes=[IsAuthenticated, HasRole.of(*STAFF_ROLES)],
             )
         ),
         name="schema",

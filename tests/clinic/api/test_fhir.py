@@ -56,6 +56,7 @@ from tests.builders import (
     with_answers,
 )
 from tests.clinic.api.test_rest_evaluate import JSON_VALUES
+from tests.factories import bearer_token, integration
 from tests.reports.test_evaluate_command import row_counts
 from tests.strategies import (
     EXTENSIONS,
@@ -653,7 +654,21 @@ def test_posting_a_response_creates_and_submits_an_intake(client_for, request, p
 
 
 @pytest.mark.django_db
-def test_a_response_may_be_posted_with_a_token_as_plain_json(client, clinician):
+def test_a_response_may_be_posted_with_a_bearer_token_as_plain_json(client):
+    registered = integration("system/QuestionnaireResponse.c")
+    response = client.post(
+        RESPONSES_PATH,
+        data=json.dumps(questionnaire_response(COMPLETE)),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {bearer_token(client, registered)}",
+    )
+    assert response.status_code == 201
+    submitted_by = Intake.objects.get(pk=response.json()["id"]).submitted_by
+    assert submitted_by == registered[0].application.user
+
+
+@pytest.mark.django_db
+def test_the_rest_apis_old_tokens_are_refused_here(client, clinician):
     token = Token.objects.create(user=clinician)
     response = client.post(
         RESPONSES_PATH,
@@ -661,8 +676,8 @@ def test_a_response_may_be_posted_with_a_token_as_plain_json(client, clinician):
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Token {token.key}",
     )
-    assert response.status_code == 201
-    assert Intake.objects.get(pk=response.json()["id"]).submitted_by == clinician
+    assert response.status_code == 401
+    assert not Intake.objects.exists()
 
 
 @pytest.mark.django_db
