@@ -37,10 +37,13 @@ def intake_for(user, intake_id) -> Intake:
         raise Http404("No such intake") from None
 
 
+def patients_for(user) -> QuerySet[Patient]:
+    return Patient.objects.all() if has_role(user, PATIENT_READERS) else Patient.objects.none()
+
+
 def patient_for(user, patient_id) -> Patient:
-    patients = Patient.objects.all() if has_role(user, PATIENT_READERS) else Patient.objects.none()
     try:
-        return patients.get(pk=patient_id)
+        return patients_for(user).get(pk=patient_id)
     except Patient.DoesNotExist:
         raise Http404("No such patient") from None
 

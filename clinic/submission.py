@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 
 from audit.services import Action, record
 from intake import prefill, services
-from intake.answers import add_rows, apply_patient, document_rows, intake_answers, set_answers
+from intake.answers import (
+    add_rows,
+    apply_patient,
+    document_rows,
+    intake_answers,
+    replace_rows,
+    set_answers,
+)
 from intake.document import (
     DocumentInvalid,
     IntakeDocument,
@@ -238,6 +245,38 @@ def amend_intake(
             key: before["patient"][key] for key in CONTACT_FIELDS if key in before["patient"]
         }
     doc = parse_document(answers, today=current.reported_on)
+    return _store_amendment(current, doc, before, by=by, reason=reason, request=request)
+
+
+@transaction.atomic
+def amend_from_document(
+    *, intake: Intake, doc: IntakeDocument, by, reason: str, version: int | None, request=None
+) -> Submission:
+    """A submitted intake's answers replaced by a whole document (an integration's update):
+    as `amend_intake`, checked whole, triaged again, the earlier version readable.
+
+    `version` is the version the sender last read (FHIR's If-Match): another since is an
+    `EditConflict`, and nothing changes. The document must name the intake's patient (an
+    `IdentityConflict` otherwise); as on import, it never changes the patient record.
+    """
+    current = services.lock_for_edit(intake, None)
+    if current.is_draft:
+        raise ValueError("a draft is edited, not amended")
+    if version is not None and current.version != version:
+        raise services.EditConflict
+    if differing := services.identity_differences(current.patient, doc.patient):
+        raise services.IdentityConflict(differing)
+    before = IntakeVersion.objects.get(intake=current, number=current.version).document
+    set_answers(current, doc)
+    current.revision += 1
+    current.save()
+    replace_rows(current, **document_rows(doc))
+    return _store_amendment(current, doc, before, by=by, reason=reason, request=request)
+
+
+def _store_amendment(
+    current: Intake, doc: IntakeDocument, before: dict, *, by, reason: str, request
+) -> Submission:
     current.status = Intake.Status.AMENDED
     current.version += 1
     current.reviewed_at = current.reviewed_by = None  # new answers need a new review

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from clinic.api.fhir.discovery import SmartConfigurationView
 from config.health import healthz
 
 urlpatterns = [
@@ -17,5 +19,11 @@ urlpatterns = [
     path("api/v1/", include("clinic.api.rest.urls")),
     path("fhir/", include("clinic.api.fhir.urls")),
     path("oauth/", include("accounts.oauth_urls")),
+    # SMART clients look at the FHIR base (/fhir/.well-known/...); some at the site's root.
+    path(
+        ".well-known/smart-configuration",
+        login_not_required(SmartConfigurationView.as_view()),
+        name="smart-configuration",
+    ),
     path("", include("accounts.urls")),
 ]

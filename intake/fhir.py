@@ -38,6 +38,15 @@ def questionnaire_url() -> str:
     return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/fhir/Questionnaire/{QUESTIONNAIRE_ID}"
 
 
+def mrn_system() -> str:
+    """The identifier system of the clinic's medical record numbers."""
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/fhir/sid/mrn"
+
+
+# An intake's status as a QuestionnaireResponse's, and back (FHIR's questionnaire-answers-status).
+RESPONSE_STATUS = {"draft": "in-progress", "submitted": "completed", "amended": "amended"}
+
+
 def is_this_questionnaire(reference: str, *, version: str | None = None) -> bool:
     """A canonical reference to this Questionnaire (`url|version`): of any version, or, given
     `version`, of that one (a reference without a version names the current one)."""
@@ -283,14 +292,14 @@ def _questionnaire_item(question: Question) -> dict[str, object]:
 
 
 def questionnaire_response(
-    answers: dict[str, object], *, resource_id: str | None = None, completed: bool = True
+    answers: dict[str, object], *, resource_id: str | None = None, status: str = "completed"
 ) -> dict[str, object]:
     """A QuestionnaireResponse holding `answers` (an intake document, or a draft's answers)."""
     resource: dict[str, object] = {"resourceType": "QuestionnaireResponse"}
     if resource_id:
         resource["id"] = resource_id
     resource["questionnaire"] = questionnaire_url()
-    resource["status"] = "completed" if completed else "in-progress"
+    resource["status"] = status
     resource["item"] = _response_items(_with_change_asked(answers), ITEMS)
     return resource
 
@@ -348,7 +357,7 @@ def document_from_response(data: object) -> dict[str, object]:
     status = data.get("status")
     if status is None:
         reader.fail("status", "is required: only finished answers are submitted")
-    elif status != "completed":
+    elif status not in ("completed", "amended"):
         reader.fail("status", "must be completed: only finished answers are submitted")
     named = data.get("questionnaire")
     if named and not (isinstance(named, str) and is_this_questionnaire(named)):
@@ -379,7 +388,7 @@ def locate(problems: tuple[Problem, ...], data: object) -> tuple[Problem, ...]:
 
 
 # The resource's own elements a problem may name (the rest are answers, by document path).
-_RESOURCE_ELEMENTS = ("status", "questionnaire")
+_RESOURCE_ELEMENTS = ("id", "status", "questionnaire")
 
 
 def fhir_path(location: Location) -> str:
@@ -592,3 +601,18 @@ def _indexed_objects(value: object) -> list[tuple[int, dict]]:
     if not isinstance(value, list):
         return []
     return [(index, entry) for index, entry in enumerate(value) if isinstance(entry, dict)]
+
+
+# --- Patient ------------------------------------------------------------------------------
+
+
+def patient_resource(patient) -> dict[str, object]:
+    """A Patient as FHIR's: who it is, no contact details (those stay with each intake)."""
+    resource: dict[str, object] = {"resourceType": "Patient", "id": str(patient.pk)}
+    if patient.mrn:
+        resource["identifier"] = [{"system": mrn_system(), "value": patient.mrn}]
+    resource["name"] = [{"family": patient.family_name, "given": [patient.given_name]}]
+    if patient.sex:
+        resource["gender"] = patient.sex  # the document's codes are FHIR's genders
+    resource["birthDate"] = patient.date_of_birth.isoformat()
+    return resource

@@ -257,6 +257,8 @@ class Intake(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "-updated_at"], name="intake_status_updated"),
+            # FHIR search's order and keyset (clinic/api/fhir/search.py): newest first.
+            models.Index(fields=["-created_at", "-id"], name="intake_created_key"),
             # The worklist's order (WORKLIST_KEY); drafts are never listed.
             models.Index(*WORKLIST_KEY, name="intake_worklist_key", condition=~Q(status="draft")),
             models.Index(

@@ -98,6 +98,9 @@ class StaffAPIView(APIView):
 
 
 def intake_document(intake: Intake) -> dict[str, object]:
-    """The answers as last submitted or amended, or a draft's answers so far."""
+    """The answers as last submitted or amended, or a draft's answers so far (the last
+    version's document read with the intake when it was annotated as `latest_document`)."""
+    if hasattr(intake, "latest_document"):
+        return intake.latest_document or intake_answers(intake)
     latest = intake.versions.order_by("-number").first()
     return latest.document if latest else intake_answers(intake)

@@ -182,10 +182,17 @@ MATRIX: dict[str, Page] = {
     "api:intakes": api("POST", "400"),
     "api:intake": api("GET", "200"),
     "api:schema": api("GET", "200"),
+    "fhir:metadata": public_fhir("GET", "200"),
+    "fhir:smart-configuration": public_fhir("GET", "200"),
+    "smart-configuration": public_fhir("GET", "200"),
     "fhir:questionnaire": public_fhir("GET", "200"),
     "fhir:questionnaires": public_fhir("GET", "200"),
     "fhir:questionnaire-responses": api("POST", "400"),
     "fhir:questionnaire-response": api("GET", "200"),
+    "fhir:questionnaire-response-history": api("GET", "200"),
+    "fhir:questionnaire-response-version": api("GET", "200"),
+    "fhir:patients": api("GET", "200"),
+    "fhir:patient": api("GET", "200"),
     "oauth:token": oauth("POST", "400"),
     "oauth:revoke": oauth("POST", "400"),
     # the Django admin's sign-in, sign-out and index; its other pages are summarised above
@@ -223,7 +230,25 @@ def fields(*names: str, **nested: set[str]) -> frozenset[str]:
 _INTAKE = ("id", "status", "version", "channel", "document", "triage", "triage.level")
 _SUMMARY = ("summary", "summary.status", "summary.rules_version", "summary.pdf_url")
 _SUBMISSION = ("id", "status", "version", "level")
-_RESPONSE = fields("resourceType", "id", "questionnaire", "status", "item")
+_RESPONSE = fields(
+    "resourceType", "id", "questionnaire", "status", "item", "authored",
+    "meta", "meta.versionId", "meta.lastUpdated", "subject", "subject.reference",
+)  # fmt: skip
+# The small clinic's patient has no MRN: one with it has `identifier` too, as the desk's
+# pages show it (tests/clinic/api/test_fhir_search.py).
+_PATIENT = fields(
+    "resourceType", "id", "gender", "birthDate", "name", "name[]", "name[].family",
+    "name[].given", "name[].given[]",
+)  # fmt: skip
+
+
+def bundle(resource: frozenset[str], *, search: bool = True) -> frozenset[str]:
+    """A Bundle of `resource`s: its links, and each entry's."""
+    entry = {"entry[].fullUrl", "entry[].resource"} | {f"entry[].resource.{f}" for f in resource}
+    entry |= {"entry[].search", "entry[].search.mode"} if search else set()
+    return fields("resourceType", "type", "entry", "entry[]", *entry, link={"relation", "url"})
+
+
 _CLINICAL = {
     "api:intake": (
         200,
@@ -238,6 +263,10 @@ _CLINICAL = {
     ),
     "fhir:questionnaire-response": (200, _RESPONSE),
     "fhir:questionnaire-responses": (201, _RESPONSE),
+    "fhir:questionnaire-response-history": (200, bundle(_RESPONSE, search=False)),
+    "fhir:questionnaire-response-version": (200, _RESPONSE),
+    "fhir:patients": (200, bundle(_PATIENT)),
+    "fhir:patient": (200, _PATIENT),
 }  # fmt: skip
 RESPONSE_FIELDS: dict[str, dict[str, tuple[int, frozenset[str]]]] = {
     name: {"clinician": answer, "admin": answer} for name, answer in _CLINICAL.items()
@@ -246,8 +275,7 @@ for name, answer in {
     "api:intake": (200, fields(*_INTAKE, triage__flags=_DESK_FLAG)),
     "api:intakes": (201, fields(*_SUBMISSION, flags=_DESK_FLAG)),
     "api:evaluate": (403, frozenset()),
-    "fhir:questionnaire-response": _CLINICAL["fhir:questionnaire-response"],
-    "fhir:questionnaire-responses": _CLINICAL["fhir:questionnaire-responses"],
+    **{name: _CLINICAL[name] for name in _CLINICAL if name.startswith("fhir:")},
 }.items():
     RESPONSE_FIELDS[name]["front_desk"] = answer
 

@@ -33,7 +33,7 @@ def field_paths(value: object, prefix: str = "") -> frozenset[str]:
     and every staff role sees all of them on the steps and review pages.
     """
     paths: set[str] = set()
-    if prefix in ANSWER_FIELDS:
+    if prefix.rsplit(".", 1)[-1] in ANSWER_FIELDS:
         return frozenset()
     if isinstance(value, dict):
         for key, child in value.items():
@@ -65,6 +65,14 @@ def responses(clinic, client) -> dict[str, object]:
         "fhir:questionnaire-responses": lambda: client.post(
             reverse("fhir:questionnaire-responses"), fhir_post, content_type=FHIR_JSON
         ),
+        "fhir:questionnaire-response-history": lambda: client.get(
+            reverse("fhir:questionnaire-response-history", args=[intake.pk])
+        ),
+        "fhir:questionnaire-response-version": lambda: client.get(
+            reverse("fhir:questionnaire-response-version", args=[intake.pk, "1"])
+        ),
+        "fhir:patients": lambda: client.get(reverse("fhir:patients")),
+        "fhir:patient": lambda: client.get(reverse("fhir:patient", args=[intake.patient_id])),
     }
     answers = {}
     for name, call in calls.items():
@@ -76,7 +84,13 @@ def responses(clinic, client) -> dict[str, object]:
 
 def test_every_api_and_fhir_route_that_answers_patient_data_is_listed():
     """A new API or FHIR read must say, here, what each role gets from it."""
-    without_patient_data = {"api:schema", "fhir:questionnaire", "fhir:questionnaires"}
+    without_patient_data = {
+        "api:schema",
+        "fhir:questionnaire",
+        "fhir:questionnaires",
+        "fhir:metadata",
+        "fhir:smart-configuration",
+    }
     routes = {route.name for route in all_routes() if route.name.startswith(("api:", "fhir:"))}
     assert routes - without_patient_data == set(RESPONSE_FIELDS)
 

@@ -144,6 +144,10 @@ AUDITED: dict[str, Call] = {
     "api:intake": Call("clinician", "GET", Action.VIEW),
     "api:intakes": Call("front_desk", "POST", Action.SUBMIT, body=_document, new=True),
     "fhir:questionnaire-response": Call("clinician", "GET", Action.VIEW),
+    "fhir:questionnaire-response-history": Call("clinician", "GET", Action.VIEW),
+    "fhir:questionnaire-response-version": Call("clinician", "GET", Action.VIEW),
+    "fhir:patients": Call("front_desk", "GET", Action.VIEW, object_type=""),
+    "fhir:patient": Call("front_desk", "GET", Action.VIEW, object_type="intake.Patient"),
     "fhir:questionnaire-responses": Call(
         "front_desk",
         "POST",
@@ -181,6 +185,9 @@ SHOWS_NO_PATIENT_DATA: dict[str, str] = {
     "fhir:questionnaires": "the questions, found by their canonical",
     # Each token issued is on record (tests/accounts/test_integrations.py); neither holds
     # patient data.
+    "fhir:metadata": "what the server does",
+    "fhir:smart-configuration": "where the tokens are",
+    "smart-configuration": "where the tokens are",
     "oauth:token": "an integration's access token",
     "oauth:revoke": "an integration revoking its own token",
 }

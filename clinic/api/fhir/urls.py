@@ -8,7 +8,11 @@ Questionnaire is read without signing in: it holds no patient data.
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
+from clinic.api.fhir.discovery import MetadataView, SmartConfigurationView
 from clinic.api.fhir.views import (
+    PatientListView,
+    PatientView,
+    QuestionnaireResponseHistoryView,
     QuestionnaireResponseListView,
     QuestionnaireResponseView,
     QuestionnaireSearchView,
@@ -19,6 +23,12 @@ from intake.fhir import QUESTIONNAIRE_ID
 app_name = "fhir"
 
 urlpatterns = [
+    path("metadata", login_not_required(MetadataView.as_view()), name="metadata"),
+    path(
+        ".well-known/smart-configuration",
+        login_not_required(SmartConfigurationView.as_view()),
+        name="smart-configuration",
+    ),
     path(
         "Questionnaire",
         login_not_required(QuestionnaireSearchView.as_view()),
@@ -39,4 +49,16 @@ urlpatterns = [
         login_not_required(QuestionnaireResponseView.as_view()),
         name="questionnaire-response",
     ),
+    path(
+        "QuestionnaireResponse/<uuid:intake_id>/_history",
+        login_not_required(QuestionnaireResponseHistoryView.as_view()),
+        name="questionnaire-response-history",
+    ),
+    path(
+        "QuestionnaireResponse/<uuid:intake_id>/_history/<str:version>",
+        login_not_required(QuestionnaireResponseHistoryView.as_view()),
+        name="questionnaire-response-version",
+    ),
+    path("Patient", login_not_required(PatientListView.as_view()), name="patients"),
+    path("Patient/<uuid:patient_id>", login_not_required(PatientView.as_view()), name="patient"),
 ]

@@ -11,22 +11,27 @@ from uuid import UUID
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from audit.services import Action, record
-from clinic.access import intake_for
-from clinic.api.base import (
-    ASCIIJSONRenderer,
-    JSONBodyParser,
-    StaffAPIView,
-    intake_document,
-    json_body,
-)
+from audit.services import Action, record, record_shown
+from clinic.access import intake_for, intakes_for, patient_for, patients_for
+from clinic.api.base import ASCIIJSONRenderer, JSONBodyParser, StaffAPIView, json_body
 from clinic.api.fhir.errors import FHIRContentNegotiation, fhir_exception_handler
-from clinic.submission import create_intake_from_document, raise_for_refused
-from intake.document import DocumentInvalid, parse_document
+from clinic.api.fhir.resources import (
+    AMENDED_THROUGH_FHIR,
+    DRAFT_NOT_UPDATED,
+    etag,
+    if_match_version,
+    intake_questionnaire_response,
+    version_resources,
+    with_latest_document,
+)
+from clinic.api.fhir.search import PATIENT_PARAMETERS, RESPONSE_PARAMETERS, conditions, page
+from clinic.submission import amend_from_document, create_intake_from_document, raise_for_refused
+from intake.document import DocumentInvalid, Problem, parse_document
 from intake.fhir import (
     FHIR_JSON,
     document_from_response,
@@ -35,21 +40,14 @@ from intake.fhir import (
     is_this_questionnaire,
     locate,
     operation_outcome,
+    patient_resource,
     problem_issues,
     questionnaire,
-    questionnaire_response,
     response_emergency_answers,
 )
 from intake.models import Intake
-from intake.services import IdentityConflict
+from intake.services import EditConflict, IdentityConflict
 from triage.rules import RULES_VERSION
-
-
-def intake_questionnaire_response(intake: Intake) -> dict[str, object]:
-    return questionnaire_response(
-        intake_document(intake), resource_id=str(intake.pk), completed=not intake.is_draft
-    )
-
 
 # --- HTTP ----------------------------------------------------------------------------
 
@@ -74,12 +72,16 @@ class FHIRView(StaffAPIView):
         return fhir_exception_handler
 
 
-class QuestionnaireView(FHIRView):
-    """The Questionnaire holds no patient data: anyone may read it, without signing in, in
-    the language asked for (Accept-Language)."""
+class OpenFHIRView(FHIRView):
+    """Read by anyone, before any token: what holds no patient data."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+
+
+class QuestionnaireView(OpenFHIRView):
+    """The Questionnaire holds no patient data: anyone may read it, without signing in, in
+    the language asked for (Accept-Language)."""
 
     def get(self, request: Request) -> Response:
         return Response(questionnaire(version=RULES_VERSION))
@@ -121,8 +123,70 @@ def _refused(
     return Response(operation_outcome(issues + emergency_issues(body)), status=status_code)
 
 
+def _bundle(request: Request, kind: str, entries: list[dict], *, next_cursor: str | None = None):
+    links = [{"relation": "self", "url": request.build_absolute_uri()}]
+    if next_cursor is not None:
+        query = request.query_params.copy()
+        query["_cursor"] = next_cursor
+        links.append(
+            {"relation": "next", "url": request.build_absolute_uri(f"?{query.urlencode()}")}
+        )
+    return Response({"resourceType": "Bundle", "type": kind, "link": links, "entry": entries})
+
+
+# The route of each resource type's instances, for an entry's fullUrl.
+_INSTANCE_ROUTES = {
+    "QuestionnaireResponse": "fhir:questionnaire-response",
+    "Patient": "fhir:patient",
+}
+
+
+def _entry(request: Request, resource: dict, *, search: bool = True) -> dict[str, object]:
+    path = reverse(_INSTANCE_ROUTES[resource["resourceType"]], args=[resource["id"]])
+    entry = {"fullUrl": request.build_absolute_uri(path), "resource": resource}
+    return {**entry, "search": {"mode": "match"}} if search else entry
+
+
+def _refused_search(request: Request, invalid: DocumentInvalid) -> Response:
+    issues = problem_issues(invalid.problems)
+    return Response(operation_outcome(issues), status=status.HTTP_400_BAD_REQUEST)
+
+
+def _submitted(request: Request, submission, status_code: int) -> Response:
+    intake = submission.intake
+    location = reverse("fhir:questionnaire-response", args=[intake.pk])
+    return Response(
+        intake_questionnaire_response(intake),
+        status=status_code,
+        headers={"Location": request.build_absolute_uri(location), "ETag": etag(intake)},
+    )
+
+
 class QuestionnaireResponseListView(FHIRView):
-    token_scopes = {"POST": "system/QuestionnaireResponse.c"}
+    token_scopes = {
+        "GET": "system/QuestionnaireResponse.s",
+        "POST": "system/QuestionnaireResponse.c",
+    }
+
+    def get(self, request: Request) -> Response:
+        """Search: by patient, MRN, status, when last changed, questionnaire; newest first."""
+        try:
+            condition = conditions(request.query_params, RESPONSE_PARAMETERS)
+            found, next_cursor = page(
+                with_latest_document(intakes_for(request.user).filter(condition)),
+                request.query_params,
+            )
+        except DocumentInvalid as invalid:
+            return _refused_search(request, invalid)
+        record_shown(
+            request,
+            page="fhir:questionnaire-responses",
+            patient_ids=[intake.patient_id for intake in found],
+            intake_ids=[intake.pk for intake in found],
+            via="fhir",
+        )
+        entries = [_entry(request, intake_questionnaire_response(intake)) for intake in found]
+        return _bundle(request, "searchset", entries, next_cursor=next_cursor)
 
     def post(self, request: Request) -> Response:
         """Create and submit an intake from a completed QuestionnaireResponse."""
@@ -145,19 +209,112 @@ class QuestionnaireResponseListView(FHIRView):
         except IdentityConflict as conflict:
             issues = problem_issues(locate(conflict.problems, body), code="conflict")
             return _refused(request, issues, body, status.HTTP_409_CONFLICT)
-        intake = submission.intake
-        location = reverse("fhir:questionnaire-response", args=[intake.pk])
-        return Response(
-            intake_questionnaire_response(intake),
-            status=status.HTTP_201_CREATED,
-            headers={"Location": request.build_absolute_uri(location)},
-        )
+        return _submitted(request, submission, status.HTTP_201_CREATED)
 
 
 class QuestionnaireResponseView(FHIRView):
-    token_scopes = {"GET": "system/QuestionnaireResponse.r"}
+    token_scopes = {
+        "GET": "system/QuestionnaireResponse.r",
+        "PUT": "system/QuestionnaireResponse.u",
+    }
 
     def get(self, request: Request, intake_id: UUID) -> Response:
         intake = intake_for(request.user, intake_id)
         record(Action.VIEW, actor=request.user, obj=intake, request=request, detail={"via": "fhir"})
-        return Response(intake_questionnaire_response(intake))
+        return Response(intake_questionnaire_response(intake), headers={"ETag": etag(intake)})
+
+    def put(self, request: Request, intake_id: UUID) -> Response:
+        """Update a submitted intake: an amendment, checked whole and triaged again. With
+        If-Match, only if nobody changed it since that version (412 otherwise)."""
+        intake = intake_for(request.user, intake_id)
+        body: object = None
+        try:
+            expected = if_match_version(request.headers.get("If-Match"))
+            body = json_body(request, fhir_path)
+            if isinstance(body, dict) and body.get("id", str(intake.pk)) != str(intake.pk):
+                raise DocumentInvalid((Problem("id", "must be the id in the address"),))
+            if intake.is_draft:
+                raise DocumentInvalid((Problem("status", DRAFT_NOT_UPDATED),))
+            submission = amend_from_document(
+                intake=intake,
+                doc=parse_document(document_from_response(body)),
+                by=request.user,
+                reason=AMENDED_THROUGH_FHIR,
+                version=expected,
+                request=request,
+            )
+        except DocumentInvalid as invalid:
+            return _refused(
+                request,
+                problem_issues(locate(invalid.problems, body)),
+                body,
+                status.HTTP_400_BAD_REQUEST,
+            )
+        except IdentityConflict as conflict:
+            issues = problem_issues(locate(conflict.problems, body), code="conflict")
+            return _refused(request, issues, body, status.HTTP_409_CONFLICT)
+        except EditConflict:
+            current = intake_for(request.user, intake_id)
+            outcome = operation_outcome(
+                [
+                    {
+                        "severity": "error",
+                        "code": "conflict",
+                        "diagnostics": f"changed since that version: it is now {etag(current)}",
+                    }
+                ]
+            )
+            return Response(outcome, status=status.HTTP_412_PRECONDITION_FAILED)
+        return _submitted(request, submission, status.HTTP_200_OK)
+
+
+class QuestionnaireResponseHistoryView(FHIRView):
+    """`_history`: every version submitted or amended, newest first; `_history/<n>`: one."""
+
+    token_scopes = {"GET": "system/QuestionnaireResponse.r"}
+
+    def get(self, request: Request, intake_id: UUID, version: str | None = None) -> Response:
+        intake = intake_for(request.user, intake_id)
+        record(
+            Action.VIEW,
+            actor=request.user,
+            obj=intake,
+            request=request,
+            detail={"via": "fhir", "history": version or "all"},
+        )
+        versions = version_resources(intake)
+        if version is None:
+            entries = [_entry(request, resource, search=False) for resource in versions]
+            return _bundle(request, "history", entries)
+        for resource in versions:
+            if resource["meta"]["versionId"] == version:
+                return Response(resource, headers={"ETag": f'W/"{version}"'})
+        raise NotFound(f"No version {version} of this QuestionnaireResponse")
+
+
+class PatientListView(FHIRView):
+    token_scopes = {"GET": "system/Patient.s"}
+
+    def get(self, request: Request) -> Response:
+        """Search by identifier (the MRN)."""
+        try:
+            condition = conditions(request.query_params, PATIENT_PARAMETERS)
+            found, next_cursor = page(
+                patients_for(request.user).filter(condition), request.query_params
+            )
+        except DocumentInvalid as invalid:
+            return _refused_search(request, invalid)
+        record_shown(request, page="fhir:patients", patient_ids=[p.pk for p in found], via="fhir")
+        entries = [_entry(request, patient_resource(patient)) for patient in found]
+        return _bundle(request, "searchset", entries, next_cursor=next_cursor)
+
+
+class PatientView(FHIRView):
+    token_scopes = {"GET": "system/Patient.r"}
+
+    def get(self, request: Request, patient_id: UUID) -> Response:
+        patient = patient_for(request.user, patient_id)
+        record(
+            Action.VIEW, actor=request.user, obj=patient, request=request, detail={"via": "fhir"}
+        )
+        return Response(patient_resource(patient))

@@ -740,7 +740,7 @@ def test_items_that_are_not_questions_or_answered_wrongly_are_listed(client_for,
             [("Input should be a valid list", ["QuestionnaireResponse.item"])],
         ),
         (
-            json.dumps(questionnaire_response(benign_data_2026_11(), completed=False)),
+            json.dumps(questionnaire_response(benign_data_2026_11(), status="in-progress")),
             [
                 (
                     "must be completed: only finished answers are submitted",
