@@ -41,6 +41,7 @@ class AuditEvent(models.Model):
         SECRET_RENEWED = "secret_renewed", "Renewed an integration client's secret"
         CLIENT_REVOKED = "client_revoked", "Revoked an integration client"
         TOKEN_ISSUED = "token_issued", "Issued an access token"
+        WITHDRAW_INTAKE = "withdraw_intake", "Withdrew an intake entered in error"
 
     # Set on insert: by the database's clock on PostgreSQL (the chain trigger overrides any
     # value given), by audit.chain.link() elsewhere. db_default makes Django read it back.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,9 +18,11 @@ from django.utils.translation import gettext as _
 from audit.services import Action, record
 from intake import prefill, services
 from intake.answers import (
+    PATIENT_FIELDS,
     add_rows,
     apply_patient,
     document_rows,
+    draft_changes,
     intake_answers,
     replace_rows,
     set_answers,
@@ -35,7 +38,7 @@ from intake.document import (
 from intake.models import Intake, IntakeVersion, Patient
 from intake.steps import STEP_NUMBER
 from reports.scheduling import request_summary
-from triage.alerts import alerting_flags, raise_for_refused_document, sync_alert
+from triage.alerts import alerting_flags, open_alert_of, raise_for_refused_document, sync_alert
 from triage.engine import Flag, evaluate_triage, fired_by_answers_alone
 from triage.models import TriageAssessment
 from triage.rules import questions_not_asked
@@ -48,6 +51,10 @@ TABLET_SESSION_KEY = "kiosk_tablet"
 Changes = services.Changes
 CONTACT_FIELDS = ("phone", "email")
 RowChanges = services.RowChanges
+
+
+class AlertStillOpen(Exception):
+    """An intake with an open alert is not withdrawn: a clinician acknowledges it first."""
 
 
 class ReasksDue(Exception):
@@ -226,8 +233,8 @@ def amend_intake(
     if not reason.strip():
         raise ValueError("an amendment needs a reason")
     current = services.lock_for_edit(intake, seen_revision)
-    if current.is_draft:
-        raise ValueError("a draft is edited, not amended")
+    if current.is_draft or current.status == Intake.Status.WITHDRAWN:
+        raise ValueError("a draft is edited, not amended; a withdrawn intake is neither")
     services.apply_changes(
         current,
         answers=answers,
@@ -245,12 +252,21 @@ def amend_intake(
             key: before["patient"][key] for key in CONTACT_FIELDS if key in before["patient"]
         }
     doc = parse_document(answers, today=current.reported_on)
+    if current.sender_context:  # answers changed here were not authored when the sender said
+        current.sender_context.pop("authored", None)
     return _store_amendment(current, doc, before, by=by, reason=reason, request=request)
 
 
 @transaction.atomic
 def amend_from_document(
-    *, intake: Intake, doc: IntakeDocument, by, reason: str, version: int | None, request=None
+    *,
+    intake: Intake,
+    doc: IntakeDocument,
+    by,
+    reason: str,
+    version: int | None,
+    sent: dict | None = None,
+    request=None,
 ) -> Submission:
     """A submitted intake's answers replaced by a whole document (an integration's update):
     as `amend_intake`, checked whole, triaged again, the earlier version readable.
@@ -260,18 +276,48 @@ def amend_from_document(
     `IdentityConflict` otherwise); as on import, it never changes the patient record.
     """
     current = services.lock_for_edit(intake, None)
-    if current.is_draft:
-        raise ValueError("a draft is edited, not amended")
+    if current.is_draft or current.status == Intake.Status.WITHDRAWN:
+        raise ValueError("a draft is edited, not amended; a withdrawn intake is neither")
     if version is not None and current.version != version:
         raise services.EditConflict
     if differing := services.identity_differences(current.patient, doc.patient):
         raise services.IdentityConflict(differing)
     before = IntakeVersion.objects.get(intake=current, number=current.version).document
     set_answers(current, doc)
+    current.sender_context = sent or current.sender_context
     current.revision += 1
     current.save()
     replace_rows(current, **document_rows(doc))
     return _store_amendment(current, doc, before, by=by, reason=reason, request=request)
+
+
+@transaction.atomic
+def withdraw_intake(*, intake: Intake, by, reason: str, request=None) -> Intake:
+    """Withdraw a submitted intake entered in error (the wrong patient, a test). It stays on
+    record and readable, leaves every list and the returning patient's pre-fill, and FHIR
+    sends it as `entered-in-error`. An open alert is never closed this way (`AlertStillOpen`):
+    an emergency is escalated until a clinician acknowledges it, whatever else is wrong."""
+    if not reason.strip():
+        raise ValueError("a withdrawal needs a reason")
+    current = services.lock_for_edit(intake, None)
+    if current.status not in (Intake.Status.SUBMITTED, Intake.Status.AMENDED):
+        raise ValueError("only a submitted intake is withdrawn")
+    if open_alert_of(current) is not None:
+        raise AlertStillOpen
+    current.status = Intake.Status.WITHDRAWN
+    current.withdrawn_at = timezone.now()
+    current.withdrawn_by = by
+    current.withdrawn_reason = reason.strip()
+    current.revision += 1
+    current.save()
+    record(
+        Action.WITHDRAW_INTAKE,
+        actor=by,
+        obj=current,
+        request=request,
+        detail={"version": current.version},
+    )
+    return current
 
 
 def _store_amendment(
@@ -295,7 +341,12 @@ def _store_amendment(
 
 
 def create_intake_from_document(
-    doc: IntakeDocument, *, by, channel: str = Intake.Channel.API, request=None
+    doc: IntakeDocument,
+    *,
+    by,
+    channel: str = Intake.Channel.API,
+    sent: dict | None = None,
+    request=None,
 ) -> Submission:
     """Import a whole document (API, FHIR): find or create the patient, then submit.
 
@@ -306,15 +357,18 @@ def create_intake_from_document(
     Two imports of one new MRN at once both find no patient and both insert one; the
     second insert breaks the MRN's uniqueness and undoes its transaction, and that import
     is made again, finding the patient the first one created (then matched as any other).
+    `sent` is what the sender said beside the answers (`Intake.sender_context`).
     """
     try:
-        return _create_intake_from_document(doc, by=by, channel=channel, request=request)
+        return _create_intake_from_document(doc, by=by, channel=channel, sent=sent, request=request)
     except IntegrityError:
-        return _create_intake_from_document(doc, by=by, channel=channel, request=request)
+        return _create_intake_from_document(doc, by=by, channel=channel, sent=sent, request=request)
 
 
 @transaction.atomic
-def _create_intake_from_document(doc: IntakeDocument, *, by, channel: str, request) -> Submission:
+def _create_intake_from_document(
+    doc: IntakeDocument, *, by, channel: str, sent: dict | None, request
+) -> Submission:
     """One try at `create_intake_from_document`, all or nothing.
 
     The intake is new, so it is written once, submitted, with its rows added: nothing is
@@ -327,13 +381,94 @@ def _create_intake_from_document(doc: IntakeDocument, *, by, channel: str, reque
         services.save_patient(patient, by=by, request=request)
     elif differing := services.identity_differences(patient, doc.patient):
         raise services.IdentityConflict(differing)
-    intake = Intake(patient=patient, entered_by=by, channel=channel)
+    intake = Intake(patient=patient, entered_by=by, channel=channel, sender_context=sent)
     set_answers(intake, doc)
     _mark_submitted(intake, by=by)
     intake.save(force_insert=True)
     record(Action.CREATE, actor=by, obj=intake, request=request, detail={"channel": channel})
     add_rows(intake, **document_rows(doc))
     return _store_submission(intake, doc, request=request, fresh=True)
+
+
+@transaction.atomic
+def start_draft_from_answers(
+    read: dict[str, object], *, by, channel: str, sent: dict | None = None, request=None
+) -> Intake:
+    """An in-progress import (`intake.document.read_draft`): a draft with its answers so far,
+    on the patient it names (found, or new), which the desk or the patient may resume. Its
+    emergency answers raise their alert at once, as a saved step's do."""
+    patient = _draft_patient(read["patient"], by=by, request=request)
+    intake = services.start_intake(patient=patient, by=by, channel=channel, request=request)
+    Intake.objects.filter(pk=intake.pk).update(sender_context=sent)
+    return save_draft_answers(intake, read, by=by, request=request)
+
+
+def save_draft_answers(
+    intake: Intake,
+    read: dict[str, object],
+    *,
+    by,
+    seen_revision: int | None = None,
+    sent: dict | None = None,
+    request=None,
+) -> Intake:
+    """More of a draft's answers (an in-progress update): saved as a step is, with its alert.
+    They must name the draft's patient (an `IdentityConflict` otherwise)."""
+    named = SimpleNamespace(**{name: read["patient"].get(name) for name in IDENTITY_KEYS})
+    if differing := services.identity_differences(intake.patient, named):
+        raise services.IdentityConflict(differing)
+    answers, rows = draft_changes(read)
+    if sent is not None:
+        answers["sender_context"] = sent
+    return save_step(
+        intake, by=by, request=request, answers=answers, rows=rows, seen_revision=seen_revision
+    )
+
+
+def _draft_patient(said: dict[str, object], *, by, request) -> Patient:
+    """The patient a draft names: by MRN (whose name and birth date must agree), else by
+    exact name and birth date; a new one when nobody matches."""
+    named = SimpleNamespace(**{name: said.get(name) for name in IDENTITY_KEYS})
+    if named.mrn:
+        found = Patient.objects.filter(mrn=named.mrn).first()
+    else:
+        found = Patient.objects.filter(
+            mrn__isnull=True,
+            search_name=services.search_name_of(named.given_name, named.family_name),
+            date_of_birth=named.date_of_birth,
+        ).first()
+    if found is not None:
+        if differing := services.identity_differences(found, named):
+            raise services.IdentityConflict(differing)
+        return found
+    patient = Patient(**{name: said[name] for name in PATIENT_FIELDS if said.get(name) is not None})
+    patient.mrn = named.mrn or None
+    return services.save_patient(patient, by=by, request=request)
+
+
+@transaction.atomic
+def submit_draft_from_document(
+    *,
+    intake: Intake,
+    doc: IntakeDocument,
+    by,
+    seen_revision: int | None = None,
+    sent: dict | None = None,
+    request=None,
+) -> Submission:
+    """A later `completed` for an in-progress import: the whole document, checked whole,
+    replaces the draft's answers and submits it. It must name the draft's patient."""
+    current = services.lock_for_edit(intake, seen_revision)
+    if not current.is_draft:
+        raise services.NotADraft
+    if differing := services.identity_differences(current.patient, doc.patient):
+        raise services.IdentityConflict(differing)
+    set_answers(current, doc)
+    current.sender_context = sent or current.sender_context
+    _mark_submitted(current, by=by)
+    current.save()
+    replace_rows(current, **document_rows(doc))
+    return _store_submission(current, doc, request=request)
 
 
 def _matching_patient(doc: IntakeDocument) -> Patient | None:

@@ -119,10 +119,51 @@ def set_answers(intake: Intake, doc: IntakeDocument) -> None:
     intake.notes = doc.notes
 
 
-def _row_value(item: object, name: str) -> object:
-    value = getattr(item, name)
+def draft_changes(read: dict[str, object]) -> tuple[dict[str, object], dict[str, list]]:
+    """A draft's answers so far (`intake.document.read_draft`) as the intake's column changes
+    and its repeating rows: what was answered, and only that."""
+    changes: dict[str, object] = {"reported_on": read["reported_on"]}
+    symptoms = read.get("symptoms") or {}
+    for name in SYMPTOM_FIELDS:
+        if name in symptoms:
+            value = symptoms[name]
+            value = list(value) if isinstance(value, tuple) else value
+            changes[name] = "" if value is None and name == "frequency" else value
+    if "last_changed_days" in symptoms:
+        changed = symptoms["last_changed_days"]
+        changes["suddenly_changed"] = changed is not None
+        changes["last_changed_days"] = changed
+    for section, names in (
+        ("red_flags", ALL_RED_FLAG_CODES),
+        ("risk_factors", ALL_RISK_FACTOR_CODES),
+    ):
+        answered = read.get(section) or {}
+        changes |= {name: answered[name] for name in names if name in answered}
+    changes |= {name: list(read[name]) for name in LIST_FIELDS if name in read}
+    lifestyle = read.get("lifestyle") or {}
+    for name in LIFESTYLE_FIELDS:
+        if name in lifestyle:
+            value = lifestyle[name]
+            changes[name] = "" if value is None and name != "alcohol_drinks_per_week" else value
+    if "notes" in read:
+        changes["notes"] = read["notes"]
+    rows = {
+        relation: [
+            {name: _row_value_of(row.get(name), name) for name in fields} for row in read[relation]
+        ]
+        for relation, fields in ROW_FIELDS.items()
+        if relation in read
+    }
+    return changes, rows
+
+
+def _row_value_of(value: object, name: str) -> object:
     # An unanswered code is blank in a text column, never NULL (dates stay NULL).
     return "" if value is None and name in ("kind", "mechanism") else value
+
+
+def _row_value(item: object, name: str) -> object:
+    return _row_value_of(getattr(item, name), name)
 
 
 def document_rows(doc: IntakeDocument) -> dict[str, list[dict[str, object]]]:

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from intake.document import IntakeDocument
-from intake.models import Intake
+from intake.models import Intake, listed_intakes
 from intake.prefill import last_submitted
 from intake.questions import OPTION_LABELS
 from intake.services import fold
@@ -97,8 +97,8 @@ def compared_with_previous(intake: Intake, current: IntakeDocument) -> SinceLast
 def severity_trend(intake: Intake) -> list[tuple[dt.date, int]]:
     """Severity at each of the patient's submitted visits up to this one, oldest first."""
     visits = (
-        Intake.objects.filter(patient_id=intake.patient_id, submitted_at__lte=intake.submitted_at)
-        .exclude(status=Intake.Status.DRAFT)
+        listed_intakes()
+        .filter(patient_id=intake.patient_id, submitted_at__lte=intake.submitted_at)
         .exclude(severity__isnull=True)
         .order_by("-submitted_at")
         .values_list("reported_on", "severity")[:TREND_VISITS]

@@ -44,7 +44,12 @@ def mrn_system() -> str:
 
 
 # An intake's status as a QuestionnaireResponse's, and back (FHIR's questionnaire-answers-status).
-RESPONSE_STATUS = {"draft": "in-progress", "submitted": "completed", "amended": "amended"}
+RESPONSE_STATUS = {
+    "draft": "in-progress",
+    "submitted": "completed",
+    "amended": "amended",
+    "withdrawn": "entered-in-error",
+}
 
 
 def is_this_questionnaire(reference: str, *, version: str | None = None) -> bool:
@@ -336,10 +341,29 @@ def _response_items(answers: dict, questions: tuple[Question, ...]) -> list[dict
 # --- QuestionnaireResponse -> document ------------------------------------------------------
 
 
-def document_from_response(data: object) -> dict[str, object]:
-    """The intake document a QuestionnaireResponse answers, for `parse_document`.
+FINISHED = ("completed", "amended")
+IN_PROGRESS = "in-progress"
 
-    Raises `DocumentInvalid` when `data` is not a completed QuestionnaireResponse of
+
+def response_status(data: object) -> object:
+    return data.get("status") if isinstance(data, dict) else None
+
+
+# What a response says beside its answers that is kept and sent back (intake.sender_context).
+SENDER_ELEMENTS = ("subject", "author", "authored", "source")
+
+
+def sender_context(data: dict) -> dict[str, object] | None:
+    """The response's author, source, authored and subject as sent (checked as FHIR by
+    `document_from_response` first)."""
+    return {key: data[key] for key in SENDER_ELEMENTS if key in data} or None
+
+
+def document_from_response(data: object, *, draft: bool = False) -> dict[str, object]:
+    """The intake document a QuestionnaireResponse answers, for `parse_document` (or, of an
+    in-progress one with `draft`, the answers so far, for `read_draft`).
+
+    Raises `DocumentInvalid` when `data` is not a completed (or in-progress) response of
     this questionnaire, or an item is not one of its questions.
     """
     if not isinstance(data, dict) or data.get("resourceType") != "QuestionnaireResponse":
@@ -357,8 +381,12 @@ def document_from_response(data: object) -> dict[str, object]:
     status = data.get("status")
     if status is None:
         reader.fail("status", "is required: only finished answers are submitted")
-    elif status not in ("completed", "amended"):
-        reader.fail("status", "must be completed: only finished answers are submitted")
+    elif draft and status != IN_PROGRESS:
+        reader.fail("status", "must be in-progress: answers so far are saved as a draft")
+    elif not draft and status not in FINISHED:
+        reader.fail(
+            "status", "must be completed, or in-progress for answers so far (saved as a draft)"
+        )
     named = data.get("questionnaire")
     if named and not (isinstance(named, str) and is_this_questionnaire(named)):
         reader.fail("questionnaire", f"must be {questionnaire_url()}")

@@ -143,6 +143,8 @@ class Intake(models.Model):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
         AMENDED = "amended", "Amended"
+        # Entered in error (the wrong patient, a test): kept on record, off every list.
+        WITHDRAWN = "withdrawn", "Withdrawn: entered in error"
 
     class Channel(models.TextChoices):
         FRONT_DESK = "front_desk", "Front desk"
@@ -171,6 +173,16 @@ class Intake(models.Model):
     visit = models.ForeignKey(
         Visit, null=True, blank=True, on_delete=models.PROTECT, related_name="intakes"
     )
+    # What the sending system said beside the answers (a FHIR response's author, source,
+    # authored and subject), kept to send back with them.
+    sender_context = models.JSONField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Nullable, as the columns added after the chain's triggers are: SQLite would rebuild the
+    # table (and drop them) to add a NOT NULL one.
+    withdrawn_reason = models.TextField(null=True, blank=True)  # noqa: DJ001
     # The furthest step of a draft saved, by its place in intake.steps.STEPS (1 the first):
     # the desk's board says "step k of n".
     furthest_step = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -309,6 +321,14 @@ class Intake(models.Model):
 
 # The channels where the patient answers, themselves, on a clinic tablet or through a link.
 PATIENT_CHANNELS = (Intake.Channel.PATIENT_TABLET, Intake.Channel.PATIENT_LINK)
+
+
+def listed_intakes() -> models.QuerySet[Intake]:
+    """Submitted intakes as every list shows them: no drafts (written as the partial indexes'
+    condition is, so that they serve), none withdrawn."""
+    return Intake.objects.exclude(status=Intake.Status.DRAFT).exclude(
+        status=Intake.Status.WITHDRAWN
+    )
 
 
 class _IntakeRow(models.Model):

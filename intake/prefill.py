@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from intake.answers import LIFESTYLE_FIELDS, ROW_FIELDS, add_rows
 from intake.document import Problem
-from intake.models import Intake, PrefilledStep
+from intake.models import Intake, PrefilledStep, listed_intakes
 
 # What each pre-filled step carries over: the intake's own fields, and its repeating rows.
 CARRIED = {
@@ -30,11 +30,7 @@ OLD_INJURY = dt.timedelta(days=14)
 
 def last_submitted(intake: Intake) -> Intake | None:
     """The patient's most recent intake submitted before this one (a draft: before now)."""
-    earlier = (
-        Intake.objects.filter(patient_id=intake.patient_id)
-        .exclude(status=Intake.Status.DRAFT)
-        .exclude(pk=intake.pk)
-    )
+    earlier = listed_intakes().filter(patient_id=intake.patient_id).exclude(pk=intake.pk)
     if intake.submitted_at is not None:
         earlier = earlier.filter(submitted_at__lt=intake.submitted_at)
     return earlier.order_by("-submitted_at", "-pk").first()

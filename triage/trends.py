@@ -11,7 +11,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from intake.levels import Level, Severity
-from intake.models import Intake
+from intake.models import listed_intakes
 from triage.models import TriageFlag
 
 DAYS = 30
@@ -44,7 +44,7 @@ def intake_trends(today: dt.date | None = None) -> Trends:
     today = today or timezone.localdate()
     first = today - dt.timedelta(days=DAYS - 1)
     counts = (
-        Intake.objects.exclude(status=Intake.Status.DRAFT)
+        listed_intakes()
         .filter(submitted_at__date__gte=first)
         .annotate(day=TruncDate("submitted_at"))
         .values("day", "triage_level")

@@ -67,3 +67,12 @@ class ClinicianNoteForm(forms.Form):
         validators=[validate_typed_text],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it was entered in error",
+        max_length=2000,
+        validators=[validate_typed_text],
+        help_text="The wrong patient, a test, a duplicate…",
+    )

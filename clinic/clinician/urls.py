@@ -17,4 +17,5 @@ urlpatterns = [
     ),
     path("intakes/<uuid:intake_id>/reviewed/", views.mark_reviewed, name="reviewed"),
     path("intakes/<uuid:intake_id>/notes/", views.add_note, name="note"),
+    path("intakes/<uuid:intake_id>/withdraw/", views.withdraw, name="withdraw"),
 ]

@@ -15,7 +15,12 @@ from django.views.decorators.http import condition, require_POST
 from accounts.roles import CLINICAL_ROLES, role_required
 from audit.services import Action, record, record_shown
 from clinic.access import flag_for, intake_for
-from clinic.clinician.forms import AcknowledgeForm, ClinicianNoteForm, WorklistFilterForm
+from clinic.clinician.forms import (
+    AcknowledgeForm,
+    ClinicianNoteForm,
+    WithdrawForm,
+    WorklistFilterForm,
+)
 from clinic.clinician.worklist import (
     InvalidCursor,
     open_emergency_count,
@@ -24,6 +29,7 @@ from clinic.clinician.worklist import (
 )
 from clinic.presentation import answer_sections, changed_in_words, flags_with_reasons, form_problems
 from clinic.search_terms import recall, remember, searched_url
+from clinic.submission import AlertStillOpen, withdraw_intake
 from intake.changes import compared_with_previous, severity_trend
 from intake.models import IntakeVersion
 from intake.questions import reason_label
@@ -199,6 +205,30 @@ def acknowledge(request, intake_id, flag_id):
 def mark_reviewed(request, intake_id):
     intake = intake_for(request.user, intake_id)
     services.mark_reviewed(intake=intake, by=request.user, request=request)
+    return redirect("triage:intake", intake_id=intake.pk)
+
+
+@role_required(*CLINICAL_ROLES)
+@require_POST
+def withdraw(request, intake_id):
+    """Withdraw an intake entered in error: off every list, kept on record."""
+    intake = intake_for(request.user, intake_id)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"The intake was not withdrawn. {form_problems(form)}")
+        return redirect("triage:intake", intake_id=intake.pk)
+    try:
+        withdraw_intake(
+            intake=intake, by=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+    except AlertStillOpen:
+        messages.error(
+            request, "Acknowledge its open alert first: an alert is never closed by withdrawing."
+        )
+    except ValueError:
+        messages.error(request, "Only a submitted intake is withdrawn.")
+    else:
+        messages.success(request, "Withdrawn: it is off the worklist, and kept on record here.")
     return redirect("triage:intake", intake_id=intake.pk)
 
 

@@ -48,7 +48,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from intake.levels import Level, OpenAlert, SummaryStatus
-from intake.models import WORKLIST_KEY, Intake, Patient
+from intake.models import WORKLIST_KEY, Intake, Patient, listed_intakes
 from intake.services import fold, name_condition
 from triage.models import Alert, AlertAction, TriageAssessment, TriageFlag
 
@@ -170,7 +170,7 @@ def _attempts(filters: WorklistFilters) -> tuple[bool, ...]:
 
 
 def worklist_queryset(filters: WorklistFilters, *, look_alikes: bool = False) -> QuerySet[Intake]:
-    queryset = Intake.objects.exclude(status=Intake.Status.DRAFT)
+    queryset = listed_intakes()
     if filters.level in LEVELS:
         queryset = queryset.filter(triage_level=filters.level)
     if filters.reviewed == "yes":
@@ -399,11 +399,7 @@ def worklist_page(
 
 def open_emergency_count() -> int:
     """Intakes with an emergency flag nobody acknowledged: the number in the navigation bar."""
-    return (
-        Intake.objects.exclude(status=Intake.Status.DRAFT)
-        .filter(open_alert=OpenAlert.EMERGENCY)
-        .count()
-    )
+    return listed_intakes().filter(open_alert=OpenAlert.EMERGENCY).count()
 
 
 def rows_etag(

@@ -75,6 +75,7 @@ from intake.document.parser import (
     document_schema,
     emergency_answers,
     parse_document,
+    read_draft,
 )
 
 __all__ = [
@@ -144,5 +145,6 @@ __all__ = [
     "document_to_dict",
     "emergency_answers",
     "parse_document",
+    "read_draft",
     "risk_factors_asked",
 ]

@@ -92,8 +92,11 @@ class DocumentInvalid(ValueError):
 class _Reader:
     """Collects problems while reading; a part with problems reads as None."""
 
-    def __init__(self, reference_date: dt.date | None) -> None:
+    def __init__(self, reference_date: dt.date | None, *, draft: bool = False) -> None:
         self.problems: list[Problem] = []
+        # A draft's answers so far: each checked as it is, none required, none checked
+        # against the others yet, and read as plain dicts (no document is made of them).
+        self.draft = draft
         # The day ages are counted on; None when reported_on itself is broken.
         self.reference_date = reference_date
         # Read before the injuries and vaccinations (the patient comes first in _DOCUMENT).
@@ -118,12 +121,14 @@ class _Reader:
             field_path = _join(path, field.name)
             if field.name in value:
                 answers[field.name] = field.check(self, value[field.name], field_path)
-            elif field.required:
+            elif field.required and not self.draft:
                 self.fail(field_path, "is required")
         names = {field.name for field in shape.fields}
         for key in value:
             if key not in names:
                 self.fail(_join(path, str(key)), "is not allowed here")
+        if self.draft:
+            return answers if len(self.problems) == before else None  # type: ignore[return-value]
         if shape.agree is not None:
             shape.agree(self, answers, path)
         return shape.model(**answers) if len(self.problems) == before else None
@@ -547,6 +552,28 @@ def emergency_answers(data: object) -> tuple[str, ...]:
     if not isinstance(red_flags, dict):
         return ()
     return tuple(f"red_flags.{key}" for key, value in red_flags.items() if value is True)
+
+
+# Who a draft is for: a draft names its patient, whatever else it leaves for later.
+DRAFT_IDENTITY = ("given_name", "family_name", "date_of_birth")
+
+
+def read_draft(data: object, *, today: dt.date | None = None) -> dict[str, object]:
+    """A draft's answers so far (an in-progress import), each checked as the document's are
+    (types, codes, dates, lengths) but none required except who the patient is; read into
+    plain values by section (`{"symptoms": {"severity": 4}}`). Raises `DocumentInvalid`."""
+    if (location := too_deep(data)) is not None:
+        raise DocumentInvalid((Problem(document_path(location), TOO_DEEP),))
+    today = today or timezone.localdate()
+    reader = _Reader(today, draft=True)
+    answers = reader.read(data, "", _DOCUMENT, defaults={"reported_on": today})
+    patient = answers.get("patient") if isinstance(answers, dict) else None
+    for name in DRAFT_IDENTITY:
+        if not isinstance(data, dict) or name not in (data.get("patient") or {}):
+            reader.fail(f"patient.{name}", "is required: a draft names its patient")
+    if answers is None or reader.problems or not isinstance(patient, dict):
+        raise DocumentInvalid(tuple(reader.problems))
+    return answers
 
 
 def parse_document(data: object, *, today: dt.date | None = None) -> IntakeDocument:

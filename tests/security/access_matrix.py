@@ -171,6 +171,7 @@ MATRIX: dict[str, Page] = {
     "triage:acknowledge": clinical("POST", "302→triage:intake"),
     "triage:reviewed": clinical("POST", "302→triage:intake"),
     "triage:note": clinical("POST", "302→triage:intake"),
+    "triage:withdraw": clinical("POST", "302→triage:intake"),
     "reports:summary-status": clinical("GET", "200", subject="summary"),
     "reports:summary-retry": clinical("POST", "302→triage:intake"),
     "reports:summary-pdf": clinical("GET", "200", subject="summary"),

@@ -130,6 +130,14 @@ AUDITED: dict[str, Call] = {
     "triage:intake": Call("clinician", "GET", Action.VIEW),
     "triage:acknowledge": Call("clinician", "POST", Action.ACKNOWLEDGE, "triage.TriageFlag"),
     "triage:reviewed": Call("clinician", "POST", Action.REVIEW),
+    # Its emergency alert is acknowledged first: an open alert is never withdrawn with it.
+    "triage:withdraw": Call(
+        "clinician",
+        "POST",
+        Action.WITHDRAW_INTAKE,
+        body=lambda clinic: {"reason": "a test patient"},
+        first="intake:alert-acknowledge",
+    ),
     "triage:note": Call(
         "clinician",
         "POST",

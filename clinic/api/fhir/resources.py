@@ -18,7 +18,8 @@ from intake.fhir import RESPONSE_STATUS, questionnaire_response
 from intake.models import Intake, IntakeVersion
 
 AMENDED_THROUGH_FHIR = "Amended through the FHIR API"
-DRAFT_NOT_UPDATED = "a draft is not updated here: submit it where it was started"
+SUBMITTED_STAYS_SUBMITTED = "must be completed or amended: a submitted intake is not a draft again"
+WITHDRAWN_STAYS_WITHDRAWN = "is entered-in-error: an intake withdrawn by staff is not updated"
 _ETAG = re.compile(r'^\s*(?:W/)?"([A-Za-z0-9.\-]{1,64})"\s*$')
 
 
@@ -30,15 +31,14 @@ def etag(intake: Intake) -> str:
     return f'W/"{version_id(intake)}"'
 
 
-def if_match_version(header: str | None) -> int | None:
-    """The version an If-Match names (None without one); a draft's or a malformed one is
-    refused, as no submitted version can match it."""
+def if_match(header: str | None) -> str | None:
+    """The version an If-Match names (None without one); a malformed one is refused."""
     if header is None:
         return None
     found = _ETAG.match(header)
-    if found is None or not found.group(1).isdigit():
+    if found is None:
         raise DocumentInvalid((Problem("If-Match", 'must be an ETag this server gave: W/"2"'),))
-    return int(found.group(1))
+    return found.group(1)
 
 
 def with_latest_document(intakes: QuerySet[Intake]) -> QuerySet[Intake]:
@@ -49,12 +49,18 @@ def with_latest_document(intakes: QuerySet[Intake]) -> QuerySet[Intake]:
     )
 
 
-def _with_context(resource: dict, intake: Intake, *, version: str, updated) -> dict:
+def _with_context(
+    resource: dict, intake: Intake, *, version: str, updated, sent: dict | None
+) -> dict:
+    """The resource with its version, its subject (the clinic's Patient), and what its sender
+    said of it: author and source, and when authored (else when it last changed here)."""
+    sent = sent or {}
     return {
         **resource,
         "meta": {"versionId": version, "lastUpdated": updated.isoformat()},
         "subject": {"reference": f"Patient/{intake.patient_id}"},
-        "authored": updated.isoformat(),
+        "authored": sent.get("authored", updated.isoformat()),
+        **{key: sent[key] for key in ("author", "source") if key in sent},
     }
 
 
@@ -62,7 +68,19 @@ def intake_questionnaire_response(intake: Intake) -> dict[str, object]:
     resource = questionnaire_response(
         intake_document(intake), resource_id=str(intake.pk), status=RESPONSE_STATUS[intake.status]
     )
-    return _with_context(resource, intake, version=version_id(intake), updated=intake.updated_at)
+    return _with_context(
+        resource,
+        intake,
+        version=version_id(intake),
+        updated=intake.updated_at,
+        sent=intake.sender_context,
+    )
+
+
+def _version_status(intake: Intake, number: int) -> str:
+    if number == intake.version and intake.status == Intake.Status.WITHDRAWN:
+        return RESPONSE_STATUS[intake.status]
+    return "completed" if number == 1 else "amended"
 
 
 def version_resources(intake: Intake) -> list[dict[str, object]]:
@@ -74,11 +92,12 @@ def version_resources(intake: Intake) -> list[dict[str, object]]:
             questionnaire_response(
                 stored.document,
                 resource_id=str(intake.pk),
-                status="completed" if stored.number == 1 else "amended",
+                status=_version_status(intake, stored.number),
             ),
             intake,
             version=str(stored.number),
             updated=stored.created_at,
+            sent=intake.sender_context if stored.number == intake.version else None,
         )
         for stored in intake.versions.order_by("-number")
     ]

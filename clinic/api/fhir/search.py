@@ -120,7 +120,7 @@ RESPONSE_PARAMETERS = (
     _param(
         "status",
         "token",
-        "in-progress, completed or amended (comma for any of them).",
+        "in-progress, completed, amended or entered-in-error (comma for any of them).",
         _status,
         "status",
     ),

@@ -22,18 +22,28 @@ from clinic.api.base import ASCIIJSONRenderer, JSONBodyParser, StaffAPIView, jso
 from clinic.api.fhir.errors import FHIRContentNegotiation, fhir_exception_handler
 from clinic.api.fhir.resources import (
     AMENDED_THROUGH_FHIR,
-    DRAFT_NOT_UPDATED,
+    SUBMITTED_STAYS_SUBMITTED,
+    WITHDRAWN_STAYS_WITHDRAWN,
     etag,
-    if_match_version,
+    if_match,
     intake_questionnaire_response,
+    version_id,
     version_resources,
     with_latest_document,
 )
 from clinic.api.fhir.search import PATIENT_PARAMETERS, RESPONSE_PARAMETERS, conditions, page
-from clinic.submission import amend_from_document, create_intake_from_document, raise_for_refused
-from intake.document import DocumentInvalid, Problem, parse_document
+from clinic.submission import (
+    amend_from_document,
+    create_intake_from_document,
+    raise_for_refused,
+    save_draft_answers,
+    start_draft_from_answers,
+    submit_draft_from_document,
+)
+from intake.document import DocumentInvalid, Problem, parse_document, read_draft
 from intake.fhir import (
     FHIR_JSON,
+    IN_PROGRESS,
     document_from_response,
     emergency_issues,
     fhir_path,
@@ -44,9 +54,11 @@ from intake.fhir import (
     problem_issues,
     questionnaire,
     response_emergency_answers,
+    response_status,
+    sender_context,
 )
 from intake.models import Intake
-from intake.services import EditConflict, IdentityConflict
+from intake.services import EditConflict, IdentityConflict, NotADraft
 from triage.rules import RULES_VERSION
 
 # --- HTTP ----------------------------------------------------------------------------
@@ -152,8 +164,17 @@ def _refused_search(request: Request, invalid: DocumentInvalid) -> Response:
     return Response(operation_outcome(issues), status=status.HTTP_400_BAD_REQUEST)
 
 
-def _submitted(request: Request, submission, status_code: int) -> Response:
-    intake = submission.intake
+def _refused_body(
+    request: Request, refused: DocumentInvalid | IdentityConflict, body: object
+) -> Response:
+    if isinstance(refused, IdentityConflict):
+        issues = problem_issues(locate(refused.problems, body), code="conflict")
+        return _refused(request, issues, body, status.HTTP_409_CONFLICT)
+    issues = problem_issues(locate(refused.problems, body))
+    return _refused(request, issues, body, status.HTTP_400_BAD_REQUEST)
+
+
+def _saved(request: Request, intake: Intake, status_code: int) -> Response:
     location = reverse("fhir:questionnaire-response", args=[intake.pk])
     return Response(
         intake_questionnaire_response(intake),
@@ -189,27 +210,30 @@ class QuestionnaireResponseListView(FHIRView):
         return _bundle(request, "searchset", entries, next_cursor=next_cursor)
 
     def post(self, request: Request) -> Response:
-        """Create and submit an intake from a completed QuestionnaireResponse."""
+        """Create an intake from a QuestionnaireResponse: a completed one submitted, with the
+        full checks; an in-progress one saved as a draft to resume, checked as a draft is."""
         body: object = None
         try:
             body = json_body(request, fhir_path)
+            if response_status(body) == IN_PROGRESS:
+                draft = start_draft_from_answers(
+                    read_draft(document_from_response(body, draft=True)),
+                    by=request.user,
+                    channel=Intake.Channel.API,
+                    sent=sender_context(body),
+                    request=request,
+                )
+                return _saved(request, draft, status.HTTP_201_CREATED)
             submission = create_intake_from_document(
                 parse_document(document_from_response(body)),
                 by=request.user,
                 channel=Intake.Channel.API,
+                sent=sender_context(body),
                 request=request,
             )
-        except DocumentInvalid as invalid:
-            return _refused(
-                request,
-                problem_issues(locate(invalid.problems, body)),
-                body,
-                status.HTTP_400_BAD_REQUEST,
-            )
-        except IdentityConflict as conflict:
-            issues = problem_issues(locate(conflict.problems, body), code="conflict")
-            return _refused(request, issues, body, status.HTTP_409_CONFLICT)
-        return _submitted(request, submission, status.HTTP_201_CREATED)
+        except (DocumentInvalid, IdentityConflict) as refused:
+            return _refused_body(request, refused, body)
+        return _saved(request, submission.intake, status.HTTP_201_CREATED)
 
 
 class QuestionnaireResponseView(FHIRView):
@@ -224,48 +248,62 @@ class QuestionnaireResponseView(FHIRView):
         return Response(intake_questionnaire_response(intake), headers={"ETag": etag(intake)})
 
     def put(self, request: Request, intake_id: UUID) -> Response:
-        """Update a submitted intake: an amendment, checked whole and triaged again. With
-        If-Match, only if nobody changed it since that version (412 otherwise)."""
+        """Update an intake. A draft: `in-progress` saves more answers, `completed` submits it
+        with the full checks. A submitted one: an amendment, checked whole and triaged again.
+        With If-Match, only if nobody changed it since that version (412 otherwise)."""
         intake = intake_for(request.user, intake_id)
         body: object = None
         try:
-            expected = if_match_version(request.headers.get("If-Match"))
+            tag = if_match(request.headers.get("If-Match"))
+            if tag is not None and tag != version_id(intake):
+                raise EditConflict
             body = json_body(request, fhir_path)
             if isinstance(body, dict) and body.get("id", str(intake.pk)) != str(intake.pk):
                 raise DocumentInvalid((Problem("id", "must be the id in the address"),))
-            if intake.is_draft:
-                raise DocumentInvalid((Problem("status", DRAFT_NOT_UPDATED),))
-            submission = amend_from_document(
-                intake=intake,
-                doc=parse_document(document_from_response(body)),
-                by=request.user,
-                reason=AMENDED_THROUGH_FHIR,
-                version=expected,
-                request=request,
-            )
-        except DocumentInvalid as invalid:
-            return _refused(
-                request,
-                problem_issues(locate(invalid.problems, body)),
-                body,
-                status.HTTP_400_BAD_REQUEST,
-            )
-        except IdentityConflict as conflict:
-            issues = problem_issues(locate(conflict.problems, body), code="conflict")
-            return _refused(request, issues, body, status.HTTP_409_CONFLICT)
-        except EditConflict:
+            updated = self._update(request, intake, body, guarded=tag is not None)
+        except (DocumentInvalid, IdentityConflict) as refused:
+            return _refused_body(request, refused, body)
+        except (EditConflict, NotADraft):
             current = intake_for(request.user, intake_id)
+            diagnostics = f"changed since that version: it is now {etag(current)}"
             outcome = operation_outcome(
-                [
-                    {
-                        "severity": "error",
-                        "code": "conflict",
-                        "diagnostics": f"changed since that version: it is now {etag(current)}",
-                    }
-                ]
+                [{"severity": "error", "code": "conflict", "diagnostics": diagnostics}]
             )
             return Response(outcome, status=status.HTTP_412_PRECONDITION_FAILED)
-        return _submitted(request, submission, status.HTTP_200_OK)
+        return _saved(request, updated, status.HTTP_200_OK)
+
+    @staticmethod
+    def _update(request: Request, intake: Intake, body: object, *, guarded: bool) -> Intake:
+        by = request.user
+        if intake.status == Intake.Status.WITHDRAWN:
+            raise DocumentInvalid((Problem("status", WITHDRAWN_STAYS_WITHDRAWN),))
+        if not intake.is_draft:
+            if response_status(body) == IN_PROGRESS:
+                raise DocumentInvalid((Problem("status", SUBMITTED_STAYS_SUBMITTED),))
+            return amend_from_document(
+                intake=intake,
+                doc=parse_document(document_from_response(body)),
+                by=by,
+                reason=AMENDED_THROUGH_FHIR,
+                version=intake.version if guarded else None,
+                sent=sender_context(body),
+                request=request,
+            ).intake
+        seen = intake.revision if guarded else None
+        if response_status(body) == IN_PROGRESS:
+            read = read_draft(document_from_response(body, draft=True))
+            return save_draft_answers(
+                intake, read, by=by, seen_revision=seen, sent=sender_context(body), request=request
+            )
+        doc = parse_document(document_from_response(body), today=intake.reported_on)
+        return submit_draft_from_document(
+            intake=intake,
+            doc=doc,
+            by=by,
+            seen_revision=seen,
+            sent=sender_context(body),
+            request=request,
+        ).intake
 
 
 class QuestionnaireResponseHistoryView(FHIRView):

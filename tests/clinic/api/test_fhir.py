@@ -653,15 +653,19 @@ def test_posting_a_response_creates_and_submits_an_intake(client_for, request, p
     assert created["item"] == questionnaire_response(canonical)["item"]
 
 
-@pytest.mark.django_db
-def test_a_response_may_be_posted_with_a_bearer_token_as_plain_json(client):
-    registered = integration("system/QuestionnaireResponse.c")
-    response = client.post(
+def post_plain_json(client, authorization: str):
+    return client.post(
         RESPONSES_PATH,
         data=json.dumps(questionnaire_response(COMPLETE)),
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {bearer_token(client, registered)}",
+        HTTP_AUTHORIZATION=authorization,
     )
+
+
+@pytest.mark.django_db
+def test_a_response_may_be_posted_with_a_bearer_token_as_plain_json(client):
+    registered = integration("system/QuestionnaireResponse.c")
+    response = post_plain_json(client, f"Bearer {bearer_token(client, registered)}")
     assert response.status_code == 201
     submitted_by = Intake.objects.get(pk=response.json()["id"]).submitted_by
     assert submitted_by == registered[0].application.user
@@ -669,13 +673,7 @@ def test_a_response_may_be_posted_with_a_bearer_token_as_plain_json(client):
 
 @pytest.mark.django_db
 def test_the_rest_apis_old_tokens_are_refused_here(client, clinician):
-    token = Token.objects.create(user=clinician)
-    response = client.post(
-        RESPONSES_PATH,
-        data=json.dumps(questionnaire_response(COMPLETE)),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
-    )
+    response = post_plain_json(client, f"Token {Token.objects.create(user=clinician).key}")
     assert response.status_code == 401
     assert not Intake.objects.exists()
 
@@ -740,16 +738,16 @@ def test_items_that_are_not_questions_or_answered_wrongly_are_listed(client_for,
             [("Input should be a valid list", ["QuestionnaireResponse.item"])],
         ),
         (
-            json.dumps(questionnaire_response(benign_data_2026_11(), status="in-progress")),
+            json.dumps(questionnaire_response(benign_data_2026_11(), status="stopped")),
             [
                 (
-                    "must be completed: only finished answers are submitted",
+                    "must be completed, or in-progress for answers so far (saved as a draft)",
                     ["QuestionnaireResponse.status"],
                 )
             ],
         ),
     ],
-    ids=["malformed", "other-resource", "not-fhir", "in-progress"],
+    ids=["malformed", "other-resource", "not-fhir", "stopped"],
 )
 def test_input_that_is_not_a_completed_response_is_a_400_outcome(
     client_for, front_desk, body, expected

@@ -225,16 +225,19 @@ def test_an_update_naming_another_patient_or_id_changes_nothing(desk, three):
     assert first.version == 1
 
 
-def test_a_draft_is_not_updated_here(desk, front_desk, three):
-    from intake.fhir import questionnaire_response
+def test_a_drafts_version_changes_with_each_save(desk, front_desk, three):
+    from clinic.submission import save_step
 
     draft = start_intake(patient=three[0].patient, by=front_desk)
-    read = desk.get(f"{RESPONSES}/{draft.pk}")
-    assert read.json()["meta"]["versionId"] == f"0.{draft.revision}"
-    refused = _put(desk, draft, questionnaire_response(_amended_document(three[0])))
-    assert refused.status_code == 400
-    draft.refresh_from_db()
-    assert draft.is_draft
+    first = desk.get(f"{RESPONSES}/{draft.pk}")
+    assert first.json()["meta"]["versionId"] == f"0.{draft.revision}"
+    save_step(draft, by=front_desk, answers={"severity": 3})
+    again = desk.get(f"{RESPONSES}/{draft.pk}")
+    assert again["ETag"] != first["ETag"] and again.json()["status"] == "in-progress"
+    history = desk.get(f"{RESPONSES}/{draft.pk}/_history").json()
+    assert [e["resource"]["meta"]["versionId"] for e in history["entry"]] == [
+        again.json()["meta"]["versionId"]
+    ]
 
 
 # --- Patient ---------------------------------------------------------------------------------
