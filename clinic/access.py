@@ -79,6 +79,20 @@ def alert_for(user, public_id) -> Alert:
     return found
 
 
+def assessments_for(user) -> QuerySet[TriageAssessment]:
+    """Every triage of the intakes the user may see: the level, as the desk's pages show it."""
+    return TriageAssessment.objects.filter(intake__in=intakes_for(user)).select_related("intake")
+
+
+def flags_for(user) -> QuerySet[TriageFlag]:
+    """Every flag of the intakes the user may see, with its evidence: clinical detail."""
+    if not reads_clinical(user):
+        return TriageFlag.objects.none()
+    return TriageFlag.objects.filter(assessment__intake__in=intakes_for(user)).select_related(
+        "assessment__intake"
+    )
+
+
 def reads_clinical(user) -> bool:
     """May see the clinical detail: every flag's evidence, suggested tests, the summary."""
     return has_role(user, CLINICAL_READERS)

@@ -13,6 +13,7 @@ from bench.generate.chunk import Chunk, Weighted
 from bench.generate.patients import Person, person_for
 from bench.generate.plan import Plan, amended_level, draw_level, newest_level
 from bench.generate.rows import (
+    NOT_IMPORTED_NOR_WITHDRAWN,
     TABLES,
     FlagRow,
     InjuryRow,
@@ -94,6 +95,7 @@ def add_intake(chunk: Chunk) -> None:
                 reviewed_by_id=None,
                 visit_id=None,
                 furthest_step=None,
+                **NOT_IMPORTED_NOR_WITHDRAWN,
                 summary_status="",
                 worklist_version=1,
             )
@@ -138,6 +140,7 @@ def add_intake(chunk: Chunk) -> None:
             reviewed_by_id=reviewer if reviewed else None,
             visit_id=None,
             furthest_step=None,
+            **NOT_IMPORTED_NOR_WITHDRAWN,
             summary_status=plan.summary_status(index, current=True),
             worklist_version=1,
         )

@@ -65,9 +65,18 @@ _INTAKE_OWN_FIELDS: tuple[tuple[str, Any], ...] = (
     ("reviewed_by_id", int | None),
     ("visit_id", object),  # the generated intakes are not for a booked visit
     ("furthest_step", int | None),
+    # Neither imported through FHIR nor withdrawn.
+    ("sender_context", object),
+    ("withdrawn_at", object),
+    ("withdrawn_by_id", object),
+    ("withdrawn_reason", object),
     # Kept by triggers in the app (intake 0008, reports 0003), which COPY does not fire.
     ("summary_status", str),
     ("worklist_version", int),
+)
+# The columns of an intake neither imported through FHIR nor withdrawn.
+NOT_IMPORTED_NOR_WITHDRAWN = dict.fromkeys(
+    ("sender_context", "withdrawn_at", "withdrawn_by_id", "withdrawn_reason")
 )
 # Its fields are the intake's own, then CLINICAL_FIELDS.
 IntakeRow = NamedTuple(

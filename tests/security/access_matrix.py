@@ -194,6 +194,13 @@ MATRIX: dict[str, Page] = {
     "fhir:questionnaire-response-version": api("GET", "200"),
     "fhir:patients": api("GET", "200"),
     "fhir:patient": api("GET", "200"),
+    "fhir:transaction": api("POST", "400"),  # the empty body is no Bundle
+    "fhir:risk-assessments": api("GET", "200"),
+    "fhir:risk-assessment": api("GET", "200"),
+    # Flags are clinical detail: the front desk's pages show only those of the level.
+    "fhir:flags": row("GET", "401", "403", "200", "200", "401", "403", KIOSK),
+    "fhir:flag": row("GET", "401", "403", "200", "200", "401", "403", KIOSK),
+    "fhir:code-system": public_fhir("GET", "200"),
     "oauth:token": oauth("POST", "400"),
     "oauth:revoke": oauth("POST", "400"),
     # the Django admin's sign-in, sign-out and index; its other pages are summarised above
@@ -243,6 +250,36 @@ _PATIENT = fields(
 )  # fmt: skip
 
 
+_CODING = {"system", "code", "display"}
+_RISK_ASSESSMENT = fields(
+    "resourceType", "id", "status", "method", "method.text", "subject", "subject.reference",
+    "occurrenceDateTime", "prediction[].outcome", "prediction[].outcome.text",
+    "prediction[].qualitativeRisk", "prediction[].qualitativeRisk.coding",
+    "prediction[].qualitativeRisk.coding[]",
+    *(f"prediction[].qualitativeRisk.coding[].{key}" for key in _CODING),
+    basis={"reference"}, prediction=set(),
+)  # fmt: skip
+_TRIAGE_FLAG = fields(
+    "resourceType", "id", "status", "extension[].valueReference",
+    "extension[].valueReference.reference", "category[].coding", "category[].coding[]",
+    *(f"category[].coding[].{key}" for key in _CODING),
+    "code", "code.text", "code.coding", "code.coding[]",
+    *(f"code.coding[].{key}" for key in _CODING),
+    "subject", "subject.reference", "period", "period.start",
+    extension={"url", "valueString"}, category=set(),
+)  # fmt: skip
+
+
+def transaction(*resources: frozenset[str]) -> frozenset[str]:
+    """A transaction-response Bundle of `resources`: each entry created, with its location."""
+    inside = {f"entry[].resource.{f}" for resource in resources for f in resource}
+    return fields(
+        "resourceType", "type", "entry[].fullUrl", "entry[].resource", *inside,
+        "entry[].response", "entry[].response.status", "entry[].response.location",
+        "entry[].response.etag", entry=set(),
+    )  # fmt: skip
+
+
 def bundle(resource: frozenset[str], *, search: bool = True) -> frozenset[str]:
     """A Bundle of `resource`s: its links, and each entry's."""
     entry = {"entry[].fullUrl", "entry[].resource"} | {f"entry[].resource.{f}" for f in resource}
@@ -268,6 +305,11 @@ _CLINICAL = {
     "fhir:questionnaire-response-version": (200, _RESPONSE),
     "fhir:patients": (200, bundle(_PATIENT)),
     "fhir:patient": (200, _PATIENT),
+    "fhir:transaction": (200, transaction(_RESPONSE, _RISK_ASSESSMENT, _TRIAGE_FLAG)),
+    "fhir:risk-assessments": (200, bundle(_RISK_ASSESSMENT)),
+    "fhir:risk-assessment": (200, _RISK_ASSESSMENT),
+    "fhir:flags": (200, bundle(_TRIAGE_FLAG)),
+    "fhir:flag": (200, _TRIAGE_FLAG),
 }  # fmt: skip
 RESPONSE_FIELDS: dict[str, dict[str, tuple[int, frozenset[str]]]] = {
     name: {"clinician": answer, "admin": answer} for name, answer in _CLINICAL.items()
@@ -277,6 +319,10 @@ for name, answer in {
     "api:intakes": (201, fields(*_SUBMISSION, flags=_DESK_FLAG)),
     "api:evaluate": (403, frozenset()),
     **{name: _CLINICAL[name] for name in _CLINICAL if name.startswith("fhir:")},
+    # The level, as the result page shows it; the flags are not the desk's to read here.
+    "fhir:transaction": (200, transaction(_RESPONSE, _RISK_ASSESSMENT)),
+    "fhir:flags": (403, frozenset()),
+    "fhir:flag": (403, frozenset()),
 }.items():
     RESPONSE_FIELDS[name]["front_desk"] = answer
 

@@ -25,6 +25,7 @@ from tests.intake.factories import IntakeFactory, VisitFactory
 from tests.intake.formdata import as_the_forms_ask
 from tests.triage.clinic import submit
 from tests.urlwalk import Route
+from triage.fhir import flag_id, risk_assessment_id
 from triage.models import Alert
 
 
@@ -68,6 +69,9 @@ class Clinic:
             "token": self.token,
             "visit_id": self.draft.visit_id,
             "link_id": self.link.pk,
+            "system_id": "triage-flags",
+            "assessment_ref": risk_assessment_id(assessment) if assessment else "none",
+            "flag_ref": flag_id(flag) if flag else "none",
         }
         return reverse(route.name, kwargs={name: values[name] for name in names})
 

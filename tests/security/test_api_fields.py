@@ -19,6 +19,7 @@ from tests.builders import VIGNETTES, VIGNETTES_2026_11, load_vignette
 from tests.security.access_matrix import ANSWER_FIELDS, RESPONSE_FIELDS, STAFF
 from tests.security.conftest import rolled_back
 from tests.urlwalk import all_routes
+from triage.fhir import flag_id, risk_assessment_id
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,30 @@ def responses(clinic, client) -> dict[str, object]:
         ),
         "fhir:patients": lambda: client.get(reverse("fhir:patients")),
         "fhir:patient": lambda: client.get(reverse("fhir:patient", args=[intake.patient_id])),
+        "fhir:transaction": lambda: client.post(
+            reverse("fhir:transaction"),
+            json.dumps(
+                {
+                    "resourceType": "Bundle",
+                    "type": "transaction",
+                    "entry": [
+                        {
+                            "request": {"method": "POST", "url": "QuestionnaireResponse"},
+                            "resource": questionnaire_response(FHIR_DOCUMENT),
+                        }
+                    ],
+                }
+            ),
+            content_type=FHIR_JSON,
+        ),
+        "fhir:risk-assessments": lambda: client.get(reverse("fhir:risk-assessments")),
+        "fhir:risk-assessment": lambda: client.get(
+            reverse("fhir:risk-assessment", args=[risk_assessment_id(intake.assessments.first())])
+        ),
+        "fhir:flags": lambda: client.get(reverse("fhir:flags")),
+        "fhir:flag": lambda: client.get(
+            reverse("fhir:flag", args=[flag_id(intake.assessments.first().flags.first())])
+        ),
     }
     answers = {}
     for name, call in calls.items():
@@ -90,6 +115,7 @@ def test_every_api_and_fhir_route_that_answers_patient_data_is_listed():
         "fhir:questionnaires",
         "fhir:metadata",
         "fhir:smart-configuration",
+        "fhir:code-system",
     }
     routes = {route.name for route in all_routes() if route.name.startswith(("api:", "fhir:"))}
     assert routes - without_patient_data == set(RESPONSE_FIELDS)

@@ -156,12 +156,32 @@ AUDITED: dict[str, Call] = {
     "fhir:questionnaire-response-version": Call("clinician", "GET", Action.VIEW),
     "fhir:patients": Call("front_desk", "GET", Action.VIEW, object_type=""),
     "fhir:patient": Call("front_desk", "GET", Action.VIEW, object_type="intake.Patient"),
+    "fhir:risk-assessments": Call("front_desk", "GET", Action.VIEW, object_type=""),
+    "fhir:risk-assessment": Call("front_desk", "GET", Action.VIEW),
+    "fhir:flags": Call("clinician", "GET", Action.VIEW, object_type=""),
+    "fhir:flag": Call("clinician", "GET", Action.VIEW),
     "fhir:questionnaire-responses": Call(
         "front_desk",
         "POST",
         Action.SUBMIT,
         new=True,
         body=_fhir_response,
+    ),
+    "fhir:transaction": Call(
+        "front_desk",
+        "POST",
+        Action.SUBMIT,
+        new=True,
+        body=lambda clinic: {
+            "resourceType": "Bundle",
+            "type": "transaction",
+            "entry": [
+                {
+                    "request": {"method": "POST", "url": "QuestionnaireResponse"},
+                    "resource": _fhir_response(clinic),
+                }
+            ],
+        },
     ),
     # the administrator
     "audit:trail": Call("admin", "GET", Action.VIEW, ""),
@@ -194,6 +214,7 @@ SHOWS_NO_PATIENT_DATA: dict[str, str] = {
     # Each token issued is on record (tests/accounts/test_integrations.py); neither holds
     # patient data.
     "fhir:metadata": "what the server does",
+    "fhir:code-system": "the triage's codes",
     "fhir:smart-configuration": "where the tokens are",
     "smart-configuration": "where the tokens are",
     "oauth:token": "an integration's access token",

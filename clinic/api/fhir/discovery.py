@@ -16,9 +16,11 @@ from rest_framework.response import Response
 
 from accounts.scopes import GRANTABLE_SCOPES
 from clinic.api.fhir.search import (
+    FLAG_PARAMETERS,
     PATIENT_PARAMETERS,
     QUESTIONNAIRE_PARAMETERS,
     RESPONSE_PARAMETERS,
+    RISK_ASSESSMENT_PARAMETERS,
     Parameter,
 )
 from clinic.api.fhir.views import OpenFHIRView
@@ -48,7 +50,12 @@ SERVED: tuple[Served, ...] = (
         versioned=True,
     ),
     Served("Patient", ("read", "search-type"), PATIENT_PARAMETERS),
+    Served("RiskAssessment", ("read", "search-type"), RISK_ASSESSMENT_PARAMETERS),
+    Served("Flag", ("read", "search-type"), FLAG_PARAMETERS),
+    Served("CodeSystem", ("read",)),
 )
+# Whole-system interactions: a transaction Bundle of one response (`POST /fhir/`).
+SYSTEM_INTERACTIONS = ("transaction",)
 
 
 def _base_url() -> str:
@@ -96,6 +103,7 @@ def capability_statement() -> dict[str, object]:
                     ],
                 },
                 "resource": [_resource(served) for served in SERVED],
+                "interaction": [{"code": code} for code in SYSTEM_INTERACTIONS],
             }
         ],
     }

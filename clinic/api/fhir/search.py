@@ -13,11 +13,12 @@ import base64
 import binascii
 import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import get_current_timezone, is_naive, make_aware
 
@@ -105,11 +106,15 @@ def _param(name: str, type_: str, documentation: str, read, *args: str) -> Param
     return Parameter(name, type_, documentation, lambda value: read(value, *args))
 
 
+def _patient(field: str) -> Parameter:
+    return _param(
+        "patient", "reference", "The patient: `Patient/<id>`.", _reference, "Patient", field
+    )
+
+
 # The parameters of each search, as the CapabilityStatement lists them.
 RESPONSE_PARAMETERS = (
-    _param(
-        "patient", "reference", "The patient: `Patient/<id>`.", _reference, "Patient", "patient_id"
-    ),
+    _patient("patient_id"),
     _param(
         "subject:identifier",
         "token",
@@ -132,6 +137,49 @@ RESPONSE_PARAMETERS = (
         "updated_at",
     ),
     _param("questionnaire", "reference", "The intake Questionnaire's canonical.", _questionnaire),
+)
+_BASIS = re.compile(r"^(?:QuestionnaireResponse/)?([0-9a-fA-F-]{36})(?:/_history/([0-9]+))?$")
+
+
+def _basis(value: str) -> Q:
+    """`QuestionnaireResponse/<id>`, or one version of it (`…/_history/<n>`)."""
+    found = _BASIS.match(value)
+    if found is None:
+        return Q(pk__in=[])
+    try:
+        condition = Q(intake_id=uuid.UUID(found.group(1)))
+    except ValueError:
+        return Q(pk__in=[])
+    return condition & Q(intake_version=int(found.group(2))) if found.group(2) else condition
+
+
+_CURRENT = Q(assessment__intake_version=F("assessment__intake__version"))
+_WITHDRAWN = Q(assessment__intake__status="withdrawn")
+_FLAG_STATUSES = {
+    "active": _CURRENT & ~_WITHDRAWN,
+    "inactive": ~_CURRENT & ~_WITHDRAWN,
+    "entered-in-error": _WITHDRAWN,
+}
+
+
+def _flag_status(value: str) -> Q:
+    condition = Q(pk__in=[])
+    for code in value.split(","):
+        condition |= _FLAG_STATUSES.get(code, Q(pk__in=[]))
+    return condition
+
+
+RISK_ASSESSMENT_PARAMETERS = (
+    _param(
+        "basis", "reference", "The QuestionnaireResponse it read (or one version of it).", _basis
+    ),
+    _patient("intake__patient_id"),
+)
+FLAG_PARAMETERS = (
+    _patient("assessment__intake__patient_id"),
+    _param(
+        "status", "token", "active, inactive or entered-in-error (comma for any).", _flag_status
+    ),
 )
 QUESTIONNAIRE_PARAMETERS = (
     _param("url", "uri", "Its canonical, optionally `|version`.", _questionnaire),
@@ -173,16 +221,17 @@ def _cursor(text: str) -> tuple[dt.datetime, str]:
     return moment, pk
 
 
-def page(rows: QuerySet, query) -> tuple[list, str | None]:
-    """One page, newest first, and the cursor of the next (None on the last)."""
+def page(rows: QuerySet, query, *, created: str = "created_at") -> tuple[list, str | None]:
+    """One page, newest first by `created` (a field, or one across a relation), and the
+    cursor of the next (None on the last)."""
     size = count_of(query)
-    rows = rows.order_by("-created_at", "-pk")
+    rows = rows.annotate(listed_at=F(created)).order_by("-listed_at", "-pk")
     if "_cursor" in query:
-        created, pk = _cursor(query["_cursor"])
-        rows = rows.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk))
+        at, pk = _cursor(query["_cursor"])
+        rows = rows.filter(Q(listed_at__lt=at) | Q(listed_at=at, pk__lt=pk))
     found = list(rows[: size + 1])
     if len(found) <= size:
         return found, None
     last = found[size - 1]
-    key = json.dumps([last.created_at.isoformat(), str(last.pk)])
+    key = json.dumps([last.listed_at.isoformat(), str(last.pk)])
     return found[:size], base64.urlsafe_b64encode(key.encode()).decode()

@@ -9,6 +9,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from clinic.api.fhir.discovery import MetadataView, SmartConfigurationView
+from clinic.api.fhir.triage_views import (
+    CodeSystemView,
+    FlagListView,
+    FlagView,
+    RiskAssessmentListView,
+    RiskAssessmentView,
+    TransactionView,
+)
 from clinic.api.fhir.views import (
     PatientListView,
     PatientView,
@@ -23,6 +31,7 @@ from intake.fhir import QUESTIONNAIRE_ID
 app_name = "fhir"
 
 urlpatterns = [
+    path("", login_not_required(TransactionView.as_view()), name="transaction"),
     path("metadata", login_not_required(MetadataView.as_view()), name="metadata"),
     path(
         ".well-known/smart-configuration",
@@ -60,5 +69,22 @@ urlpatterns = [
         name="questionnaire-response-version",
     ),
     path("Patient", login_not_required(PatientListView.as_view()), name="patients"),
+    path(
+        "RiskAssessment",
+        login_not_required(RiskAssessmentListView.as_view()),
+        name="risk-assessments",
+    ),
+    path(
+        "RiskAssessment/<str:assessment_ref>",
+        login_not_required(RiskAssessmentView.as_view()),
+        name="risk-assessment",
+    ),
+    path("Flag", login_not_required(FlagListView.as_view()), name="flags"),
+    path("Flag/<str:flag_ref>", login_not_required(FlagView.as_view()), name="flag"),
+    path(
+        "CodeSystem/<str:system_id>",
+        login_not_required(CodeSystemView.as_view()),
+        name="code-system",
+    ),
     path("Patient/<uuid:patient_id>", login_not_required(PatientView.as_view()), name="patient"),
 ]

@@ -6,8 +6,11 @@ The conversion is `intake.fhir`; these views only translate between HTTP and it,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -31,7 +34,13 @@ from clinic.api.fhir.resources import (
     version_resources,
     with_latest_document,
 )
-from clinic.api.fhir.search import PATIENT_PARAMETERS, RESPONSE_PARAMETERS, conditions, page
+from clinic.api.fhir.search import (
+    PATIENT_PARAMETERS,
+    RESPONSE_PARAMETERS,
+    Parameter,
+    conditions,
+    page,
+)
 from clinic.submission import (
     amend_from_document,
     create_intake_from_document,
@@ -59,7 +68,9 @@ from intake.fhir import (
 )
 from intake.models import Intake
 from intake.services import EditConflict, IdentityConflict, NotADraft
+from triage.fhir import risk_assessment_id
 from triage.rules import RULES_VERSION
+from triage.services import current_assessment
 
 # --- HTTP ----------------------------------------------------------------------------
 
@@ -135,7 +146,7 @@ def _refused(
     return Response(operation_outcome(issues + emergency_issues(body)), status=status_code)
 
 
-def _bundle(request: Request, kind: str, entries: list[dict], *, next_cursor: str | None = None):
+def bundle(request: Request, kind: str, entries: list[dict], *, next_cursor: str | None = None):
     links = [{"relation": "self", "url": request.build_absolute_uri()}]
     if next_cursor is not None:
         query = request.query_params.copy()
@@ -150,21 +161,52 @@ def _bundle(request: Request, kind: str, entries: list[dict], *, next_cursor: st
 _INSTANCE_ROUTES = {
     "QuestionnaireResponse": "fhir:questionnaire-response",
     "Patient": "fhir:patient",
+    "RiskAssessment": "fhir:risk-assessment",
+    "Flag": "fhir:flag",
 }
 
 
-def _entry(request: Request, resource: dict, *, search: bool = True) -> dict[str, object]:
+def entry(request: Request, resource: dict, *, search: bool = True) -> dict[str, object]:
     path = reverse(_INSTANCE_ROUTES[resource["resourceType"]], args=[resource["id"]])
-    entry = {"fullUrl": request.build_absolute_uri(path), "resource": resource}
-    return {**entry, "search": {"mode": "match"}} if search else entry
+    found = {"fullUrl": request.build_absolute_uri(path), "resource": resource}
+    return {**found, "search": {"mode": "match"}} if search else found
 
 
-def _refused_search(request: Request, invalid: DocumentInvalid) -> Response:
+def refused_search(invalid: DocumentInvalid) -> Response:
     issues = problem_issues(invalid.problems)
     return Response(operation_outcome(issues), status=status.HTTP_400_BAD_REQUEST)
 
 
-def _refused_body(
+def searched(
+    request: Request,
+    rows: QuerySet,
+    parameters: tuple[Parameter, ...],
+    resource: Callable[[Any], dict],
+    *,
+    name: str,
+    shown: Callable[[Any], tuple[object, object]],
+    created: str = "created_at",
+) -> Response:
+    """A search's Bundle of `rows` (a scoped fetch's): one page, newest first, audited as
+    one event naming by id each patient (and intake) returned; `shown` gives a row's."""
+    try:
+        condition = conditions(request.query_params, parameters)
+        found, next_cursor = page(rows.filter(condition), request.query_params, created=created)
+    except DocumentInvalid as invalid:
+        return refused_search(invalid)
+    ids = [shown(row) for row in found]
+    record_shown(
+        request,
+        page=name,
+        patient_ids=[patient for patient, _intake in ids],
+        intake_ids=[intake for _patient, intake in ids if intake is not None],
+        via="fhir",
+    )
+    entries = [entry(request, resource(row)) for row in found]
+    return bundle(request, "searchset", entries, next_cursor=next_cursor)
+
+
+def refused_body(
     request: Request, refused: DocumentInvalid | IdentityConflict, body: object
 ) -> Response:
     if isinstance(refused, IdentityConflict):
@@ -175,12 +217,16 @@ def _refused_body(
 
 
 def _saved(request: Request, intake: Intake, status_code: int) -> Response:
+    """The response as stored; a submitted one's triage is linked (`Link: <RiskAssessment>`)."""
     location = reverse("fhir:questionnaire-response", args=[intake.pk])
-    return Response(
-        intake_questionnaire_response(intake),
-        status=status_code,
-        headers={"Location": request.build_absolute_uri(location), "ETag": etag(intake)},
-    )
+    headers = {"Location": request.build_absolute_uri(location), "ETag": etag(intake)}
+    assessment = None if intake.is_draft else current_assessment(intake)
+    if assessment is not None:
+        triage = request.build_absolute_uri(
+            reverse("fhir:risk-assessment", args=[risk_assessment_id(assessment)])
+        )
+        headers["Link"] = f'<{triage}>; rel="related"; type="{FHIR_JSON}"'
+    return Response(intake_questionnaire_response(intake), status=status_code, headers=headers)
 
 
 class QuestionnaireResponseListView(FHIRView):
@@ -191,23 +237,14 @@ class QuestionnaireResponseListView(FHIRView):
 
     def get(self, request: Request) -> Response:
         """Search: by patient, MRN, status, when last changed, questionnaire; newest first."""
-        try:
-            condition = conditions(request.query_params, RESPONSE_PARAMETERS)
-            found, next_cursor = page(
-                with_latest_document(intakes_for(request.user).filter(condition)),
-                request.query_params,
-            )
-        except DocumentInvalid as invalid:
-            return _refused_search(request, invalid)
-        record_shown(
+        return searched(
             request,
-            page="fhir:questionnaire-responses",
-            patient_ids=[intake.patient_id for intake in found],
-            intake_ids=[intake.pk for intake in found],
-            via="fhir",
+            with_latest_document(intakes_for(request.user)),
+            RESPONSE_PARAMETERS,
+            intake_questionnaire_response,
+            name="fhir:questionnaire-responses",
+            shown=lambda intake: (intake.patient_id, intake.pk),
         )
-        entries = [_entry(request, intake_questionnaire_response(intake)) for intake in found]
-        return _bundle(request, "searchset", entries, next_cursor=next_cursor)
 
     def post(self, request: Request) -> Response:
         """Create an intake from a QuestionnaireResponse: a completed one submitted, with the
@@ -215,25 +252,29 @@ class QuestionnaireResponseListView(FHIRView):
         body: object = None
         try:
             body = json_body(request, fhir_path)
-            if response_status(body) == IN_PROGRESS:
-                draft = start_draft_from_answers(
-                    read_draft(document_from_response(body, draft=True)),
-                    by=request.user,
-                    channel=Intake.Channel.API,
-                    sent=sender_context(body),
-                    request=request,
-                )
-                return _saved(request, draft, status.HTTP_201_CREATED)
-            submission = create_intake_from_document(
-                parse_document(document_from_response(body)),
-                by=request.user,
-                channel=Intake.Channel.API,
-                sent=sender_context(body),
-                request=request,
-            )
+            intake = create_from_response(request, body)
         except (DocumentInvalid, IdentityConflict) as refused:
-            return _refused_body(request, refused, body)
-        return _saved(request, submission.intake, status.HTTP_201_CREATED)
+            return refused_body(request, refused, body)
+        return _saved(request, intake, status.HTTP_201_CREATED)
+
+
+def create_from_response(request: Request, body: object) -> Intake:
+    """The intake a posted QuestionnaireResponse makes; raises what refuses it."""
+    if response_status(body) == IN_PROGRESS:
+        return start_draft_from_answers(
+            read_draft(document_from_response(body, draft=True)),
+            by=request.user,
+            channel=Intake.Channel.API,
+            sent=sender_context(body),
+            request=request,
+        )
+    return create_intake_from_document(
+        parse_document(document_from_response(body)),
+        by=request.user,
+        channel=Intake.Channel.API,
+        sent=sender_context(body),
+        request=request,
+    ).intake
 
 
 class QuestionnaireResponseView(FHIRView):
@@ -262,7 +303,7 @@ class QuestionnaireResponseView(FHIRView):
                 raise DocumentInvalid((Problem("id", "must be the id in the address"),))
             updated = self._update(request, intake, body, guarded=tag is not None)
         except (DocumentInvalid, IdentityConflict) as refused:
-            return _refused_body(request, refused, body)
+            return refused_body(request, refused, body)
         except (EditConflict, NotADraft):
             current = intake_for(request.user, intake_id)
             diagnostics = f"changed since that version: it is now {etag(current)}"
@@ -322,8 +363,8 @@ class QuestionnaireResponseHistoryView(FHIRView):
         )
         versions = version_resources(intake)
         if version is None:
-            entries = [_entry(request, resource, search=False) for resource in versions]
-            return _bundle(request, "history", entries)
+            entries = [entry(request, resource, search=False) for resource in versions]
+            return bundle(request, "history", entries)
         for resource in versions:
             if resource["meta"]["versionId"] == version:
                 return Response(resource, headers={"ETag": f'W/"{version}"'})
@@ -335,16 +376,14 @@ class PatientListView(FHIRView):
 
     def get(self, request: Request) -> Response:
         """Search by identifier (the MRN)."""
-        try:
-            condition = conditions(request.query_params, PATIENT_PARAMETERS)
-            found, next_cursor = page(
-                patients_for(request.user).filter(condition), request.query_params
-            )
-        except DocumentInvalid as invalid:
-            return _refused_search(request, invalid)
-        record_shown(request, page="fhir:patients", patient_ids=[p.pk for p in found], via="fhir")
-        entries = [_entry(request, patient_resource(patient)) for patient in found]
-        return _bundle(request, "searchset", entries, next_cursor=next_cursor)
+        return searched(
+            request,
+            patients_for(request.user),
+            PATIENT_PARAMETERS,
+            patient_resource,
+            name="fhir:patients",
+            shown=lambda patient: (patient.pk, None),
+        )
 
 
 class PatientView(FHIRView):

@@ -20,6 +20,7 @@ from intake.fhir import (
 )
 from tests.builders import benign_data, with_answers
 from tests.factories import UserFactory, bearer_token, integration
+from triage.fhir import flag_id, risk_assessment_id
 
 SMART_PATHS = ("/fhir/.well-known/smart-configuration", "/.well-known/smart-configuration")
 
@@ -33,6 +34,10 @@ SEARCH_VALUES = {
     ("QuestionnaireResponse", "authored"): lambda intake: f"ge{intake.updated_at.date()}",
     ("QuestionnaireResponse", "questionnaire"): lambda intake: questionnaire_url(),
     ("Patient", "identifier"): lambda intake: f"{mrn_system()}|{intake.patient.mrn}",
+    ("RiskAssessment", "basis"): lambda intake: f"QuestionnaireResponse/{intake.pk}",
+    ("RiskAssessment", "patient"): lambda intake: f"Patient/{intake.patient_id}",
+    ("Flag", "patient"): lambda intake: f"Patient/{intake.patient_id}",
+    ("Flag", "status"): lambda intake: "active",
 }
 
 
@@ -86,15 +91,24 @@ def as_integration(db):
     token = bearer_token(client, integration())
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     desk = UserFactory(username="fran", role="front_desk")
-    document = with_answers(benign_data(), {"patient.mrn": "MRN-20261204"})
+    # With a flag, so that every resource type has one to read and find.
+    document = with_answers(
+        benign_data(),
+        {"patient.mrn": "MRN-20261204", "red_flags.bladder_bowel_control_loss": True},
+    )
     intake = create_intake_from_document(parse_document(document), by=desk).intake
     return client, intake
 
 
 def _instance_id(resource_type: str, intake) -> str:
-    return {"Questionnaire": QUESTIONNAIRE_ID, "Patient": str(intake.patient_id)}.get(
-        resource_type, str(intake.pk)
-    )
+    assessment = intake.assessments.get()
+    return {
+        "Questionnaire": QUESTIONNAIRE_ID,
+        "Patient": str(intake.patient_id),
+        "RiskAssessment": risk_assessment_id(assessment),
+        "Flag": flag_id(assessment.flags.first()),
+        "CodeSystem": "triage-flags",
+    }.get(resource_type, str(intake.pk))
 
 
 def _interaction(client: Client, resource_type: str, code: str, intake):
@@ -140,6 +154,24 @@ def test_every_search_parameter_listed_is_answered(as_integration, resource_type
     bundle = client.get(f"/fhir/{resource_type}", {name: value}).json()
     assert bundle["resourceType"] == "Bundle" and bundle["type"] == "searchset"
     assert len(bundle["entry"]) >= 1
+
+
+def test_every_system_interaction_listed_is_answered(as_integration):
+    client, _intake = as_integration
+    transaction = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {
+                "request": {"method": "POST", "url": "QuestionnaireResponse"},
+                "resource": questionnaire_response(benign_data()),
+            }
+        ],
+    }
+    statement = client.get("/fhir/metadata").json()
+    assert [i["code"] for i in statement["rest"][0]["interaction"]] == ["transaction"]
+    answer = client.post("/fhir/", json.dumps(transaction), content_type=FHIR_JSON)
+    assert answer.status_code == 200 and answer.json()["type"] == "transaction-response"
 
 
 def test_every_resource_listed_has_the_scope_to_reach_it():
