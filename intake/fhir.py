@@ -267,6 +267,21 @@ def questionnaire(*, version: str | None = None) -> dict[str, object]:
     }
 
 
+LOINC = "http://loinc.org"
+# The items with a standard LOINC code, by linkId: (code, LOINC's long common name). Where each
+# came from: docs/fhir-codes.md.
+LOINC_CODES = {
+    "patient.date_of_birth": ("21112-8", "Birth date"),
+    "patient.sex": ("46098-0", "Sex"),
+    "symptoms.severity": (
+        "72514-3",
+        "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+    ),
+    "lifestyle.smoking": ("72166-2", "Tobacco smoking status"),
+    "lifestyle.alcohol_drinks_per_week": ("44940-5", "Alcoholic drinks per week - Reported"),
+}
+
+
 def _questionnaire_item(question: Question) -> dict[str, object]:
     text = _QUESTIONNAIRE_WORDS.get(question.link_id) or QUESTIONS[question.link_id]
     item: dict[str, object] = {
@@ -276,6 +291,9 @@ def _questionnaire_item(question: Question) -> dict[str, object]:
         "required": question.required,
         "repeats": question.repeats,
     }
+    if question.link_id in LOINC_CODES:
+        code, display = LOINC_CODES[question.link_id]
+        item["code"] = [{"system": LOINC, "code": code, "display": display}]
     if question.max_length:
         item["maxLength"] = question.max_length
     if question.enable_when:

@@ -80,3 +80,27 @@ def test_a_response_to_another_questionnaire_is_refused(at_the_clinic):
     with pytest.raises(DocumentInvalid) as refused:
         document_from_response(response)
     assert refused.value.problems[0].path == "QuestionnaireResponse.questionnaire"
+
+
+def _items(items: list[dict]):
+    for item in items:
+        yield item
+        yield from _items(item.get("item", []))
+
+
+def test_the_items_with_a_standard_loinc_term_carry_it():
+    from intake.fhir import questionnaire
+
+    coded = {
+        item["linkId"]: item["code"][0]
+        for item in _items(questionnaire()["item"])
+        if "code" in item
+    }
+    assert {link: code["code"] for link, code in coded.items()} == {
+        "patient.date_of_birth": "21112-8",
+        "patient.sex": "46098-0",
+        "symptoms.severity": "72514-3",
+        "lifestyle.smoking": "72166-2",
+        "lifestyle.alcohol_drinks_per_week": "44940-5",
+    }
+    assert {code["system"] for code in coded.values()} == {"http://loinc.org"}
