@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import ValidationError
 
-from intake.document import ROOT_PATH, DocumentInvalid, Problem, codes
+from intake.document import ROOT_PATH, DocumentInvalid, Problem, codes, document_schema
 from intake.document.nesting import TOO_DEEP, Location, too_deep
 from intake.questions import OPTION_LABELS, QUESTIONS, RECENTLY_MEANS
 
@@ -282,20 +282,81 @@ LOINC_CODES = {
 }
 
 
-def _questionnaire_item(question: Question) -> dict[str, object]:
+# SDC's rendering hints (https://hl7.org/fhir/uv/sdc/rendering.html, behavior.html): what the
+# parser enforces of each answer alone, read from the document's JSON Schema, which is built
+# from the parser's own checks, so a renderer refuses what the server would.
+_EXTENSION = "http://hl7.org/fhir/StructureDefinition/"
+ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
+_ANSWERS_SCHEMA = document_schema()
+ENTRY_FORMATS = {
+    "date": "YYYY-MM-DD",
+    "patient.phone": "+1 555 010 0199",
+    "patient.email": "name@example.org",
+}
+
+
+def answer_schema(link_id: str) -> dict[str, object]:
+    """The JSON Schema of one answer (`medications.name`: of each medication's name)."""
+    node: dict = _ANSWERS_SCHEMA
+    for part in link_id.split("."):
+        if node.get("type") == "array":
+            node = node.get("items", {})
+        node = node.get("properties", {}).get(part, {})
+    for alternative in node.get("anyOf", ()):  # a nullable answer: its non-null form
+        if alternative.get("type") != "null":
+            return alternative
+    return node
+
+
+def _extension(name: str, **value: object) -> dict[str, object]:
+    return {"url": f"{_EXTENSION}{name}", **value}
+
+
+def rendering_hints(question: Question) -> list[dict[str, object]]:
+    schema = answer_schema(question.link_id)
+    hints = []
+    if question.type == "group" and "maxItems" in schema:
+        hints.append(_extension("questionnaire-maxOccurs", valueInteger=schema["maxItems"]))
+    if question.type == "integer":
+        for bound, name in (("minimum", "minValue"), ("maximum", "maxValue")):
+            if bound in schema:
+                hints.append(_extension(name, valueInteger=schema[bound]))
+    if question.type in ("string", "text") and "pattern" in schema:
+        hints.append(_extension("regex", valueString=schema["pattern"]))
+    entry_format = ENTRY_FORMATS.get(question.link_id) or ENTRY_FORMATS.get(question.type)
+    if entry_format:
+        hints.append(_extension("entryFormat", valueString=entry_format))
+    if question.type == "choice":
+        control = "check-box" if question.repeats else "radio-button"
+        coding = {"system": ITEM_CONTROL_SYSTEM, "code": control}
+        hints.append(
+            _extension("questionnaire-itemControl", valueCodeableConcept={"coding": [coding]})
+        )
+    return hints
+
+
+def _questionnaire_item(
+    question: Question, *, in_optional_repeat: bool = False
+) -> dict[str, object]:
+    """One item. `required` only on an answer the document requires: never on a group (its
+    answers say what is required) nor inside an optional repeating group (a medication's name
+    is required only once there is a medication), so a renderer checks a form as the server
+    does."""
     text = _QUESTIONNAIRE_WORDS.get(question.link_id) or QUESTIONS[question.link_id]
     item: dict[str, object] = {
         "linkId": question.link_id,
         "text": str(text),
         "type": question.type,
-        "required": question.required,
+        "required": question.required and question.type != "group" and not in_optional_repeat,
         "repeats": question.repeats,
     }
+    if hints := rendering_hints(question):
+        item["extension"] = hints
     if question.link_id in LOINC_CODES:
         code, display = LOINC_CODES[question.link_id]
         item["code"] = [{"system": LOINC, "code": code, "display": display}]
-    if question.max_length:
-        item["maxLength"] = question.max_length
+    if max_length := answer_schema(question.link_id).get("maxLength") or question.max_length:
+        item["maxLength"] = max_length
     if question.enable_when:
         asked_after, answer = question.enable_when
         value = (
@@ -307,7 +368,11 @@ def _questionnaire_item(question: Question) -> dict[str, object]:
     if question.options:
         item["answerOption"] = [{"valueCoding": _coding(code)} for code in question.options]
     if question.items:
-        item["item"] = [_questionnaire_item(child) for child in question.items]
+        optional_repeat = in_optional_repeat or (question.repeats and not question.required)
+        item["item"] = [
+            _questionnaire_item(child, in_optional_repeat=optional_repeat)
+            for child in question.items
+        ]
     return item
 
 

@@ -258,7 +258,7 @@ def test_the_questionnaire_asks_every_red_flag_as_a_yes_no_in_spec_order():
         assert (item["type"], item["required"]) == ("boolean", code in RED_FLAG_CODES)
         assert item["text"] == QUESTIONS[f"red_flags.{code}"]
     assert items["red_flags.urinary_difficulty"]["required"] is False
-    assert items["red_flags"]["required"] is True
+    assert items["red_flags"]["required"] is False  # a group: its answers say what is
     # Every question says "Recently": the group says what that means, as the forms do.
     assert str(RECENTLY_MEANS) in items["red_flags"]["text"]
 
@@ -377,7 +377,8 @@ def test_repeating_parts_are_repeating_groups():
         "medications.dose",
         "medications.kind",
     ]
-    assert items["medications.name"]["required"] is True
+    # Required once there is a medication: the server says so, a renderer could not.
+    assert items["medications.name"]["required"] is False
     assert items["treatments"]["repeats"] is True
 
 

@@ -104,3 +104,65 @@ def test_the_items_with_a_standard_loinc_term_carry_it():
         "lifestyle.alcohol_drinks_per_week": "44940-5",
     }
     assert {code["system"] for code in coded.values()} == {"http://loinc.org"}
+
+
+def _extensions(item: dict) -> dict[str, dict]:
+    return {ext["url"].rsplit("/", 1)[1]: ext for ext in item.get("extension", [])}
+
+
+def test_no_group_and_nothing_inside_an_optional_repeating_group_is_required():
+    from intake.fhir import questionnaire
+
+    def walk(items, inside_optional):
+        for item in items:
+            if item["type"] == "group" or inside_optional:
+                assert item["required"] is False, item["linkId"]
+            optional = inside_optional or (item["type"] == "group" and item["repeats"])
+            walk(item.get("item", []), optional)
+
+    walk(questionnaire()["item"], False)
+
+
+def test_each_answers_limits_are_the_parsers():
+    """The bounds a renderer is given are the parser's: one past each is refused."""
+    from intake.document import DocumentInvalid, parse_document
+    from intake.fhir import questionnaire
+    from tests.builders import benign_data, with_answers
+
+    checked = []
+    for item in _items(questionnaire()["item"]):
+        hints = _extensions(item)
+        # The symptoms a benign document answers (the days of a change only follow a change).
+        if "maxValue" not in hints or not item["linkId"].startswith("symptoms."):
+            continue
+        if item["linkId"] == "symptoms.last_changed_days":
+            continue
+        for past in (hints["maxValue"]["valueInteger"] + 1, hints["minValue"]["valueInteger"] - 1):
+            with pytest.raises(DocumentInvalid) as refused:
+                parse_document(with_answers(benign_data(), {item["linkId"]: past}))
+            assert item["linkId"] in str(refused.value)
+        checked.append(item["linkId"])
+    assert {"symptoms.severity", "symptoms.duration_days"} <= set(checked)
+
+
+def test_choices_say_radio_or_check_box_and_text_its_pattern_and_format():
+    import re
+
+    from intake.fhir import answer_schema, questionnaire
+
+    for item in _items(questionnaire()["item"]):
+        hints = _extensions(item)
+        if item["type"] == "choice":
+            control = hints["questionnaire-itemControl"]["valueCodeableConcept"]["coding"][0]
+            assert control["code"] == ("check-box" if item["repeats"] else "radio-button")
+        if item["type"] in ("string", "text"):
+            pattern = hints["regex"]["valueString"]
+            assert pattern == answer_schema(item["linkId"])["pattern"]
+            re.compile(pattern)
+        if item["type"] == "date":
+            assert hints["entryFormat"]["valueString"] == "YYYY-MM-DD"
+    phone = next(i for i in _items(questionnaire()["item"]) if i["linkId"] == "patient.phone")
+    assert re.fullmatch(_extensions(phone)["regex"]["valueString"], "+1 (555) 010-0199")
+    assert not re.fullmatch(_extensions(phone)["regex"]["valueString"], "call me")
+    medications = next(i for i in _items(questionnaire()["item"]) if i["linkId"] == "medications")
+    assert _extensions(medications)["questionnaire-maxOccurs"]["valueInteger"] == 100
