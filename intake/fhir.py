@@ -727,3 +727,90 @@ def patient_resource(patient) -> dict[str, object]:
         resource["gender"] = patient.sex  # the document's codes are FHIR's genders
     resource["birthDate"] = patient.date_of_birth.isoformat()
     return resource
+
+
+# --- the answers' codes as a CodeSystem and ValueSets ------------------------------------------
+
+ANSWERS_CODE_SYSTEM_ID = "intake-answers"
+# The value sets list the answers of the rules 2026.12.1 questions: expanded once, for them.
+EXPANDED_AT = "2026-12-01T00:00:00Z"
+
+
+def _fhir_base() -> str:
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/fhir"
+
+
+def choice_questions() -> list[Question]:
+    """Every question answered with a code, in the Questionnaire's order."""
+    found: list[Question] = []
+    pending = list(ITEMS)
+    while pending:
+        question = pending.pop(0)
+        if question.type == "choice":
+            found.append(question)
+        pending[:0] = question.items
+    return found
+
+
+def answer_codes() -> list[str]:
+    """Every answer code, once, in the order the questions first offer them."""
+    return list(dict.fromkeys(code for q in choice_questions() for code in q.options))
+
+
+def answers_code_system() -> dict[str, object]:
+    """The answer codes of every choice question. Its canonical is the system the responses
+    have always used (`urn:legintake:codes`): a public contract, never renamed."""
+    concepts = [
+        {"code": code, **({"display": str(OPTION_LABELS[code])} if code in OPTION_LABELS else {})}
+        for code in answer_codes()
+    ]
+    return {
+        "resourceType": "CodeSystem",
+        "id": ANSWERS_CODE_SYSTEM_ID,
+        "url": CODE_SYSTEM,
+        "name": "LegNumbnessIntakeAnswers",
+        "title": str(_("Leg numbness or tingling: pre-visit intake")) + ": answers",
+        "status": "active",
+        "publisher": settings.CLINIC_NAME,
+        "caseSensitive": True,
+        "content": "complete",
+        "count": len(concepts),
+        "concept": concepts,
+    }
+
+
+def value_set_id(question: Question) -> str:
+    return question.link_id.replace(".", "-").replace("_", "-")
+
+
+def value_set(question: Question) -> dict[str, object]:
+    """The answers one choice question offers, with their expansion for a renderer."""
+    codings = [_coding(code) for code in question.options]
+    return {
+        "resourceType": "ValueSet",
+        "id": value_set_id(question),
+        "url": f"{_fhir_base()}/ValueSet/{value_set_id(question)}",
+        "name": "".join(part.capitalize() for part in value_set_id(question).split("-")),
+        "title": str(QUESTIONS[question.link_id]),
+        "status": "active",
+        "compose": {
+            "include": [
+                {
+                    "system": CODE_SYSTEM,
+                    "concept": [
+                        {key: value for key, value in coding.items() if key != "system"}
+                        for coding in codings
+                    ],
+                }
+            ]
+        },
+        "expansion": {
+            "timestamp": EXPANDED_AT,
+            "total": len(codings),
+            "contains": codings,
+        },
+    }
+
+
+def value_sets() -> dict[str, Question]:
+    return {value_set_id(question): question for question in choice_questions()}

@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 
+from intake.fhir import ANSWERS_CODE_SYSTEM_ID, answers_code_system, value_set, value_sets
 from intake.levels import Severity, level_meaning
 from triage.models import TriageAssessment, TriageFlag
 from triage.rules import RULES, RULES_VERSION
@@ -181,4 +182,29 @@ def severity_code_system() -> dict[str, object]:
     )
 
 
-CODE_SYSTEMS = {FLAG_CODES_ID: flag_code_system, SEVERITIES_ID: severity_code_system}
+CODE_SYSTEMS = {
+    FLAG_CODES_ID: flag_code_system,
+    SEVERITIES_ID: severity_code_system,
+    ANSWERS_CODE_SYSTEM_ID: answers_code_system,
+}
+
+
+def whole_value_set(code_system: dict[str, object]) -> dict[str, object]:
+    """Every code of a code system, as the value set a renderer or a validator binds to."""
+    return {
+        "resourceType": "ValueSet",
+        "id": code_system["id"],
+        "url": f"{_base()}/ValueSet/{code_system['id']}",
+        "name": code_system["name"],
+        "title": code_system["title"],
+        "status": "active",
+        "compose": {"include": [{"system": code_system["url"]}]},
+    }
+
+
+def value_set_named(value_set_id: str) -> dict[str, object] | None:
+    """A value set by its id: one choice question's answers, or a triage code system whole."""
+    if value_set_id in (FLAG_CODES_ID, SEVERITIES_ID):
+        return whole_value_set(CODE_SYSTEMS[value_set_id]())
+    question = value_sets().get(value_set_id)
+    return value_set(question) if question is not None else None

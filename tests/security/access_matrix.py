@@ -201,6 +201,7 @@ MATRIX: dict[str, Page] = {
     "fhir:flags": row("GET", "401", "403", "200", "200", "401", "403", KIOSK),
     "fhir:flag": row("GET", "401", "403", "200", "200", "401", "403", KIOSK),
     "fhir:code-system": public_fhir("GET", "200"),
+    "fhir:value-set": public_fhir("GET", "200"),
     "oauth:token": oauth("POST", "400"),
     "oauth:revoke": oauth("POST", "400"),
     # the Django admin's sign-in, sign-out and index; its other pages are summarised above

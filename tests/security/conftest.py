@@ -70,6 +70,7 @@ class Clinic:
             "visit_id": self.draft.visit_id,
             "link_id": self.link.pk,
             "system_id": "triage-flags",
+            "value_set_id": "symptoms-sides",
             "assessment_ref": risk_assessment_id(assessment) if assessment else "none",
             "flag_ref": flag_id(flag) if flag else "none",
         }

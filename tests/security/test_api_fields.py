@@ -116,6 +116,7 @@ def test_every_api_and_fhir_route_that_answers_patient_data_is_listed():
         "fhir:metadata",
         "fhir:smart-configuration",
         "fhir:code-system",
+        "fhir:value-set",
     }
     routes = {route.name for route in all_routes() if route.name.startswith(("api:", "fhir:"))}
     assert routes - without_patient_data == set(RESPONSE_FIELDS)

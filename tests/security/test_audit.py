@@ -214,7 +214,8 @@ SHOWS_NO_PATIENT_DATA: dict[str, str] = {
     # Each token issued is on record (tests/accounts/test_integrations.py); neither holds
     # patient data.
     "fhir:metadata": "what the server does",
-    "fhir:code-system": "the triage's codes",
+    "fhir:code-system": "the answers' and the triage's codes",
+    "fhir:value-set": "the answers one question offers",
     "fhir:smart-configuration": "where the tokens are",
     "smart-configuration": "where the tokens are",
     "oauth:token": "an integration's access token",

@@ -53,6 +53,7 @@ SERVED: tuple[Served, ...] = (
     Served("RiskAssessment", ("read", "search-type"), RISK_ASSESSMENT_PARAMETERS),
     Served("Flag", ("read", "search-type"), FLAG_PARAMETERS),
     Served("CodeSystem", ("read",)),
+    Served("ValueSet", ("read",)),
 )
 # Whole-system interactions: a transaction Bundle of one response (`POST /fhir/`).
 SYSTEM_INTERACTIONS = ("transaction",)

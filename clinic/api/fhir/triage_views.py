@@ -34,7 +34,7 @@ from clinic.api.fhir.views import (
 from intake.document import DocumentInvalid, Problem
 from intake.fhir import fhir_path
 from intake.services import IdentityConflict
-from triage.fhir import CODE_SYSTEMS, flag_resource, parse_id, risk_assessment
+from triage.fhir import CODE_SYSTEMS, flag_resource, parse_id, risk_assessment, value_set_named
 from triage.services import current_assessment
 
 
@@ -112,12 +112,22 @@ class FlagView(FHIRView):
 
 
 class CodeSystemView(OpenFHIRView):
-    """The triage's codes: no patient data, read by anyone."""
+    """The answers' and the triage's codes: no patient data, read by anyone."""
 
     def get(self, request: Request, system_id: str) -> Response:
         if system_id not in CODE_SYSTEMS:
             raise NotFound("No such CodeSystem")
         return Response(CODE_SYSTEMS[system_id]())
+
+
+class ValueSetView(OpenFHIRView):
+    """Each choice question's answers, and the triage's codes: read by anyone."""
+
+    def get(self, request: Request, value_set_id: str) -> Response:
+        found = value_set_named(value_set_id)
+        if found is None:
+            raise NotFound("No such ValueSet")
+        return Response(found)
 
 
 def _may_read_flags(request: Request) -> bool:

@@ -16,6 +16,7 @@ from clinic.api.fhir.triage_views import (
     RiskAssessmentListView,
     RiskAssessmentView,
     TransactionView,
+    ValueSetView,
 )
 from clinic.api.fhir.views import (
     PatientListView,
@@ -85,6 +86,11 @@ urlpatterns = [
         "CodeSystem/<str:system_id>",
         login_not_required(CodeSystemView.as_view()),
         name="code-system",
+    ),
+    path(
+        "ValueSet/<str:value_set_id>",
+        login_not_required(ValueSetView.as_view()),
+        name="value-set",
     ),
     path("Patient/<uuid:patient_id>", login_not_required(PatientView.as_view()), name="patient"),
 ]

@@ -108,6 +108,7 @@ def _instance_id(resource_type: str, intake) -> str:
         "RiskAssessment": risk_assessment_id(assessment),
         "Flag": flag_id(assessment.flags.first()),
         "CodeSystem": "triage-flags",
+        "ValueSet": "symptoms-sides",
     }.get(resource_type, str(intake.pk))
 
 

@@ -205,3 +205,38 @@ def test_the_code_systems_are_read_without_signing_in(client):
     ]
     missing = client.get("/fhir/CodeSystem/nothing")
     assert missing.status_code == 404 and missing.json()["resourceType"] == "OperationOutcome"
+
+
+def _choice_items(items):
+    for item in items:
+        if item["type"] == "choice":
+            yield item
+        yield from _choice_items(item.get("item", []))
+
+
+def test_every_answer_code_is_in_the_answers_code_system_and_each_questions_value_set(client):
+    from fhir.resources.R4B.valueset import ValueSet
+
+    from intake.fhir import CODE_SYSTEM, questionnaire
+
+    answers = client.get("/fhir/CodeSystem/intake-answers").json()
+    CodeSystem.model_validate(answers)
+    assert answers["url"] == CODE_SYSTEM  # the responses' system since the start: never renamed
+    known = {concept["code"] for concept in answers["concept"]}
+    for item in _choice_items(questionnaire()["item"]):
+        offered = [option["valueCoding"]["code"] for option in item["answerOption"]]
+        assert set(offered) <= known, item["linkId"]
+        value_set = client.get(
+            f"/fhir/ValueSet/{item['linkId'].replace('.', '-').replace('_', '-')}"
+        )
+        assert value_set.status_code == 200, item["linkId"]
+        ValueSet.model_validate(value_set.json())
+        listed = [c["code"] for c in value_set.json()["expansion"]["contains"]]
+        assert listed == offered
+        assert value_set.json()["compose"]["include"][0]["system"] == CODE_SYSTEM
+
+
+def test_the_triage_code_systems_have_value_sets_and_nothing_else_is_one(client):
+    flags = client.get("/fhir/ValueSet/triage-flags").json()
+    assert flags["compose"]["include"] == [{"system": code_system_url("triage-flags")}]
+    assert client.get("/fhir/ValueSet/nothing").status_code == 404
