@@ -65,11 +65,16 @@ def _last_changed(intake: Intake) -> dict[str, object]:
     return {"last_changed_days": intake.last_changed_days if intake.suddenly_changed else None}
 
 
+def patient_answers(patient: Patient) -> dict[str, object]:
+    """Who the patient is, as the document's `patient` section."""
+    return _section(patient, PATIENT_FIELDS)
+
+
 def intake_answers(intake: Intake) -> dict[str, object]:
     """The answers so far, shaped as the intake document (input for `parse_document`)."""
     answers: dict[str, object] = {
         "reported_on": intake.reported_on.isoformat(),
-        "patient": _section(intake.patient, PATIENT_FIELDS),
+        "patient": patient_answers(intake.patient),
         "symptoms": _section(intake, SYMPTOM_FIELDS) | _last_changed(intake),
         "red_flags": _section(intake, ALL_RED_FLAG_CODES),
         **{

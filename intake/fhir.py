@@ -814,3 +814,54 @@ def value_set(question: Question) -> dict[str, object]:
 
 def value_sets() -> dict[str, Question]:
     return {value_set_id(question): question for question in choice_questions()}
+
+
+# --- $extract: the coded answers as Observations --------------------------------------------
+
+_OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+# Which coded answers are Observations (birth date and sex are the Patient's own), and how
+# each is valued. Units of alcohol drinks: UCUM's "per week", as LOINC 44940-5 gives it.
+EXTRACTED = {
+    "symptoms.severity": ("survey", lambda value: {"valueInteger": value}),
+    "lifestyle.smoking": (
+        "social-history",
+        lambda code: {"valueCodeableConcept": {"coding": [_coding(code)]}},
+    ),
+    "lifestyle.alcohol_drinks_per_week": (
+        "social-history",
+        lambda value: {
+            "valueQuantity": {
+                "value": value,
+                "unit": "/wk",
+                "system": "http://unitsofmeasure.org",
+                "code": "/wk",
+            }
+        },
+    ),
+}
+
+
+def observations(
+    document: dict[str, object], *, subject: str, derived_from: str | None
+) -> list[dict]:
+    """The Observations a response's coded answers make (SDC's $extract), as plain data."""
+    found = []
+    for link_id, (category, value_of) in EXTRACTED.items():
+        section, key = link_id.split(".")
+        value = (document.get(section) or {}).get(key)
+        if value is None or value == "":
+            continue
+        code, display = LOINC_CODES[link_id]
+        found.append(
+            {
+                "resourceType": "Observation",
+                "status": "final",
+                "category": [{"coding": [{"system": _OBSERVATION_CATEGORY, "code": category}]}],
+                "code": {"coding": [{"system": LOINC, "code": code, "display": display}]},
+                "subject": {"reference": subject},
+                **({"derivedFrom": [{"reference": derived_from}]} if derived_from else {}),
+                "effectiveDateTime": str(document.get("reported_on", "")),
+                **value_of(value),
+            }
+        )
+    return found

@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from intake.answers import LIFESTYLE_FIELDS, ROW_FIELDS, add_rows
+from intake.answers import LIFESTYLE_FIELDS, ROW_FIELDS, add_rows, intake_answers
 from intake.document import Problem
 from intake.models import Intake, PrefilledStep, listed_intakes
 
@@ -34,6 +34,22 @@ def last_submitted(intake: Intake) -> Intake | None:
     if intake.submitted_at is not None:
         earlier = earlier.filter(submitted_at__lt=intake.submitted_at)
     return earlier.order_by("-submitted_at", "-pk").first()
+
+
+# The same parts as the intake document's sections (FHIR's $populate).
+CARRIED_SECTIONS = ("medications", "injuries", "conditions", "exposures", "lifestyle")
+
+
+def carried_answers(source: Intake, today: dt.date) -> dict[str, object]:
+    """What `prefill` carries from `source`, as the document's sections, with who the
+    patient is: a returning patient's new response, pre-filled as the desk's draft is."""
+    answers = intake_answers(source)
+    carried = {key: answers[key] for key in ("patient", *CARRIED_SECTIONS) if key in answers}
+    if today - source.reported_on >= OLD_INJURY:
+        for injury in carried.get("injuries", []):
+            if "date" not in injury:
+                injury["older_than_14_days"] = True
+    return carried
 
 
 def _rows(source: Intake, relation: str, today: dt.date) -> list[dict[str, object]]:

@@ -201,6 +201,8 @@ MATRIX: dict[str, Page] = {
     "fhir:flags": row("GET", "401", "403", "200", "200", "401", "403", KIOSK),
     "fhir:flag": row("GET", "401", "403", "200", "200", "401", "403", KIOSK),
     "fhir:code-system": public_fhir("GET", "200"),
+    "fhir:populate": api("POST", "400"),  # the empty body names no patient
+    "fhir:extract": api("POST", "200"),
     "fhir:value-set": public_fhir("GET", "200"),
     "oauth:token": oauth("POST", "400"),
     "oauth:revoke": oauth("POST", "400"),
@@ -271,6 +273,20 @@ _TRIAGE_FLAG = fields(
 )  # fmt: skip
 
 
+# A new response pre-filled for the patient ($populate): who they are, what is carried.
+_POPULATED = fields(
+    "resourceType", "questionnaire", "status", "item", "subject", "subject.reference"
+)
+# The coded answers as Observations ($extract): the small clinic's intake answers the severity.
+_OBSERVATION = fields(
+    "resourceType", "status", "category[].coding", "category[].coding[]",
+    "category[].coding[].system", "category[].coding[].code", "code", "code.coding",
+    "code.coding[]", *(f"code.coding[].{key}" for key in _CODING), "subject",
+    "subject.reference", "effectiveDateTime", "valueInteger",
+    category=set(), derivedFrom={"reference"},
+)  # fmt: skip
+
+
 def transaction(*resources: frozenset[str]) -> frozenset[str]:
     """A transaction-response Bundle of `resources`: each entry created, with its location."""
     inside = {f"entry[].resource.{f}" for resource in resources for f in resource}
@@ -311,6 +327,15 @@ _CLINICAL = {
     "fhir:risk-assessment": (200, _RISK_ASSESSMENT),
     "fhir:flags": (200, bundle(_TRIAGE_FLAG)),
     "fhir:flag": (200, _TRIAGE_FLAG),
+    "fhir:populate": (200, fields(
+        "resourceType", "parameter[].name", "parameter[].resource",
+        *(f"parameter[].resource.{f}" for f in _POPULATED), parameter=set(),
+    )),
+    "fhir:extract": (200, fields(
+        "resourceType", "type", "entry[].request", "entry[].request.method",
+        "entry[].request.url", "entry[].resource",
+        *(f"entry[].resource.{f}" for f in _OBSERVATION), entry=set(),
+    )),
 }  # fmt: skip
 RESPONSE_FIELDS: dict[str, dict[str, tuple[int, frozenset[str]]]] = {
     name: {"clinician": answer, "admin": answer} for name, answer in _CLINICAL.items()

@@ -91,6 +91,10 @@ def responses(clinic, client) -> dict[str, object]:
             content_type=FHIR_JSON,
         ),
         "fhir:risk-assessments": lambda: client.get(reverse("fhir:risk-assessments")),
+        "fhir:populate": lambda: client.get(
+            reverse("fhir:populate"), {"subject": f"Patient/{intake.patient_id}"}
+        ),
+        "fhir:extract": lambda: client.post(reverse("fhir:extract", args=[intake.pk])),
         "fhir:risk-assessment": lambda: client.get(
             reverse("fhir:risk-assessment", args=[risk_assessment_id(intake.assessments.first())])
         ),

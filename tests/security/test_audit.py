@@ -167,6 +167,22 @@ AUDITED: dict[str, Call] = {
         new=True,
         body=_fhir_response,
     ),
+    "fhir:populate": Call(
+        "front_desk",
+        "POST",
+        Action.VIEW,
+        object_type="intake.Patient",
+        body=lambda clinic: {
+            "resourceType": "Parameters",
+            "parameter": [
+                {
+                    "name": "subject",
+                    "valueReference": {"reference": f"Patient/{clinic.submitted.patient_id}"},
+                }
+            ],
+        },
+    ),
+    "fhir:extract": Call("clinician", "POST", Action.VIEW),
     "fhir:transaction": Call(
         "front_desk",
         "POST",

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.scopes import GRANTABLE_SCOPES
+from clinic.api.fhir.sdc_views import EXTRACT, POPULATE
 from clinic.api.fhir.search import (
     FLAG_PARAMETERS,
     PATIENT_PARAMETERS,
@@ -39,15 +40,22 @@ class Served:
     interactions: tuple[str, ...]
     search: tuple[Parameter, ...] = ()
     versioned: bool = False  # meta.versionId, ETag, If-Match and _history
+    operations: tuple[tuple[str, str], ...] = ()  # (name, its OperationDefinition)
 
 
 SERVED: tuple[Served, ...] = (
-    Served("Questionnaire", ("read", "search-type"), QUESTIONNAIRE_PARAMETERS),
+    Served(
+        "Questionnaire",
+        ("read", "search-type"),
+        QUESTIONNAIRE_PARAMETERS,
+        operations=(("populate", POPULATE),),
+    ),
     Served(
         "QuestionnaireResponse",
         ("read", "vread", "update", "history-instance", "create", "search-type"),
         RESPONSE_PARAMETERS,
         versioned=True,
+        operations=(("extract", EXTRACT),),
     ),
     Served("Patient", ("read", "search-type"), PATIENT_PARAMETERS),
     Served("RiskAssessment", ("read", "search-type"), RISK_ASSESSMENT_PARAMETERS),
@@ -115,6 +123,10 @@ def _resource(served: Served) -> dict[str, object]:
         "type": served.type,
         "interaction": [{"code": code} for code in served.interactions],
     }
+    if served.operations:
+        resource["operation"] = [
+            {"name": name, "definition": definition} for name, definition in served.operations
+        ]
     if served.versioned:
         resource |= {"versioning": "versioned", "readHistory": True, "updateCreate": False}
     if served.search:

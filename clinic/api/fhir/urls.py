@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from clinic.api.fhir.discovery import MetadataView, SmartConfigurationView
+from clinic.api.fhir.sdc_views import ExtractView, PopulateView
 from clinic.api.fhir.triage_views import (
     CodeSystemView,
     FlagListView,
@@ -48,6 +49,16 @@ urlpatterns = [
         f"Questionnaire/{QUESTIONNAIRE_ID}",
         login_not_required(QuestionnaireView.as_view()),
         name="questionnaire",
+    ),
+    path(
+        f"Questionnaire/{QUESTIONNAIRE_ID}/$populate",
+        login_not_required(PopulateView.as_view()),
+        name="populate",
+    ),
+    path(
+        "QuestionnaireResponse/<uuid:intake_id>/$extract",
+        login_not_required(ExtractView.as_view()),
+        name="extract",
     ),
     path(
         "QuestionnaireResponse",

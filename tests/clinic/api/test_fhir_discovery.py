@@ -178,3 +178,23 @@ def test_every_system_interaction_listed_is_answered(as_integration):
 def test_every_resource_listed_has_the_scope_to_reach_it():
     smart = {scope.split("/")[1].split(".")[0] for scope in GRANTABLE_SCOPES if "/" in scope}
     assert {served.type for served in SERVED} <= smart
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "name"),
+    [(served.type, name) for served in SERVED for name, _definition in served.operations],
+)
+def test_every_operation_listed_is_answered(as_integration, resource_type, name):
+    client, intake = as_integration
+    calls = {
+        ("Questionnaire", "populate"): lambda: client.get(
+            f"/fhir/Questionnaire/{QUESTIONNAIRE_ID}/$populate",
+            {"subject": f"Patient/{intake.patient_id}"},
+        ),
+        ("QuestionnaireResponse", "extract"): lambda: client.post(
+            f"/fhir/QuestionnaireResponse/{intake.pk}/$extract"
+        ),
+    }
+    response = calls[(resource_type, name)]()
+    assert response.status_code == 200, response.content
+    assert response.json()["resourceType"] in ("Parameters", "Bundle")
