@@ -295,6 +295,45 @@ ENTRY_FORMATS = {
 }
 
 
+# The date checks that compare answers, as SDC targetConstraints in FHIRPath on their item
+# (its `answer`; `%resource` the response): what the parser checks against the day reported
+# and the date of birth (intake.document.parser: _read_birth_date, _read_event_date).
+_REPORTED_ON = (
+    "iif(%resource.item.where(linkId='reported_on').answer.exists(), "
+    "%resource.item.where(linkId='reported_on').answer.value.first(), today())"
+)
+_BORN = "%resource.repeat(item).where(linkId='patient.date_of_birth').answer.value"
+_NOT_AFTER_REPORTED = f"answer.all(value <= {_REPORTED_ON})"
+_NOT_BEFORE_BIRTH = f"{_BORN}.empty() or answer.all(value >= {_BORN}.first())"
+DATE_CONSTRAINTS = {
+    "patient.date_of_birth": (
+        ("born-not-after-reported", _NOT_AFTER_REPORTED, "must not be after the day reported"),
+    ),
+    **{
+        link_id: (
+            ("not-after-reported", _NOT_AFTER_REPORTED, "must not be after the day reported"),
+            ("not-before-birth", _NOT_BEFORE_BIRTH, "must not be before the date of birth"),
+        )
+        for link_id in ("injuries.date", "vaccinations.date")
+    },
+}
+
+
+def _target_constraint(key: str, expression: str, human: str) -> dict[str, object]:
+    return _extension(
+        "targetConstraint",
+        extension=[
+            {"url": "key", "valueId": key},
+            {"url": "severity", "valueCode": "error"},
+            {
+                "url": "expression",
+                "valueExpression": {"language": "text/fhirpath", "expression": expression},
+            },
+            {"url": "human", "valueString": human},
+        ],
+    )
+
+
 def answer_schema(link_id: str) -> dict[str, object]:
     """The JSON Schema of one answer (`medications.name`: of each medication's name)."""
     node: dict = _ANSWERS_SCHEMA
@@ -326,6 +365,7 @@ def rendering_hints(question: Question) -> list[dict[str, object]]:
     entry_format = ENTRY_FORMATS.get(question.link_id) or ENTRY_FORMATS.get(question.type)
     if entry_format:
         hints.append(_extension("entryFormat", valueString=entry_format))
+    hints += [_target_constraint(*rule) for rule in DATE_CONSTRAINTS.get(question.link_id, ())]
     if question.type == "choice":
         control = "check-box" if question.repeats else "radio-button"
         coding = {"system": ITEM_CONTROL_SYSTEM, "code": control}

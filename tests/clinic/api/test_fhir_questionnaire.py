@@ -166,3 +166,72 @@ def test_choices_say_radio_or_check_box_and_text_its_pattern_and_format():
     assert not re.fullmatch(_extensions(phone)["regex"]["valueString"], "call me")
     medications = next(i for i in _items(questionnaire()["item"]) if i["linkId"] == "medications")
     assert _extensions(medications)["questionnaire-maxOccurs"]["valueInteger"] == 100
+
+
+@pytest.mark.parametrize(
+    ("answers", "rule"),
+    [
+        ({"injuries": [{"kind": "broken_leg", "date": "2026-11-25"}]}, "injuries.date"),
+        ({"injuries": [{"kind": "broken_leg", "date": "1950-01-01"}]}, "injuries.date"),
+        ({"injuries": [{"kind": "broken_leg", "date": "2026-10-01"}]}, "injuries.date"),
+        ({"vaccinations": [{"name": "Flu", "date": "2026-12-25"}]}, "vaccinations.date"),
+        ({"vaccinations": [{"name": "Flu", "date": "2025-10-01"}]}, "vaccinations.date"),
+        ({"patient.date_of_birth": "2026-11-21"}, "patient.date_of_birth"),
+        ({"patient.date_of_birth": "1980-02-29"}, "patient.date_of_birth"),
+    ],
+    ids=[
+        "after-reported",
+        "before-birth",
+        "injury-ok",
+        "vaccine-ahead",
+        "vaccine-ok",
+        "born-later",
+        "born-ok",
+    ],
+)
+def test_the_date_constraints_a_renderer_runs_say_what_the_parser_says(answers, rule):
+    """Each targetConstraint's FHIRPath, run on the response as a renderer would, holds exactly
+    when the parser accepts the date it is about."""
+    from fhirpathpy import evaluate
+    from fhirpathpy.models import models
+
+    from intake.document import DocumentInvalid, parse_document
+    from intake.fhir import questionnaire, questionnaire_response
+    from tests.builders import benign_data, with_answers
+
+    document = benign_data()
+    for key in ("injuries", "vaccinations"):
+        if key in answers:
+            document[key] = answers[key]
+    document = with_answers(document, {k: v for k, v in answers.items() if "." in k})
+    try:
+        parse_document(document)
+        accepted = True
+    except DocumentInvalid as refused:
+        import re
+
+        paths = {re.sub(r"\.[0-9]+", "", problem.path) for problem in refused.problems}
+        assert paths == {rule}, refused.problems
+        accepted = False
+
+    item = next(i for i in _items(questionnaire()["item"]) if i["linkId"] == rule)
+    constraints = [e for e in item["extension"] if e["url"].endswith("/targetConstraint")]
+    response = questionnaire_response(document)
+    holds = all(
+        evaluate(
+            response,
+            f"QuestionnaireResponse.repeat(item).where(linkId='{rule}').all({expression})",
+            {"resource": response},
+            models["r4"],
+        )
+        == [True]
+        for expression in (
+            next(
+                p["valueExpression"]["expression"]
+                for p in c["extension"]
+                if p["url"] == "expression"
+            )
+            for c in constraints
+        )
+    )
+    assert constraints and holds == accepted
