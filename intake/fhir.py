@@ -700,8 +700,7 @@ def r4_string(text: str) -> str:
     """`text` as an R4 string may hold it: whitespace other than space, tab and line breaks
     (a form feed in a client's key that a path echoes) written as its `\\u` escape."""
     return "".join(
-        f"\\u{ord(char):04x}" if char.isspace() and char not in " \r\n\t" else char
-        for char in text
+        f"\\u{ord(char):04x}" if char.isspace() and char not in " \r\n\t" else char for char in text
     )
 
 
