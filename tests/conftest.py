@@ -118,8 +118,10 @@ def _language_reset():
 @pytest.fixture(autouse=True)
 def every_fhir_resource_is_valid_r4(monkeypatch):
     """Every resource a FHIR endpoint answers with, in every test, passes R4's own JSON schema
-    (tests/fhir_schema.py): a test that makes the server emit an invalid one fails."""
+    (tests/fhir_schema.py) and its FHIRPath invariants (tests/fhir_invariants.py): a test that
+    makes the server emit an invalid one fails."""
     from clinic.api.fhir.views import FHIRView
+    from tests.fhir_invariants import broken_invariants
     from tests.fhir_schema import r4_problems
 
     finalize = FHIRView.finalize_response
@@ -129,6 +131,8 @@ def every_fhir_resource_is_valid_r4(monkeypatch):
         if isinstance(data, dict) and "resourceType" in data:
             problems = r4_problems(data)
             assert not problems, f"{request.path}: not valid R4: {problems[:5]}"
+            broken = broken_invariants(data)
+            assert not broken, f"{request.path}: breaks R4's invariants {broken}"
         return finalize(self, request, response, *args, **kwargs)
 
     monkeypatch.setattr(FHIRView, "finalize_response", checked)

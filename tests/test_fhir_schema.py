@@ -24,3 +24,25 @@ def test_a_server_answer_r4_refuses_fails_the_test_that_made_it(
     )
     with pytest.raises(AssertionError, match="not valid R4"):
         client_for(front_desk).get(f"/fhir/Patient/{patient.pk}")
+
+
+def test_the_invariants_catch_what_r4_forbids():
+    from tests.fhir_invariants import broken_invariants
+
+    bad = {
+        "resourceType": "Questionnaire",
+        "status": "active",
+        "item": [
+            {"linkId": "a", "type": "display", "required": True},
+            {"linkId": "a", "type": "group"},
+        ],
+    }
+    assert set(broken_invariants(bad)) == {"que-1", "que-2", "que-6"}
+    wrong_bundle = {"resourceType": "Bundle", "type": "collection", "total": 1}
+    assert broken_invariants(wrong_bundle) == ["bdl-1"]
+    answered_group = {
+        "resourceType": "QuestionnaireResponse",
+        "status": "completed",
+        "item": [{"linkId": "g", "answer": [{"valueBoolean": True}], "item": [{"linkId": "x"}]}],
+    }
+    assert broken_invariants(answered_group) == ["qrs-1"]
