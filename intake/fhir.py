@@ -12,6 +12,7 @@ and out: the endpoints are `clinic.api.fhir`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,15 +33,20 @@ QUESTIONNAIRE_ID = "leg-numbness-intake"
 LEGACY_QUESTIONNAIRE_URL = f"urn:legintake:questionnaire:{QUESTIONNAIRE_ID}"
 
 
+def fhir_base() -> str:
+    """The FHIR endpoints' address, at the one staff open the app at (`PUBLIC_BASE_URL`,
+    https in production): the root of every canonical this server publishes."""
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/fhir"
+
+
 def questionnaire_url() -> str:
-    """The Questionnaire's canonical: where it is read, at the address staff open the app at
-    (`PUBLIC_BASE_URL`, https in production)."""
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/fhir/Questionnaire/{QUESTIONNAIRE_ID}"
+    """The Questionnaire's canonical: where it is read."""
+    return f"{fhir_base()}/Questionnaire/{QUESTIONNAIRE_ID}"
 
 
 def mrn_system() -> str:
     """The identifier system of the clinic's medical record numbers."""
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/fhir/sid/mrn"
+    return f"{fhir_base()}/sid/mrn"
 
 
 # An intake's status as a QuestionnaireResponse's, and back (FHIR's questionnaire-answers-status).
@@ -287,7 +293,6 @@ LOINC_CODES = {
 # from the parser's own checks, so a renderer refuses what the server would.
 _EXTENSION = "http://hl7.org/fhir/StructureDefinition/"
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
-_ANSWERS_SCHEMA = document_schema()
 ENTRY_FORMATS = {
     "date": "YYYY-MM-DD",
     "patient.phone": "+1 555 010 0199",
@@ -334,9 +339,15 @@ def _target_constraint(key: str, expression: str, human: str) -> dict[str, objec
     )
 
 
+@functools.cache
+def _answers_schema() -> dict[str, object]:
+    # Built once, when a Questionnaire is first drawn: not at every process's start.
+    return document_schema()
+
+
 def answer_schema(link_id: str) -> dict[str, object]:
     """The JSON Schema of one answer (`medications.name`: of each medication's name)."""
-    node: dict = _ANSWERS_SCHEMA
+    node: dict = _answers_schema()
     for part in link_id.split("."):
         if node.get("type") == "array":
             node = node.get("items", {})
@@ -784,10 +795,6 @@ ANSWERS_CODE_SYSTEM_ID = "intake-answers"
 EXPANDED_AT = "2026-12-01T00:00:00Z"
 
 
-def _fhir_base() -> str:
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/fhir"
-
-
 def choice_questions() -> list[Question]:
     """Every question answered with a code, in the Questionnaire's order."""
     found: list[Question] = []
@@ -812,12 +819,22 @@ def answers_code_system() -> dict[str, object]:
         {"code": code, **({"display": str(OPTION_LABELS[code])} if code in OPTION_LABELS else {})}
         for code in answer_codes()
     ]
+    title = str(_("Leg numbness or tingling: pre-visit intake")) + ": answers"
+    return code_system(ANSWERS_CODE_SYSTEM_ID, CODE_SYSTEM, title, concepts)
+
+
+def code_system(
+    system_id: str, url: str, title: str, concepts: list, *, version: str | None = None
+) -> dict[str, object]:
+    """A complete CodeSystem of this server's, named after its id (`triage-flags`:
+    TriageFlags)."""
     return {
         "resourceType": "CodeSystem",
-        "id": ANSWERS_CODE_SYSTEM_ID,
-        "url": CODE_SYSTEM,
-        "name": "LegNumbnessIntakeAnswers",
-        "title": str(_("Leg numbness or tingling: pre-visit intake")) + ": answers",
+        "id": system_id,
+        "url": url,
+        **({"version": version} if version else {}),
+        "name": "".join(word.capitalize() for word in system_id.split("-")),
+        "title": title,
         "status": "active",
         "publisher": settings.CLINIC_NAME,
         "caseSensitive": True,
@@ -837,7 +854,7 @@ def value_set(question: Question) -> dict[str, object]:
     return {
         "resourceType": "ValueSet",
         "id": value_set_id(question),
-        "url": f"{_fhir_base()}/ValueSet/{value_set_id(question)}",
+        "url": f"{fhir_base()}/ValueSet/{value_set_id(question)}",
         "name": "".join(part.capitalize() for part in value_set_id(question).split("-")),
         "title": str(QUESTIONS[question.link_id]),
         "status": "active",

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
-
-from intake.fhir import ANSWERS_CODE_SYSTEM_ID, answers_code_system, value_set, value_sets
+from intake.fhir import (
+    ANSWERS_CODE_SYSTEM_ID,
+    answers_code_system,
+    code_system,
+    fhir_base,
+    value_set,
+    value_sets,
+)
 from intake.levels import Severity, level_meaning
 from triage.models import TriageAssessment, TriageFlag
 from triage.rules import RULES, RULES_VERSION
@@ -24,16 +29,12 @@ FLAG_DETAIL = "http://hl7.org/fhir/StructureDefinition/flag-detail"
 _FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
 
 
-def _base() -> str:
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/fhir"
-
-
 def code_system_url(system_id: str) -> str:
-    return f"{_base()}/CodeSystem/{system_id}"
+    return f"{fhir_base()}/CodeSystem/{system_id}"
 
 
 def evidence_extension_url() -> str:
-    return f"{_base()}/StructureDefinition/{EVIDENCE_EXTENSION_ID}"
+    return f"{fhir_base()}/StructureDefinition/{EVIDENCE_EXTENSION_ID}"
 
 
 def _severity_coding(severity: str) -> dict[str, str]:
@@ -139,20 +140,9 @@ def flag_resource(flag: TriageFlag) -> dict[str, object]:
 
 
 def _code_system(system_id: str, title: str, concepts: list[dict[str, str]]) -> dict[str, object]:
-    return {
-        "resourceType": "CodeSystem",
-        "id": system_id,
-        "url": code_system_url(system_id),
-        "version": RULES_VERSION,
-        "name": "".join(word.capitalize() for word in system_id.split("-")),
-        "title": title,
-        "status": "active",
-        "publisher": settings.CLINIC_NAME,
-        "caseSensitive": True,
-        "content": "complete",
-        "count": len(concepts),
-        "concept": concepts,
-    }
+    return code_system(
+        system_id, code_system_url(system_id), title, concepts, version=RULES_VERSION
+    )
 
 
 def flag_code_system() -> dict[str, object]:
@@ -189,16 +179,16 @@ CODE_SYSTEMS = {
 }
 
 
-def whole_value_set(code_system: dict[str, object]) -> dict[str, object]:
+def whole_value_set(system: dict[str, object]) -> dict[str, object]:
     """Every code of a code system, as the value set a renderer or a validator binds to."""
     return {
         "resourceType": "ValueSet",
-        "id": code_system["id"],
-        "url": f"{_base()}/ValueSet/{code_system['id']}",
-        "name": code_system["name"],
-        "title": code_system["title"],
+        "id": system["id"],
+        "url": f"{fhir_base()}/ValueSet/{system['id']}",
+        "name": system["name"],
+        "title": system["title"],
         "status": "active",
-        "compose": {"include": [{"system": code_system["url"]}]},
+        "compose": {"include": [{"system": system["url"]}]},
     }
 
 

@@ -12,10 +12,10 @@ has every field of the front desk's, and more), so a clinician's answer matches 
 
 from __future__ import annotations
 
-from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 from accounts.scopes import GRANTABLE_SCOPES
+from clinic.api.fhir.discovery import token_url
 
 REFUSAL = "Refusal"
 _REFUSALS = {
@@ -36,11 +36,10 @@ class IntegrationTokenScheme(OpenApiAuthenticationExtension):
         return {self.name: [needed]} if needed else None
 
     def get_security_definition(self, auto_schema):
-        token_url = f"{settings.PUBLIC_BASE_URL.rstrip('/')}/oauth/token"
         return {
             "type": "oauth2",
             "description": "OAuth2 client credentials (an integration client, from the admin).",
-            "flows": {"clientCredentials": {"tokenUrl": token_url, "scopes": GRANTABLE_SCOPES}},
+            "flows": {"clientCredentials": {"tokenUrl": token_url(), "scopes": GRANTABLE_SCOPES}},
         }
 
 

@@ -25,6 +25,7 @@ from clinic.api.fhir.search import (
     Parameter,
 )
 from clinic.api.fhir.views import OpenFHIRView
+from intake.fhir import fhir_base
 from triage.rules import RULES_VERSION
 
 FHIR_VERSION = "4.0.1"
@@ -89,7 +90,7 @@ def capability_statement() -> dict[str, object]:
         "software": {"name": "Leg numbness intake", "version": RULES_VERSION},
         "implementation": {
             "description": f"{settings.CLINIC_NAME}: pre-visit intake and triage",
-            "url": f"{_base_url()}/fhir",
+            "url": fhir_base(),
         },
         "fhirVersion": FHIR_VERSION,
         "format": ["json", "application/fhir+json"],
